@@ -1,0 +1,115 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+internal enum AsyncCodeKind
+{
+    AsyncMethod,
+    AsyncLocalFunction,
+    AsyncLambda,
+    AsyncTopLevelStatements,
+    /// <summary>A method or local function without <c>async</c> that returns Task, ValueTask or an async stream.</summary>
+    AwaitableReturningMethod,
+}
+
+/// <summary>The function whose body makes a piece of code "async code", and how to name it in a message.</summary>
+internal readonly struct AsyncCodeContext
+{
+    public AsyncCodeContext(AsyncCodeKind kind, IMethodSymbol function, ISymbol member, IOperation? functionOperation)
+    {
+        Kind = kind;
+        Function = function;
+        Member = member;
+        FunctionOperation = functionOperation;
+    }
+
+    public AsyncCodeKind Kind { get; }
+
+    /// <summary>The innermost function: the method, local function or lambda.</summary>
+    public IMethodSymbol Function { get; }
+
+    /// <summary>The member that contains the code (for a lambda, the method it is written in).</summary>
+    public ISymbol Member { get; }
+
+    /// <summary>The lambda or local function operation, or null when the function is the member itself.</summary>
+    public IOperation? FunctionOperation { get; }
+
+    /// <summary>The function as a message names it: "async method 'PollAsync'", "async lambda in 'Run'".</summary>
+    public string Describe() => Kind switch
+    {
+        AsyncCodeKind.AsyncMethod => $"async method '{SymbolNames.ForMessage(Member)}'",
+        AsyncCodeKind.AsyncLocalFunction => $"async local function '{Function.Name}'",
+        AsyncCodeKind.AsyncLambda => $"async lambda in '{SymbolNames.ForMessage(Member)}'",
+        AsyncCodeKind.AsyncTopLevelStatements => "async top-level statements",
+        _ => $"{Function.ReturnType.Name}-returning method '{(Function.MethodKind == MethodKind.LocalFunction ? Function.Name : SymbolNames.ForMessage(Member))}'",
+    };
+}
+
+/// <summary>The shared answer to "is this async code?" (the rule catalog's definition).</summary>
+internal static class AsyncCode
+{
+    /// <summary>
+    /// Finds the innermost function around <paramref name="operation"/> and says whether its body is
+    /// async code: an async method, local function or lambda; async top-level statements; or a method
+    /// or local function that returns Task, ValueTask or an async stream without being async.
+    /// A lambda without <c>async</c> is not async code even when it returns a Task: such lambdas are
+    /// how work is offloaded on purpose (<c>Task.Run(() => ...)</c>, <c>new Thread(...)</c>).
+    /// </summary>
+    /// <param name="containingSymbol">The analysis context's containing symbol (the member).</param>
+    public static bool TryGetContext(IOperation operation, ISymbol containingSymbol, KnownTypes types, out AsyncCodeContext context)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return Classify(lambda.Symbol, containingSymbol, lambda, isLambda: true, types, out context);
+                case ILocalFunctionOperation localFunction:
+                    return Classify(localFunction.Symbol, containingSymbol, localFunction, isLambda: false, types, out context);
+            }
+        }
+
+        if (containingSymbol is IMethodSymbol method)
+            return Classify(method, containingSymbol, functionOperation: null, isLambda: false, types, out context);
+
+        context = default;
+        return false;
+    }
+
+    public static bool IsTopLevelStatementsEntryPoint(IMethodSymbol method)
+        => method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName
+            && method.IsImplicitlyDeclared
+            && method.DeclaringSyntaxReferences.Length > 0
+            && method.DeclaringSyntaxReferences[0].GetSyntax() is CompilationUnitSyntax;
+
+    private static bool Classify(IMethodSymbol function, ISymbol member, IOperation? functionOperation, bool isLambda, KnownTypes types, out AsyncCodeContext context)
+    {
+        if (function.IsAsync)
+        {
+            var kind = isLambda ? AsyncCodeKind.AsyncLambda
+                : function.MethodKind == MethodKind.LocalFunction ? AsyncCodeKind.AsyncLocalFunction
+                : AsyncCodeKind.AsyncMethod;
+            context = new AsyncCodeContext(kind, function, member, functionOperation);
+            return true;
+        }
+
+        if (IsTopLevelStatementsEntryPoint(function))
+        {
+            // The compiler makes top-level statements return Task exactly when they contain an await.
+            var isAsync = types.IsTaskOrValueTask(function.ReturnType);
+            context = isAsync ? new AsyncCodeContext(AsyncCodeKind.AsyncTopLevelStatements, function, member, functionOperation) : default;
+            return isAsync;
+        }
+
+        if (!isLambda && types.IsAsyncReturnType(function.ReturnType))
+        {
+            context = new AsyncCodeContext(AsyncCodeKind.AwaitableReturningMethod, function, member, functionOperation);
+            return true;
+        }
+
+        context = default;
+        return false;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// The well-known types of one compilation, resolved once in a compilation-start action and shared
+/// by every callback of that compilation. A missing type is null: the analyzers that need it
+/// register nothing.
+/// </summary>
+internal sealed class KnownTypes
+{
+    private readonly ConcurrentDictionary<ITypeSymbol, bool> _awaitableCache = new(SymbolEqualityComparer.Default);
+
+    private KnownTypes(Compilation compilation)
+    {
+        Compilation = compilation;
+        Task = compilation.GetBestType("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetBestType("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetBestType("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetBestType("System.Threading.Tasks.ValueTask`1");
+        IAsyncEnumerableOfT = compilation.GetBestType("System.Collections.Generic.IAsyncEnumerable`1");
+        IAsyncEnumeratorOfT = compilation.GetBestType("System.Collections.Generic.IAsyncEnumerator`1");
+        AsyncMethodBuilderAttribute = compilation.GetBestType("System.Runtime.CompilerServices.AsyncMethodBuilderAttribute");
+        INotifyCompletion = compilation.GetBestType("System.Runtime.CompilerServices.INotifyCompletion");
+        Thread = compilation.GetBestType("System.Threading.Thread");
+        CancellationToken = compilation.GetBestType("System.Threading.CancellationToken");
+        CancellationTokenSource = compilation.GetBestType("System.Threading.CancellationTokenSource");
+        ObsoleteAttribute = compilation.GetBestType("System.ObsoleteAttribute");
+    }
+
+    public Compilation Compilation { get; }
+    public INamedTypeSymbol? Task { get; }
+    public INamedTypeSymbol? TaskOfT { get; }
+    public INamedTypeSymbol? ValueTask { get; }
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+    public INamedTypeSymbol? IAsyncEnumerableOfT { get; }
+    public INamedTypeSymbol? IAsyncEnumeratorOfT { get; }
+    public INamedTypeSymbol? AsyncMethodBuilderAttribute { get; }
+    public INamedTypeSymbol? INotifyCompletion { get; }
+    public INamedTypeSymbol? Thread { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? CancellationTokenSource { get; }
+    public INamedTypeSymbol? ObsoleteAttribute { get; }
+
+    /// <summary>Creates the set; false when even <c>Task</c> is missing (no async code can exist).</summary>
+    public static bool TryCreate(Compilation compilation, out KnownTypes types)
+    {
+        types = new KnownTypes(compilation);
+        return types.Task is not null;
+    }
+
+    internal bool GetOrAddAwaitable(ITypeSymbol type, System.Func<ITypeSymbol, bool> compute)
+        => _awaitableCache.GetOrAdd(type, compute);
+}

@@ -1,0 +1,42 @@
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPitfalls.Internals;
+
+internal static class TypeLookup
+{
+    /// <summary>
+    /// Resolves a type by metadata name even when several references define it (polyfill packages
+    /// often redefine framework types, and then <c>GetTypeByMetadataName</c> answers null): the
+    /// compilation's own definition wins, then the one from the core library, then the only public one.
+    /// </summary>
+    public static INamedTypeSymbol? GetBestType(this Compilation compilation, string metadataName)
+    {
+#pragma warning disable RS0030 // The one sanctioned call of the banned API.
+        var unique = compilation.GetTypeByMetadataName(metadataName);
+#pragma warning restore RS0030
+        if (unique is not null)
+            return unique;
+
+        var candidates = compilation.GetTypesByMetadataName(metadataName);
+        if (candidates.IsDefaultOrEmpty)
+            return null;
+
+        INamedTypeSymbol? fromCoreLibrary = null;
+        INamedTypeSymbol? onlyPublic = null;
+        var publicCount = 0;
+        foreach (var candidate in candidates)
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.ContainingAssembly, compilation.Assembly))
+                return candidate;
+            if (SymbolEqualityComparer.Default.Equals(candidate.ContainingAssembly, compilation.ObjectType.ContainingAssembly))
+                fromCoreLibrary = candidate;
+            if (candidate.DeclaredAccessibility == Accessibility.Public)
+            {
+                publicCount++;
+                onlyPublic = candidate;
+            }
+        }
+
+        return fromCoreLibrary ?? (publicCount == 1 ? onlyPublic : null);
+    }
+}

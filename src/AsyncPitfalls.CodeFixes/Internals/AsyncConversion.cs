@@ -1,0 +1,216 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>How a function's return type and return statements change when it becomes async.</summary>
+internal enum AsyncReturnShape
+{
+    /// <summary>Already returns Task or ValueTask: <c>return t;</c> becomes <c>await t; return;</c>.</summary>
+    Task,
+    /// <summary>Already returns Task&lt;T&gt; or ValueTask&lt;T&gt;: <c>return t;</c> becomes <c>return await t;</c>.</summary>
+    TaskOfT,
+    /// <summary>Returns void: the return type becomes Task.</summary>
+    VoidToTask,
+}
+
+/// <summary>Makes a method, local function or lambda async: the shared "make the enclosing function async" of every fix that inserts an await.</summary>
+internal static class AsyncConversion
+{
+    /// <summary>
+    /// Decides, before any edit, whether <paramref name="function"/> can become async and how its
+    /// returns change. It cannot when it has ref, out or in parameters, ref struct or pointer
+    /// parameters, is an iterator, or returns something other than void, Task, Task&lt;T&gt;,
+    /// ValueTask or ValueTask&lt;T&gt; (an async stream needs <c>yield</c>, not <c>async</c>).
+    /// </summary>
+    public static bool TryPlan(SyntaxNode function, SemanticModel model, KnownTypes types, out AsyncReturnShape shape, System.Threading.CancellationToken cancellationToken)
+    {
+        shape = default;
+        var symbol = function is AnonymousFunctionExpressionSyntax
+            ? model.GetSymbolInfo(function, cancellationToken).Symbol as IMethodSymbol
+            : model.GetDeclaredSymbol(function, cancellationToken) as IMethodSymbol;
+        if (symbol is null || symbol.IsAsync || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || IsIterator(function))
+            return false;
+
+        foreach (var parameter in symbol.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType || parameter.Type.TypeKind == TypeKind.Pointer)
+                return false;
+        }
+
+        if (symbol.ReturnsVoid)
+        {
+            if (function is AnonymousFunctionExpressionSyntax)
+                return false; // The delegate type, not the lambda, decides what a lambda returns.
+            shape = AsyncReturnShape.VoidToTask;
+            return true;
+        }
+
+        if (!types.IsTaskOrValueTask(symbol.ReturnType))
+            return false;
+        shape = types.GetTaskResultType(symbol.ReturnType) is null ? AsyncReturnShape.Task : AsyncReturnShape.TaskOfT;
+        return true;
+    }
+
+    private static bool IsIterator(SyntaxNode function)
+        => function.DescendantNodes(node => node == function || !FunctionSyntax.IsFunction(node)).OfType<YieldStatementSyntax>().Any();
+
+    /// <summary>Applies a plan made by <see cref="TryPlan"/> to the current version of the function's syntax.</summary>
+    public static SyntaxNode Apply(SyntaxNode function, AsyncReturnShape shape, bool configureAwaitFalse)
+    {
+        var rewriter = new ReturnRewriter(shape, configureAwaitFalse);
+        switch (function)
+        {
+            case MethodDeclarationSyntax method:
+            {
+                method = method.Body is { } body
+                    ? method.WithBody(rewriter.RewriteBody(body))
+                    : method.WithExpressionBody(rewriter.RewriteExpressionBody(method.ExpressionBody!));
+                if (shape == AsyncReturnShape.VoidToTask)
+                    method = method.WithReturnType(AwaitSyntax.TaskType().WithTriviaFrom(method.ReturnType));
+                return AddAsyncModifier(method, method.Modifiers, method.ReturnType, (m, mods) => m.WithModifiers(mods), (m, t) => m.WithReturnType(t));
+            }
+            case LocalFunctionStatementSyntax localFunction:
+            {
+                localFunction = localFunction.Body is { } body
+                    ? localFunction.WithBody(rewriter.RewriteBody(body))
+                    : localFunction.WithExpressionBody(rewriter.RewriteExpressionBody(localFunction.ExpressionBody!));
+                if (shape == AsyncReturnShape.VoidToTask)
+                    localFunction = localFunction.WithReturnType(AwaitSyntax.TaskType().WithTriviaFrom(localFunction.ReturnType));
+                return AddAsyncModifier(localFunction, localFunction.Modifiers, localFunction.ReturnType, (m, mods) => m.WithModifiers(mods), (m, t) => m.WithReturnType(t));
+            }
+            case AnonymousFunctionExpressionSyntax lambda:
+            {
+                lambda = lambda.Block is { } block
+                    ? lambda.WithBlock(rewriter.RewriteBody(block))
+                    : lambda.WithExpressionBody(rewriter.RewriteExpression(lambda.ExpressionBody!));
+                var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithLeadingTrivia(lambda.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.Space);
+                return lambda.WithoutLeadingTrivia().WithAsyncKeyword(asyncKeyword);
+            }
+            default:
+                return function;
+        }
+    }
+
+    private static TNode AddAsyncModifier<TNode>(TNode node, SyntaxTokenList modifiers, TypeSyntax returnType,
+        System.Func<TNode, SyntaxTokenList, TNode> withModifiers, System.Func<TNode, TypeSyntax, TNode> withReturnType)
+        where TNode : SyntaxNode
+    {
+        var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        if (modifiers.Count == 0)
+        {
+            // The return type's indentation moves to the new first token.
+            node = withReturnType(node, returnType.WithLeadingTrivia());
+            return withModifiers(node, SyntaxFactory.TokenList(asyncKeyword.WithLeadingTrivia(returnType.GetLeadingTrivia())));
+        }
+        return withModifiers(node, modifiers.Add(asyncKeyword));
+    }
+
+    /// <summary>Rewrites the returns of one function body, leaving nested functions alone.</summary>
+    private sealed class ReturnRewriter : CSharpSyntaxRewriter
+    {
+        private readonly AsyncReturnShape _shape;
+        private readonly bool _configureAwaitFalse;
+
+        public ReturnRewriter(AsyncReturnShape shape, bool configureAwaitFalse)
+        {
+            _shape = shape;
+            _configureAwaitFalse = configureAwaitFalse;
+        }
+
+        public BlockSyntax RewriteBody(BlockSyntax body)
+        {
+            var rewritten = (BlockSyntax)VisitBlock(body)!;
+            // A bare 'return;' left as the last statement says nothing.
+            if (rewritten.Statements.LastOrDefault() is ReturnStatementSyntax { Expression: null } last)
+                rewritten = rewritten.WithStatements(rewritten.Statements.Remove(last));
+            return rewritten;
+        }
+
+        public ArrowExpressionClauseSyntax RewriteExpressionBody(ArrowExpressionClauseSyntax arrow)
+            => arrow.WithExpression(RewriteExpression(arrow.Expression));
+
+        public ExpressionSyntax RewriteExpression(ExpressionSyntax expression)
+        {
+            if (_shape == AsyncReturnShape.TaskOfT && TryUnwrapFromResult(expression, out var value))
+                return value.WithTriviaFrom(expression);
+            if (_shape is AsyncReturnShape.Task or AsyncReturnShape.TaskOfT && expression is not AwaitExpressionSyntax)
+                return AwaitSyntax.Await(expression, _configureAwaitFalse);
+            return expression;
+        }
+
+        public override SyntaxNode? VisitBlock(BlockSyntax node)
+        {
+            var statements = new List<StatementSyntax>(node.Statements.Count);
+            foreach (var statement in node.Statements)
+            {
+                if (statement is ReturnStatementSyntax @return)
+                    statements.AddRange(RewriteReturn(@return));
+                else
+                    statements.Add((StatementSyntax)Visit(statement)!);
+            }
+            return node.WithStatements(SyntaxFactory.List(statements));
+        }
+
+        public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node)
+        {
+            // A return that is not directly in a block ('if (x) return t;'): several statements need braces.
+            var statements = RewriteReturn(node);
+            return statements.Count == 1 ? statements[0] : SyntaxFactory.Block(statements).WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => node;
+        public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => node;
+        public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => node;
+        public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => node;
+
+        private List<StatementSyntax> RewriteReturn(ReturnStatementSyntax node)
+        {
+            if (node.Expression is not { } expression || _shape == AsyncReturnShape.VoidToTask)
+                return new List<StatementSyntax> { node };
+
+            if (_shape == AsyncReturnShape.TaskOfT)
+                return new List<StatementSyntax> { node.WithExpression(RewriteExpression(expression)) };
+
+            if (IsCompletedTask(expression))
+                return new List<StatementSyntax> { node.WithExpression(null).WithReturnKeyword(node.ReturnKeyword.WithTrailingTrivia()) };
+
+            var awaitStatement = SyntaxFactory.ExpressionStatement(AwaitSyntax.Await(expression.WithoutTrivia(), _configureAwaitFalse))
+                .WithLeadingTrivia(node.GetLeadingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            var returnStatement = SyntaxFactory.ReturnStatement().WithTrailingTrivia(node.GetTrailingTrivia()).WithAdditionalAnnotations(Formatter.Annotation);
+            return new List<StatementSyntax> { awaitStatement, returnStatement };
+        }
+
+        private static bool IsCompletedTask(ExpressionSyntax expression) => expression switch
+        {
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask" } => true,
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.DefaultLiteralExpression),
+            DefaultExpressionSyntax => true,
+            ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0 } creation => creation.Type is IdentifierNameSyntax { Identifier.ValueText: "ValueTask" } or QualifiedNameSyntax { Right.Identifier.ValueText: "ValueTask" },
+            ImplicitObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0 } => true,
+            _ => false,
+        };
+
+        private static bool TryUnwrapFromResult(ExpressionSyntax expression, out ExpressionSyntax value)
+        {
+            switch (expression)
+            {
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "FromResult" }, ArgumentList.Arguments.Count: 1 } fromResult:
+                    value = fromResult.ArgumentList.Arguments[0].Expression;
+                    return true;
+                case BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } creation
+                    when creation is ImplicitObjectCreationExpressionSyntax || creation is ObjectCreationExpressionSyntax { Type: GenericNameSyntax { Identifier.ValueText: "ValueTask" } or QualifiedNameSyntax { Right: GenericNameSyntax { Identifier.ValueText: "ValueTask" } } }:
+                    value = creation.ArgumentList!.Arguments[0].Expression;
+                    return true;
+                default:
+                    value = expression;
+                    return false;
+            }
+        }
+    }
+}
