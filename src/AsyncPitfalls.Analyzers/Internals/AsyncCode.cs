@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncPitfalls.Internals;
@@ -78,14 +77,20 @@ internal static class AsyncCode
         return false;
     }
 
+    /// <summary>The compiler's entry point for top-level statements (a name no user method can have).</summary>
     public static bool IsTopLevelStatementsEntryPoint(IMethodSymbol method)
-        => method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName
-            && method.IsImplicitlyDeclared
-            && method.DeclaringSyntaxReferences.Length > 0
-            && method.DeclaringSyntaxReferences[0].GetSyntax() is CompilationUnitSyntax;
+        => method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName;
 
     private static bool Classify(IMethodSymbol function, ISymbol member, IOperation? functionOperation, bool isLambda, KnownTypes types, out AsyncCodeContext context)
     {
+        if (IsTopLevelStatementsEntryPoint(function))
+        {
+            // The compiler makes top-level statements return Task exactly when they contain an await.
+            var isAsync = types.IsTaskOrValueTask(function.ReturnType);
+            context = isAsync ? new AsyncCodeContext(AsyncCodeKind.AsyncTopLevelStatements, function, member, functionOperation) : default;
+            return isAsync;
+        }
+
         if (function.IsAsync)
         {
             var kind = isLambda ? AsyncCodeKind.AsyncLambda
@@ -93,14 +98,6 @@ internal static class AsyncCode
                 : AsyncCodeKind.AsyncMethod;
             context = new AsyncCodeContext(kind, function, member, functionOperation);
             return true;
-        }
-
-        if (IsTopLevelStatementsEntryPoint(function))
-        {
-            // The compiler makes top-level statements return Task exactly when they contain an await.
-            var isAsync = types.IsTaskOrValueTask(function.ReturnType);
-            context = isAsync ? new AsyncCodeContext(AsyncCodeKind.AsyncTopLevelStatements, function, member, functionOperation) : default;
-            return isAsync;
         }
 
         if (!isLambda && types.IsAsyncReturnType(function.ReturnType))

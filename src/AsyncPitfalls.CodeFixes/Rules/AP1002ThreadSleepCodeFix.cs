@@ -74,7 +74,7 @@ public sealed class ThreadSleepCodeFix : CodeFixProvider
         foreach (var pair in functionsToMakeAsync)
             editor.ReplaceNode(pair.Key, (current, _) => AsyncConversion.Apply(current, pair.Value, configureAwaitFalse));
 
-        return document.WithSyntaxRoot(editor.GetChangedRoot());
+        return await FixedDocuments.WithRootAsync(document, editor.GetChangedRoot(), cancellationToken).ConfigureAwait(false);
     }
 
     private readonly struct Edit
