@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using AsyncPitfalls.Tests.Samples;
+using AsyncPitfalls.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+
+namespace AsyncPitfalls.Tests.Conventions;
+
+/// <summary>Every descriptor has all the parts a rule needs (see STYLE.md, "One rule, end to end").</summary>
+public sealed class RuleConventionTests
+{
+    public static TheoryData<string> RuleIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var id in Descriptors.Keys.OrderBy(id => id, StringComparer.Ordinal))
+            data.Add(id);
+        return data;
+    }
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> Descriptors = AnalyzerRunner.AllAnalyzers
+        .SelectMany(a => a.SupportedDiagnostics)
+        .GroupBy(d => d.Id)
+        .ToDictionary(g => g.Key, g => g.First());
+
+    [Fact]
+    public void Ids_AreUnique_AndEveryIdConstantIsUsed()
+    {
+        var perAnalyzer = AnalyzerRunner.AllAnalyzers.SelectMany(a => a.SupportedDiagnostics.Select(d => d.Id).Distinct()).ToList();
+        Assert.Equal(perAnalyzer.Count, perAnalyzer.Distinct().Count());
+
+        var constants = typeof(DiagnosticIds).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
+        Assert.Equal(constants.OrderBy(x => x), Descriptors.Keys.OrderBy(x => x));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Descriptor_IsComplete(string id)
+    {
+        var descriptor = Descriptors[id];
+        Assert.Matches(@"^AP[1-5]\d{3}$", id);
+        Assert.Equal(HelpLinks.For(id), descriptor.HelpLinkUri);
+        Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString()));
+        Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()));
+        Assert.Contains("{0}", descriptor.MessageFormat.ToString(), StringComparison.Ordinal);
+        Assert.Contains(descriptor.Category, typeof(RuleCategories).GetFields().Select(f => (string)f.GetValue(null)!));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void DocsPage_ExistsWithTheDescriptorTitle_AndIsIndexed(string id)
+    {
+        var page = RepositoryPaths.Combine("docs", "rules", id + ".md");
+        Assert.True(File.Exists(page), $"docs/rules/{id}.md is missing");
+        Assert.Equal($"# {id}: {Descriptors[id].Title}", File.ReadLines(page).First());
+        Assert.Contains($"[{id}](rules/{id}.md)", File.ReadAllText(RepositoryPaths.Combine("docs", "README.md")), StringComparison.Ordinal);
+        Assert.Contains($"[{id}](docs/rules/{id}.md)", File.ReadAllText(RepositoryPaths.Combine("README.md")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void ReleaseTracking_ListsTheRuleWithItsCategoryAndSeverity(string id)
+    {
+        var descriptor = Descriptors[id];
+        var folder = RepositoryPaths.Combine("src", "AsyncPitfalls.Analyzers");
+        var lines = File.ReadLines(Path.Combine(folder, "AnalyzerReleases.Shipped.md")).Concat(File.ReadLines(Path.Combine(folder, "AnalyzerReleases.Unshipped.md")));
+        Assert.Contains(lines, line => line.StartsWith($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Gallery_HasAMarkerForTheRule(string id)
+    {
+        var marked = SampleMarkerTests.SourceFiles("samples/RuleGallery").Any(path => File.ReadAllText(path).Contains("// " + id, StringComparison.Ordinal));
+        Assert.True(marked, $"samples/RuleGallery has no '// {id}' marker");
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Presets_SetTheRule(string id)
+    {
+        var recommended = Descriptors[id].DefaultSeverity switch
+        {
+            DiagnosticSeverity.Error => "error",
+            DiagnosticSeverity.Warning => "warning",
+            DiagnosticSeverity.Info => "suggestion",
+            _ => "silent",
+        };
+        foreach (var (preset, severity) in new[] { ("Recommended", recommended), ("Strict", "error"), ("None", "none") })
+        {
+            var lines = File.ReadAllLines(RepositoryPaths.Combine("nuget", "config", $"AsyncPitfalls.{preset}.globalconfig"));
+            Assert.Contains($"dotnet_diagnostic.{id}.severity = {severity}", lines);
+        }
+    }
+
+    [Fact]
+    public void CodeFixes_FixKnownRules_AndOfferFixAll()
+    {
+        var fixes = typeof(AsyncPitfalls.Rules.ThreadSleepCodeFix).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+            .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+            .ToList();
+        Assert.NotEmpty(fixes);
+        foreach (var fix in fixes)
+        {
+            Assert.All(fix.FixableDiagnosticIds, id => Assert.True(Descriptors.ContainsKey(id), $"{fix.GetType().Name} fixes unknown {id}"));
+            Assert.NotNull(fix.GetFixAllProvider());
+            Assert.NotNull(fix.GetType().GetCustomAttribute<ExportCodeFixProviderAttribute>());
+        }
+    }
+}
