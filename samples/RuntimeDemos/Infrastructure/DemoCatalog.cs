@@ -1,0 +1,17 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RuntimeDemos.Demos;
+
+namespace RuntimeDemos.Infrastructure;
+
+/// <summary>Every demo, in the order <c>--list</c> and <c>all</c> use.</summary>
+public static class DemoCatalog
+{
+    public static IReadOnlyList<IDemo> All { get; } = new IDemo[]
+    {
+        new SleepVsDelayDemo(),
+    };
+
+    public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+}
