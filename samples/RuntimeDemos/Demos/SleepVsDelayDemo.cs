@@ -57,6 +57,7 @@ public sealed partial class SleepVsDelayDemo : IDemo
         using var monitor = ThreadPoolMonitor.StartNew();
         var waiting = new ConcurrencyGauge();
         var done = 0;
+        context.Output.Progress(label, 0, Operations);
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Operations).Select(async _ =>
         {
