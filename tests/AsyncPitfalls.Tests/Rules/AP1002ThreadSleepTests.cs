@@ -489,24 +489,6 @@ public sealed class AP1002ThreadSleepTests
                 }
                 """,
             },
-            FixedSources =
-            {
-                Usings + """
-                class Counter
-                {
-                    private readonly object _gate = new();
-
-                    public async Task IncrementAsync()
-                    {
-                        await Task.Yield();
-                        lock (_gate)
-                        {
-                            [|Thread.Sleep(10)|];
-                        }
-                    }
-                }
-                """,
-            },
             ExpectNoFix = true,
         }.RunAsync();
 
