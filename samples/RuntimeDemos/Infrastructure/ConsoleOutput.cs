@@ -1,27 +1,23 @@
 using System;
-using System.IO;
 
 namespace RuntimeDemos.Infrastructure;
 
 /// <summary>Demo output: plain lines, and a progress line that redraws itself on a terminal.</summary>
 public sealed class ConsoleOutput
 {
-    private readonly TextWriter _writer;
+    private const int ProgressWidth = 60;
     private readonly bool _interactive;
     private bool _progressShown;
 
-    public ConsoleOutput(TextWriter writer, bool interactive)
-    {
-        _writer = writer;
-        _interactive = interactive;
-    }
+    private ConsoleOutput(bool interactive) => _interactive = interactive;
 
-    public static ConsoleOutput ForConsole() => new(Console.Out, !Console.IsOutputRedirected);
+    /// <summary>Writes to the console (which tests may redirect with <see cref="Console.SetOut"/>).</summary>
+    public static ConsoleOutput ForConsole() => new(!Console.IsOutputRedirected);
 
     public void Line(string text = "")
     {
         ClearProgress();
-        _writer.WriteLine(text);
+        Console.WriteLine(text);
     }
 
     /// <summary>Shows "label: done/total" in place on a terminal; writes nothing when the output is redirected.</summary>
@@ -29,7 +25,7 @@ public sealed class ConsoleOutput
     {
         if (!_interactive)
             return;
-        _writer.Write($"\r  {label}: {done}/{total}".PadRight(60));
+        Console.Write($"\r  {label}: {done}/{total}".PadRight(ProgressWidth));
         _progressShown = true;
     }
 
@@ -38,7 +34,7 @@ public sealed class ConsoleOutput
     {
         if (!_progressShown)
             return;
-        _writer.Write("\r" + new string(' ', 60) + "\r");
+        Console.Write("\r" + new string(' ', ProgressWidth) + "\r");
         _progressShown = false;
     }
 }

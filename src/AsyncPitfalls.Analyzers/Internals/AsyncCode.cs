@@ -77,6 +77,19 @@ internal static class AsyncCode
         return false;
     }
 
+    /// <summary>
+    /// An async lambda handed to <c>Task.Run</c> or <c>TaskFactory.StartNew</c>: offloaded on purpose,
+    /// so synchronous APIs in it block no caller.
+    /// </summary>
+    public static bool IsOffloaded(AsyncCodeContext context, KnownTypes types)
+    {
+        if (context.FunctionOperation is not IAnonymousFunctionOperation lambda)
+            return false;
+        var argument = lambda.Parent is IDelegateCreationOperation creation ? creation.Parent : lambda.Parent;
+        return argument is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } }
+            && (SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task) || method.ContainingType.Name == "TaskFactory");
+    }
+
     /// <summary>The compiler's entry point for top-level statements (a name no user method can have).</summary>
     public static bool IsTopLevelStatementsEntryPoint(IMethodSymbol method)
         => method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName;

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AsyncPitfalls.Internals;
 
@@ -9,95 +12,134 @@ internal sealed class AsyncCounterparts
     private const string AsyncSuffix = "Async";
 
     private readonly KnownTypes _types;
-    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), IMethodSymbol?> _memberCache = new();
-    private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), IMethodSymbol?> _extensionCache = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new();
+    private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _extensionCache = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _namesInBody = new(SymbolEqualityComparer.Default);
 
     public AsyncCounterparts(KnownTypes types) => _types = types;
 
     /// <summary>
-    /// Finds <c>NameAsync</c> for <paramref name="method"/>: a member of the receiver's type or one of
-    /// its bases (or interfaces), or, when a semantic model is given, an extension method in scope at
-    /// <paramref name="position"/>. The counterpart takes the same parameters (same types and ref
-    /// kinds, same generic arity), optionally followed by a CancellationToken, returns an awaitable,
-    /// is not obsolete, and is not <paramref name="method"/> itself. Answers are cached per
-    /// compilation (extension answers per syntax tree, since usings differ per file).
+    /// Finds <c>NameAsync</c> for <paramref name="method"/>: a member of the receiver's type, its bases
+    /// or interfaces, or (with a semantic model) an extension method in scope at <paramref name="position"/>.
+    /// The counterpart takes the same parameters (types, ref kinds, generic arity), optionally followed
+    /// by a CancellationToken, returns an awaitable and is not obsolete. It is never
+    /// <paramref name="enclosingMember"/>, nor a source method whose body names the enclosing member or
+    /// the synchronous method (a bridge: the "async" form would call back into the blocking one).
+    /// Among several, one that takes a CancellationToken wins. The searches are cached per compilation
+    /// (extension answers per syntax tree, since usings differ per file).
     /// </summary>
-    public IMethodSymbol? Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel? model = null, int position = 0)
+    public IMethodSymbol? Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel? model = null, int position = 0, ISymbol? enclosingMember = null)
     {
-        if (method.Name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal) || method.MethodKind != MethodKind.Ordinary && method.MethodKind != MethodKind.ReducedExtension)
+        if (method.MethodKind != MethodKind.Ordinary || method.Name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
             return null;
 
         var receiver = receiverType ?? method.ContainingType;
         if (receiver is null)
             return null;
 
-        var found = _memberCache.GetOrAdd((method, receiver), key => FindMember(key.Method, key.Receiver));
-        if (found is not null || model is null || method.IsStatic)
+        var candidates = _memberCache.GetOrAdd((method, receiver), key => FindMembers(key.Method, key.Receiver));
+        var found = Choose(candidates, method, enclosingMember);
+        if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
 
-        return _extensionCache.GetOrAdd((model.SyntaxTree, method, receiver), key => FindExtension(key.Method, key.Receiver, model, position));
+        candidates = _extensionCache.GetOrAdd((model.SyntaxTree, method, receiver), key => FindExtensions(key.Method, key.Receiver, model, position));
+        return Choose(candidates, method, enclosingMember);
     }
 
-    private IMethodSymbol? FindMember(IMethodSymbol method, ITypeSymbol receiver)
+    private IMethodSymbol? Choose(ImmutableArray<IMethodSymbol> candidates, IMethodSymbol method, ISymbol? enclosingMember)
+    {
+        IMethodSymbol? best = null;
+        foreach (var candidate in candidates)
+        {
+            if (enclosingMember is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, enclosingMember.OriginalDefinition))
+                continue;
+            if (IsBridge(candidate, method, enclosingMember))
+                continue;
+            if (best is null || TakesToken(candidate) && !TakesToken(best))
+                best = candidate;
+        }
+        return best;
+    }
+
+    private bool TakesToken(IMethodSymbol method)
+        => method.Parameters.Length > 0 && CancellationTokens.IsCancellationToken(method.Parameters[method.Parameters.Length - 1].Type, _types);
+
+    private bool IsBridge(IMethodSymbol candidate, IMethodSymbol method, ISymbol? enclosingMember)
+    {
+        var definition = candidate.ReducedFrom ?? candidate.OriginalDefinition;
+        if (definition.DeclaringSyntaxReferences.IsEmpty)
+            return false;
+        var names = _namesInBody.GetOrAdd(definition, NamesInBody);
+        return names.Contains(method.Name) || enclosingMember is not null && names.Contains(enclosingMember.Name);
+    }
+
+    private static ImmutableHashSet<string> NamesInBody(IMethodSymbol method)
+    {
+        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var identifier in reference.GetSyntax().DescendantNodes().OfType<SimpleNameSyntax>())
+                names.Add(identifier.Identifier.ValueText);
+        }
+        return names.ToImmutable();
+    }
+
+    private ImmutableArray<IMethodSymbol> FindMembers(IMethodSymbol method, ITypeSymbol receiver)
     {
         var name = method.Name + AsyncSuffix;
+        var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
         for (var type = receiver; type is not null; type = type.BaseType)
-        {
-            if (FindIn(type, name, method) is { } found)
-                return found;
-        }
-
+            AddFrom(type, name, method, found);
         if (receiver.TypeKind == TypeKind.Interface)
         {
             foreach (var @interface in receiver.AllInterfaces)
-            {
-                if (FindIn(@interface, name, method) is { } found)
-                    return found;
-            }
+                AddFrom(@interface, name, method, found);
         }
-
-        return null;
+        // An extension method's static siblings: Queryable.First and a FirstAsync in the same class.
+        if (method.IsExtensionMethod && !SymbolEqualityComparer.Default.Equals(receiver, method.ContainingType))
+            AddFrom(method.ContainingType, name, method, found);
+        return found.ToImmutable();
     }
 
-    private IMethodSymbol? FindIn(ITypeSymbol type, string name, IMethodSymbol method)
+    private void AddFrom(ITypeSymbol type, string name, IMethodSymbol method, ImmutableArray<IMethodSymbol>.Builder found)
     {
         foreach (var member in type.GetMembers(name))
         {
-            if (member is IMethodSymbol candidate && candidate.IsStatic == method.IsStatic && IsCounterpart(candidate, method))
-                return candidate;
+            if (member is IMethodSymbol candidate && candidate.IsStatic == method.IsStatic && IsCounterpart(candidate, method.Parameters, method.TypeArguments))
+                found.Add(candidate);
         }
-        return null;
     }
 
-    private IMethodSymbol? FindExtension(IMethodSymbol method, ITypeSymbol receiver, SemanticModel model, int position)
+    private ImmutableArray<IMethodSymbol> FindExtensions(IMethodSymbol method, ITypeSymbol receiver, SemanticModel model, int position)
     {
+        // A call of an extension method compares without its 'this' parameter, as the reduced candidates do.
+        var parameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
+        var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
         foreach (var symbol in model.LookupSymbols(position, receiver, method.Name + AsyncSuffix, includeReducedExtensionMethods: true))
         {
-            if (symbol is IMethodSymbol { MethodKind: MethodKind.ReducedExtension } candidate && IsCounterpart(candidate, method))
-                return candidate;
+            if (symbol is IMethodSymbol { MethodKind: MethodKind.ReducedExtension } candidate && IsCounterpart(candidate, parameters, method.TypeArguments))
+                found.Add(candidate);
         }
-        return null;
+        return found.ToImmutable();
     }
 
-    private bool IsCounterpart(IMethodSymbol candidate, IMethodSymbol method)
+    private bool IsCounterpart(IMethodSymbol candidate, ImmutableArray<IParameterSymbol> parameters, ImmutableArray<ITypeSymbol> typeArguments)
     {
-        if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method.OriginalDefinition))
-            return false;
-        if (candidate.TypeParameters.Length != method.TypeParameters.Length)
+        if (candidate.TypeParameters.Length != typeArguments.Length)
             return false;
         // Compare generic methods with the call's type arguments substituted into both.
         if (candidate.TypeParameters.Length > 0)
-            candidate = candidate.ConstructedFrom.Construct(System.Linq.ImmutableArrayExtensions.ToArray(method.TypeArguments));
+            candidate = candidate.ConstructedFrom.Construct(typeArguments.ToArray());
 
-        var extra = candidate.Parameters.Length - method.Parameters.Length;
+        var extra = candidate.Parameters.Length - parameters.Length;
         if (extra is not (0 or 1))
             return false;
-        if (extra == 1 && !CancellationTokens.IsCancellationToken(candidate.Parameters[candidate.Parameters.Length - 1].Type, _types))
+        if (extra == 1 && !TakesToken(candidate))
             return false;
 
-        for (var i = 0; i < method.Parameters.Length; i++)
+        for (var i = 0; i < parameters.Length; i++)
         {
-            var expected = method.Parameters[i];
+            var expected = parameters[i];
             var actual = candidate.Parameters[i];
             if (expected.RefKind != actual.RefKind || !SymbolEqualityComparer.Default.Equals(expected.Type, actual.Type))
                 return false;

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace AsyncPitfalls.Internals;
@@ -27,6 +29,19 @@ internal sealed class KnownTypes
         CancellationToken = compilation.GetBestType("System.Threading.CancellationToken");
         CancellationTokenSource = compilation.GetBestType("System.Threading.CancellationTokenSource");
         ObsoleteAttribute = compilation.GetBestType("System.ObsoleteAttribute");
+        TaskStatus = compilation.GetBestType("System.Threading.Tasks.TaskStatus");
+        Console = compilation.GetBestType("System.Console");
+        AwaiterTypes = new[]
+        {
+            compilation.GetBestType("System.Runtime.CompilerServices.TaskAwaiter"),
+            compilation.GetBestType("System.Runtime.CompilerServices.TaskAwaiter`1"),
+            compilation.GetBestType("System.Runtime.CompilerServices.ValueTaskAwaiter`1"),
+            compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter"),
+            compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter"),
+            compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter"),
+            compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
+        }.Where(t => t is not null).Select(t => t!).ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        Counterparts = new AsyncCounterparts(this);
     }
 
     public Compilation Compilation { get; }
@@ -42,6 +57,14 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? CancellationTokenSource { get; }
     public INamedTypeSymbol? ObsoleteAttribute { get; }
+    public INamedTypeSymbol? TaskStatus { get; }
+    public INamedTypeSymbol? Console { get; }
+
+    /// <summary>The awaiters whose <c>GetResult()</c> blocks when called before completion.</summary>
+    public ImmutableHashSet<INamedTypeSymbol> AwaiterTypes { get; }
+
+    /// <summary>The NameAsync counterpart search, with its per-compilation caches.</summary>
+    public AsyncCounterparts Counterparts { get; }
 
     /// <summary>Creates the set; false when even <c>Task</c> is missing (no async code can exist).</summary>
     public static bool TryCreate(Compilation compilation, out KnownTypes types)

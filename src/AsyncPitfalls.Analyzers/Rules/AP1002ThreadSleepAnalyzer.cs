@@ -42,12 +42,8 @@ public sealed class ThreadSleepAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        if (method.Name != "Sleep" || !SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Thread))
-            return;
-
         // Thread.Sleep(0) gives up the rest of the time slice without waiting; Task.Delay(0) is not its equivalent.
-        if (invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 })
+        if (!BlockingOperations.IsThreadSleep(invocation, types))
             return;
 
         if (!AsyncCode.TryGetContext(invocation, context.ContainingSymbol, types, out var asyncCode))

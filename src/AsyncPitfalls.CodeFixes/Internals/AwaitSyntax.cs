@@ -10,14 +10,26 @@ namespace AsyncPitfalls.Internals;
 internal static class AwaitSyntax
 {
     /// <summary>
-    /// Whether the file already awaits with <c>ConfigureAwait(false)</c>: a library that does so
-    /// everywhere expects new awaits to follow suit.
+    /// Whether the file awaits with <c>ConfigureAwait(false)</c> as its convention: it has awaits, and
+    /// every one of them (but <c>await Task.Yield()</c>, which cannot be configured) is configured.
+    /// A file that mixes both has no convention to follow. Asking "all" rather than "any" keeps the
+    /// answer the same however many fixes have already been applied.
     /// </summary>
     public static bool FileUsesConfigureAwaitFalse(SyntaxNode root)
-        => root.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(invocation =>
-            invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }
-            && invocation.ArgumentList.Arguments.Count == 1
-            && invocation.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression));
+    {
+        var configured = false;
+        foreach (var await in root.DescendantNodes().OfType<AwaitExpressionSyntax>())
+        {
+            if (await.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Yield" } })
+                continue;
+            if (await.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } } invocation
+                || invocation.ArgumentList.Arguments.Count != 1
+                || !invocation.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression))
+                return false;
+            configured = true;
+        }
+        return configured;
+    }
 
     /// <summary><c>await expression</c>, or <c>await expression.ConfigureAwait(false)</c>.</summary>
     public static AwaitExpressionSyntax Await(ExpressionSyntax expression, bool configureAwaitFalse)
@@ -31,6 +43,24 @@ internal static class AwaitSyntax
         }
 
         return SyntaxFactory.AwaitExpression(Parenthesize(awaited)).WithTriviaFrom(expression);
+    }
+
+    /// <summary>
+    /// Parentheses where an await replaces an operand that binds tighter: <c>t.Result.Length</c>
+    /// becomes <c>(await t).Length</c>, not <c>await t.Length</c>.
+    /// </summary>
+    public static ExpressionSyntax ParenthesizeIfNeeded(ExpressionSyntax original, ExpressionSyntax replacement)
+    {
+        var needsParentheses = original.Parent switch
+        {
+            MemberAccessExpressionSyntax member => member.Expression == original,
+            ConditionalAccessExpressionSyntax conditional => conditional.Expression == original,
+            ElementAccessExpressionSyntax element => element.Expression == original,
+            InvocationExpressionSyntax invocation => invocation.Expression == original,
+            PostfixUnaryExpressionSyntax => true,
+            _ => false,
+        };
+        return needsParentheses ? SyntaxFactory.ParenthesizedExpression(replacement) : replacement;
     }
 
     /// <summary><c>System.Threading.Tasks.Task</c>, simplified to <c>Task</c> where a using allows it, and adding that using otherwise.</summary>

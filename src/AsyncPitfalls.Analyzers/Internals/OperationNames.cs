@@ -1,0 +1,30 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+internal static class OperationNames
+{
+    /// <summary>
+    /// The name a message can use for an operand: a local, parameter, field or property name, or
+    /// the called method for an invocation ("GetAsync()"); null for anything longer.
+    /// </summary>
+    public static string? TryGetName(IOperation operation) => TaskWaits.Unwrap(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local.Name,
+        IParameterReferenceOperation parameter => parameter.Parameter.Name,
+        IFieldReferenceOperation field => field.Field.Name,
+        IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.Name,
+        IInvocationOperation invocation => invocation.TargetMethod.Name + "()",
+        _ => null,
+    };
+
+    /// <summary>The variable an operand reads: a local, parameter or field (through implicit this); null otherwise.</summary>
+    public static ISymbol? TryGetVariable(IOperation? operation) => TaskWaits.Unwrap(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+        _ => null,
+    };
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// Reads rule options from .editorconfig / .globalconfig in the keys NetAnalyzers users know:
+/// <c>dotnet_code_quality.AP1003.excluded_symbol_names = ...</c> for one rule, or
+/// <c>dotnet_code_quality.excluded_symbol_names = ...</c> for every rule that has the option.
+/// </summary>
+internal static class RuleOptions
+{
+    public static string? Get(AnalyzerOptions options, SyntaxTree tree, string ruleId, string key)
+    {
+        var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+        if (config.TryGetValue($"dotnet_code_quality.{ruleId}.{key}", out var value) || config.TryGetValue($"dotnet_code_quality.{key}", out value))
+            return value;
+        return null;
+    }
+
+    /// <summary>A boolean option; <paramref name="defaultValue"/> when absent or not a boolean.</summary>
+    public static bool GetFlag(AnalyzerOptions options, SyntaxTree tree, string ruleId, string key, bool defaultValue)
+        => Get(options, tree, ruleId, key) is { } text && bool.TryParse(text.Trim(), out var flag) ? flag : defaultValue;
+}
+
+/// <summary>Parses each distinct option text once per compilation (options repeat across files).</summary>
+internal sealed class ParsedOptionCache<T>
+    where T : class
+{
+    private readonly ConcurrentDictionary<string, T> _parsed = new(System.StringComparer.Ordinal);
+    private readonly System.Func<string, T> _parse;
+
+    public ParsedOptionCache(System.Func<string, T> parse) => _parse = parse;
+
+    public T Get(string? text) => _parsed.GetOrAdd(text ?? string.Empty, _parse);
+}

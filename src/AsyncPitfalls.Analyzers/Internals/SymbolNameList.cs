@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// A list of method or type names from an option, separated by '|' or ','. An entry matches a
+/// method by its name (<c>Cancel</c>), type and name (<c>CancellationTokenSource.Cancel</c>) or full
+/// name (<c>System.Threading.CancellationTokenSource.Cancel</c>), and matches every method of a
+/// type named the same three ways without the method (<c>System.IO.MemoryStream</c>). Generic
+/// types are written without arity (<c>DbSet.Add</c>).
+/// </summary>
+internal sealed class SymbolNameList
+{
+    public static readonly SymbolNameList Empty = new(ImmutableHashSet<string>.Empty);
+
+    private static readonly char[] Separators = { '|', ',' };
+
+    private readonly ImmutableHashSet<string> _entries;
+
+    private SymbolNameList(ImmutableHashSet<string> entries) => _entries = entries;
+
+    public bool IsEmpty => _entries.IsEmpty;
+
+    public static SymbolNameList Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return Empty;
+        var entries = text!.Split(Separators, StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.Trim())
+            .Where(e => e.Length > 0)
+            .Select(e => e.StartsWith("M:", StringComparison.Ordinal) || e.StartsWith("T:", StringComparison.Ordinal) ? e.Substring(2) : e)
+            .ToImmutableHashSet(StringComparer.Ordinal);
+        return new SymbolNameList(entries);
+    }
+
+    public static SymbolNameList Of(params string[] entries) => new(entries.ToImmutableHashSet(StringComparer.Ordinal));
+
+    public SymbolNameList Union(SymbolNameList other) => new(_entries.Union(other._entries));
+
+    public bool ContainsMethod(IMethodSymbol method)
+        => !IsEmpty && (_entries.Contains(method.Name) || ContainsType(method.ContainingType, method.Name));
+
+    public bool ContainsType(ITypeSymbol? type) => type is not null && !IsEmpty && ContainsType(type, member: null);
+
+    private bool ContainsType(ITypeSymbol? type, string? member)
+    {
+        if (type is null)
+            return false;
+        var suffix = member is null ? string.Empty : "." + member;
+        var fullName = FullName(type);
+        return _entries.Contains(type.Name + suffix) || _entries.Contains(fullName + suffix);
+    }
+
+    private static string FullName(ITypeSymbol type)
+    {
+        var name = type.Name;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            name = outer.Name + "." + name;
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            name = ns.Name + "." + name;
+        return name;
+    }
+}

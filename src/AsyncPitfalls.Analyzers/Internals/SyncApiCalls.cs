@@ -1,0 +1,86 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// Recognises synchronous calls that have an awaitable <c>NameAsync</c> counterpart (AP1003's shape),
+/// minus the calls whose async form is no better.
+/// </summary>
+internal static class SyncApiCalls
+{
+    public const string ExcludedSymbolNamesKey = "excluded_symbol_names";
+    public const string UseDefaultExclusionsKey = "use_default_exclusions";
+
+    /// <summary>
+    /// Shipped exclusions, asked for by the users of every peer analyzer: EF Core's Add/AddRange
+    /// (their Async forms exist only for special value generators) and context factories; in-memory
+    /// types, where async I/O has nothing to wait for; test assertions; CancellationTokenSource.Cancel
+    /// (it runs callbacks inline but waits on no I/O); disposing a token registration.
+    /// </summary>
+    public static readonly SymbolNameList DefaultExclusions = SymbolNameList.Of(
+        "Microsoft.EntityFrameworkCore.DbSet.Add",
+        "Microsoft.EntityFrameworkCore.DbSet.AddRange",
+        "Microsoft.EntityFrameworkCore.DbContext.Add",
+        "Microsoft.EntityFrameworkCore.DbContext.AddRange",
+        "Microsoft.EntityFrameworkCore.IDbContextFactory.CreateDbContext",
+        "System.IO.MemoryStream",
+        "System.IO.UnmanagedMemoryStream",
+        "System.IO.StringReader",
+        "System.IO.StringWriter",
+        "NUnit.Framework.Assert",
+        "NUnit.Framework.Legacy.ClassicAssert",
+        "Xunit.Assert",
+        "Microsoft.VisualStudio.TestTools.UnitTesting.Assert",
+        "System.Threading.CancellationTokenSource.Cancel",
+        "System.Threading.CancellationTokenRegistration.Dispose");
+
+    /// <summary>
+    /// The counterpart of a blocking call, or null. Skipped: methods that already return an
+    /// awaitable, Task/ValueTask members (AP1001's), excluded methods and receiver types, the
+    /// console's writers (synchronous even through their Async methods), zero timeouts (a try, not
+    /// a wait), and counterparts that are <paramref name="enclosingMember"/> or call back into it
+    /// or into the blocking method (bridge overloads, default interface methods).
+    /// </summary>
+    public static IMethodSymbol? FindCounterpart(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions, ISymbol? enclosingMember)
+    {
+        var method = invocation.TargetMethod;
+        if (method.ReturnsVoid is false && types.IsAwaitable(method.ReturnType) || types.IsTaskOrValueTask(method.ContainingType))
+            return null;
+
+        var receiver = ReceiverType(invocation);
+        if (exclusions.ContainsMethod(method) || exclusions.ContainsType(receiver) || IsConsoleWriter(invocation.Instance, types) || HasZeroTimeout(invocation))
+            return null;
+
+        var model = invocation.SemanticModel;
+        return types.Counterparts.Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember);
+    }
+
+    private static ITypeSymbol? ReceiverType(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is { } instance)
+            return TaskWaits.Unwrap(instance)?.Type ?? instance.Type;
+        if (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
+            return TaskWaits.Unwrap(invocation.Arguments[0].Value)?.Type;
+        return invocation.TargetMethod.ContainingType;
+    }
+
+    private static bool IsConsoleWriter(IOperation? instance, KnownTypes types)
+        => TaskWaits.Unwrap(instance) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
+            && SymbolEqualityComparer.Default.Equals(property.ContainingType, types.Console);
+
+    private static bool HasZeroTimeout(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name is not ("millisecondsTimeout" or "timeout"))
+                continue;
+            var value = TaskWaits.Unwrap(argument.Value);
+            if (value?.ConstantValue is { HasValue: true, Value: 0 })
+                return true;
+            if (value is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } && field.ContainingType.Name == "TimeSpan")
+                return true;
+        }
+        return false;
+    }
+}

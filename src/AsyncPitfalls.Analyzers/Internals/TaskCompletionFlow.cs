@@ -1,0 +1,396 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// Answers "is this task already complete here?" so that reading <c>.Result</c> cannot block: built
+/// as complete (<c>Task.FromResult</c>, <c>CompletedTask</c>), the winner of an awaited
+/// <c>WhenAny</c>, or a variable that every path to the read has awaited (directly or through an
+/// awaited <c>Task.WhenAll</c>, also for elements of an awaited collection) or has checked with
+/// <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c>.
+/// The path question is a must-analysis over Roslyn's control-flow graph of the enclosing function,
+/// run only for the variable in question and only when a wait was found.
+/// </summary>
+internal static class TaskCompletionFlow
+{
+    public static bool IsKnownComplete(IOperation task, IOperation wait, OperationAnalysisContext context, KnownTypes types)
+    {
+        var value = TaskWaits.Unwrap(task);
+        if (value is null)
+            return false;
+        if (IsCompleteByConstruction(value, types))
+            return true;
+
+        var (tracked, isCollection) = Track(value);
+        if (tracked is null)
+            return false;
+
+        ControlFlowGraph? graph;
+        try
+        {
+            graph = FindGraph(context.GetControlFlowGraph(), wait);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // No graph for this code (for example in an initializer the driver cannot model): say nothing is known.
+            return false;
+        }
+
+        return graph is not null && new Analysis(graph, tracked, isCollection, wait.Syntax, types).IsCompleteAtWait();
+    }
+
+    /// <summary>Task.FromResult/FromException/FromCanceled, CompletedTask, new ValueTask(value), default, or an awaited WhenAny's winner.</summary>
+    public static bool IsCompleteByConstruction(IOperation value, KnownTypes types)
+    {
+        switch (value)
+        {
+            case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } method }
+                when types.IsTaskOrValueTask(method.ContainingType):
+            case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }
+                when types.IsTaskOrValueTask(property.ContainingType):
+            case IDefaultValueOperation:
+                return true;
+            case IObjectCreationOperation { Constructor: { } constructor, Arguments.Length: 1 } creation
+                when types.IsTaskOrValueTask(creation.Type) && !types.IsAwaitable(constructor.Parameters[0].Type):
+                return true;
+            case IAwaitOperation { Operation: var awaited }:
+                return StripConfigureAwait(awaited) is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "WhenAny" } whenAny }
+                    && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, types.Task);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The variable whose completion decides: the task variable itself, or the collection it comes from.</summary>
+    private static (ISymbol? Tracked, bool IsCollection) Track(IOperation value)
+    {
+        switch (value)
+        {
+            case IArrayElementReferenceOperation element:
+                return (OperationNames.TryGetVariable(element.ArrayReference), true);
+            case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:
+                return (OperationNames.TryGetVariable(indexer.Instance), true);
+            case ILocalReferenceOperation local:
+                for (var current = value.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IForEachLoopOperation loop && loop.Locals.Contains(local.Local))
+                        return (OperationNames.TryGetVariable(loop.Collection), true);
+                }
+                return (local.Local, false);
+            default:
+                return (OperationNames.TryGetVariable(value), false);
+        }
+    }
+
+    /// <summary>The graph of the innermost function around the wait (a lambda or local function has its own).</summary>
+    private static ControlFlowGraph? FindGraph(ControlFlowGraph root, IOperation wait)
+    {
+        var chain = new List<IOperation>();
+        for (var current = wait.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                chain.Add(current);
+        }
+
+        var graph = root;
+        for (var i = chain.Count - 1; i >= 0 && graph is not null; i--)
+        {
+            graph = chain[i] switch
+            {
+                ILocalFunctionOperation localFunction => graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol),
+                IAnonymousFunctionOperation lambda => FindLambda(graph, lambda.Symbol) is { } flow ? graph.GetAnonymousFunctionControlFlowGraph(flow) : null,
+                _ => null,
+            };
+        }
+        return graph;
+    }
+
+    private static IFlowAnonymousFunctionOperation? FindLambda(ControlFlowGraph graph, IMethodSymbol symbol)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in Operations(block))
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    if (node is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                        return flow;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static IEnumerable<IOperation> Operations(BasicBlock block)
+    {
+        foreach (var operation in block.Operations)
+            yield return operation;
+        if (block.BranchValue is { } branch)
+            yield return branch;
+    }
+
+    private static IOperation? StripConfigureAwait(IOperation? operation)
+    {
+        operation = TaskWaits.Unwrap(operation);
+        return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? TaskWaits.Unwrap(instance) : operation;
+    }
+
+    private sealed class Analysis
+    {
+        private readonly ControlFlowGraph _graph;
+        private readonly ISymbol _tracked;
+        private readonly bool _isCollection;
+        private readonly SyntaxNode _wait;
+        private readonly KnownTypes _types;
+        private Dictionary<CaptureId, IOperation>? _captures;
+
+        public Analysis(ControlFlowGraph graph, ISymbol tracked, bool isCollection, SyntaxNode wait, KnownTypes types)
+        {
+            _graph = graph;
+            _tracked = tracked;
+            _isCollection = isCollection;
+            _wait = wait;
+            _types = types;
+        }
+
+        public bool IsCompleteAtWait()
+        {
+            var blocks = _graph.Blocks;
+            BasicBlock? waitBlock = null;
+            foreach (var block in blocks)
+            {
+                foreach (var operation in Operations(block))
+                {
+                    if (operation.Syntax.Span.Contains(_wait.Span) && ContainsWait(operation))
+                        waitBlock = block;
+                }
+            }
+            if (waitBlock is null)
+                return false;
+
+            // Must-analysis: "complete on every path". Start optimistic, iterate to the greatest fixpoint.
+            var exit = new bool[blocks.Length];
+            for (var i = 0; i < exit.Length; i++)
+                exit[i] = true;
+
+            var changed = true;
+            for (var round = 0; changed && round < blocks.Length + 2; round++)
+            {
+                changed = false;
+                foreach (var block in blocks)
+                {
+                    var state = Transfer(Entry(block, exit), block, stopAtWait: false);
+                    if (state != exit[block.Ordinal])
+                    {
+                        exit[block.Ordinal] = state;
+                        changed = true;
+                    }
+                }
+            }
+
+            return Transfer(Entry(waitBlock, exit), waitBlock, stopAtWait: true);
+        }
+
+        private bool ContainsWait(IOperation operation)
+        {
+            foreach (var node in operation.DescendantsAndSelf())
+            {
+                if (node.Syntax == _wait)
+                    return true;
+            }
+            return false;
+        }
+
+        private bool Entry(BasicBlock block, bool[] exit)
+        {
+            if (block.Kind == BasicBlockKind.Entry || block.Predecessors.IsEmpty)
+                return false;
+
+            foreach (var branch in block.Predecessors)
+            {
+                var source = branch.Source;
+                var value = exit[source.Ordinal];
+                if (!value && source.BranchValue is { } condition && source.ConditionKind != ControlFlowConditionKind.None)
+                {
+                    var conditionHolds = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+                    value = IsCompletionCheck(condition, out var negated) && conditionHolds != negated;
+                }
+                if (!value)
+                    return false;
+            }
+            return true;
+        }
+
+        private bool Transfer(bool state, BasicBlock block, bool stopAtWait)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (stopAtWait && operation.Syntax.Span.Contains(_wait.Span) && ContainsWait(operation))
+                    return VisitBefore(state, operation);
+                state = Visit(state, operation);
+            }
+
+            if (block.BranchValue is { } branch)
+                state = stopAtWait && ContainsWait(branch) ? VisitBefore(state, branch) : Visit(state, branch);
+            return state;
+        }
+
+        /// <summary>Children before parents: the order in which the operations run.</summary>
+        private bool Visit(bool state, IOperation operation)
+        {
+            foreach (var child in operation.ChildOperations)
+                state = Visit(state, child);
+            return Apply(state, operation);
+        }
+
+        /// <summary>Like <see cref="Visit"/>, for the part of the operation that runs before the wait.</summary>
+        private bool VisitBefore(bool state, IOperation operation)
+        {
+            if (operation.Syntax == _wait || operation.Syntax.SpanStart >= _wait.Span.End)
+                return state;
+            foreach (var child in operation.ChildOperations)
+            {
+                if (child.Syntax.Span.End <= _wait.SpanStart)
+                    state = Visit(state, child);
+                else if (child.Syntax.Span.Contains(_wait.Span))
+                    return VisitBefore(state, child);
+            }
+            return state;
+        }
+
+        private bool Apply(bool state, IOperation operation)
+        {
+            switch (operation)
+            {
+                case IAwaitOperation await:
+                    return state || AwaitCompletesTracked(StripConfigureAwait(await.Operation));
+
+                case ISimpleAssignmentOperation assignment when IsTracked(assignment.Target):
+                    return Resolve(assignment.Value) is { } assigned && IsCompleteByConstruction(assigned, _types);
+
+                case ICompoundAssignmentOperation or IDeconstructionAssignmentOperation when IsTracked(((IAssignmentOperation)operation).Target):
+                    return false;
+
+                case IInvocationOperation invocation when _isCollection && IsTracked(invocation.Instance) && AddsItems(invocation.TargetMethod.Name):
+                    return false;
+
+                case IInvocationOperation or IPropertyReferenceOperation:
+                    // An earlier synchronous wait (itself reported) also leaves the task complete.
+                    return state || (TaskWaits.TryGet(operation, _types, out var wait) && CompletesTracked(wait, operation));
+
+                default:
+                    return state;
+            }
+        }
+
+        private static bool AddsItems(string name)
+            => name.StartsWith("Add", StringComparison.Ordinal) || name.StartsWith("Insert", StringComparison.Ordinal)
+                || name is "Enqueue" or "Push" or "TryAdd";
+
+        private bool CompletesTracked(TaskWait wait, IOperation operation)
+            => wait.Task is { } task
+                ? !_isCollection && IsTracked(task)
+                : operation is IInvocationOperation { TargetMethod.Name: "WaitAll" } waitAll && ArgumentsMentionTracked(waitAll);
+
+        /// <summary>Whether awaiting <paramref name="awaited"/> completes the tracked variable: itself, or a WhenAll over it.</summary>
+        private bool AwaitCompletesTracked(IOperation? awaited)
+        {
+            awaited = Resolve(awaited);
+            if (!_isCollection && IsTracked(awaited))
+                return true;
+            return awaited is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "WhenAll" } whenAll } invocation
+                && SymbolEqualityComparer.Default.Equals(whenAll.ContainingType, _types.Task)
+                && ArgumentsMentionTracked(invocation);
+        }
+
+        /// <summary>
+        /// Whether the tracked variable is among the tasks passed: <c>(a, b)</c> binds to a params array
+        /// or (on .NET 9+) a params span, <c>(tasks)</c> to an array or IEnumerable; so look anywhere in
+        /// the arguments, not at one parameter shape.
+        /// </summary>
+        private bool ArgumentsMentionTracked(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                foreach (var node in argument.Value.DescendantsAndSelf())
+                {
+                    if (node is IAnonymousFunctionOperation)
+                        break;
+                    if (IsTracked(node))
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        private bool IsTracked(IOperation? operation)
+            => OperationNames.TryGetVariable(Resolve(operation)) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, _tracked);
+
+        /// <summary>Looks through the graph's flow captures to the value they hold.</summary>
+        private IOperation? Resolve(IOperation? operation)
+        {
+            operation = TaskWaits.Unwrap(operation);
+            for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation reference; depth++)
+            {
+                _captures ??= CollectCaptures();
+                if (!_captures.TryGetValue(reference.Id, out var captured))
+                    return operation;
+                operation = TaskWaits.Unwrap(captured);
+            }
+            return operation;
+        }
+
+        private Dictionary<CaptureId, IOperation> CollectCaptures()
+        {
+            var captures = new Dictionary<CaptureId, IOperation>();
+            foreach (var block in _graph.Blocks)
+            {
+                foreach (var operation in Operations(block))
+                {
+                    foreach (var node in operation.DescendantsAndSelf())
+                    {
+                        // A capture assigned on two branches (a ?: b) holds no single value: forget it.
+                        if (node is IFlowCaptureOperation capture && !captures.ContainsKey(capture.Id))
+                            captures[capture.Id] = capture.Value;
+                    }
+                }
+            }
+            return captures;
+        }
+
+        /// <summary><c>t.IsCompleted</c>-style checks and <c>t.Status == TaskStatus.RanToCompletion</c>, possibly negated.</summary>
+        private bool IsCompletionCheck(IOperation condition, out bool negated)
+        {
+            negated = false;
+            condition = Resolve(condition)!;
+            while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                negated = !negated;
+                condition = Resolve(not.Operand)!;
+            }
+
+            switch (condition)
+            {
+                case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" } property:
+                    return !_isCollection && IsTracked(property.Instance);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                    if (binary.OperatorKind == BinaryOperatorKind.NotEquals)
+                        negated = !negated;
+                    return IsFinalStatusCheck(binary.LeftOperand, binary.RightOperand) || IsFinalStatusCheck(binary.RightOperand, binary.LeftOperand);
+                default:
+                    return false;
+            }
+        }
+
+        private bool IsFinalStatusCheck(IOperation status, IOperation constant)
+            => !_isCollection
+                && Resolve(status) is IPropertyReferenceOperation { Property.Name: "Status" } property && IsTracked(property.Instance)
+                && TaskWaits.Unwrap(constant) is IFieldReferenceOperation { Field: { Name: "RanToCompletion" or "Faulted" or "Canceled" } field }
+                && SymbolEqualityComparer.Default.Equals(field.ContainingType, _types.TaskStatus);
+    }
+}

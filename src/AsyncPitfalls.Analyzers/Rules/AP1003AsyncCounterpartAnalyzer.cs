@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP1003: a synchronous call in async code whose awaitable <c>NameAsync</c> counterpart exists
+/// (file and stream I/O, HttpClient.Send, DbCommand.Execute*, SemaphoreSlim.Wait...) blocks the
+/// thread for the whole I/O.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the counterpart's name.</summary>
+    internal const string CounterpartProperty = "Counterpart";
+
+    /// <summary>Diagnostic property: the counterpart's CancellationToken parameter name, when it has one.</summary>
+    internal const string TokenParameterProperty = "TokenParameter";
+
+    /// <summary>Diagnostic property: present when the counterpart's token parameter has no default value.</summary>
+    internal const string TokenRequiredProperty = "TokenRequired";
+
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.AsyncCounterpartInAsyncCode,
+        title: "Call the awaitable counterpart in async code",
+        messageFormat: "'{0}' blocks the thread in {1}; use 'await {2}'",
+        category: RuleCategories.Blocking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The synchronous call holds the current thread for the whole operation (disk, network, a lock) although an "
+            + "awaitable form with the same parameters exists. Await that form so the thread serves other work meanwhile. "
+            + "In-memory types, test assertions and a shipped list of methods whose async form brings nothing are not reported; "
+            + "extend or replace the list with dotnet_code_quality.AP1003.excluded_symbol_names.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.AsyncCounterpartInAsyncCode));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            var exclusions = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            start.RegisterOperationAction(c => Analyze(c, types, exclusions), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> exclusionCache)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!AsyncCode.TryGetContext(invocation, context.ContainingSymbol, types, out var asyncCode) || AsyncCode.IsOffloaded(asyncCode, types))
+            return;
+
+        var exclusions = Exclusions(context, exclusionCache);
+        if (SyncApiCalls.FindCounterpart(invocation, types, exclusions, asyncCode.Function) is not { } counterpart)
+            return;
+
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties[CounterpartProperty] = counterpart.Name;
+        var parameters = counterpart.Parameters;
+        if (parameters.Length > 0 && CancellationTokens.IsCancellationToken(parameters[parameters.Length - 1].Type, types)
+            && !(invocation.TargetMethod.Parameters.Length > 0 && invocation.TargetMethod.Parameters[invocation.TargetMethod.Parameters.Length - 1].IsParams))
+        {
+            var tokenParameter = parameters[parameters.Length - 1];
+            properties[TokenParameterProperty] = tokenParameter.Name;
+            // Without a token to pass, an overload that takes none serves as well as CancellationToken.None.
+            if (!tokenParameter.IsOptional && !HasTokenlessOverload(counterpart, invocation.TargetMethod))
+                properties[TokenRequiredProperty] = "true";
+            if (CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token))
+                properties[DiagnosticProperties.CancellationToken] = token.Expression;
+        }
+        if (!asyncCode.Function.IsAsync)
+            properties[DiagnosticProperties.MakeEnclosingAsync] = "true";
+
+        var method = invocation.TargetMethod;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(),
+            SymbolNames.Qualified(method), asyncCode.Describe(), SymbolNames.Qualified(counterpart.ReducedFrom ?? counterpart)));
+    }
+
+    private static bool HasTokenlessOverload(IMethodSymbol counterpart, IMethodSymbol method)
+    {
+        foreach (var member in counterpart.ContainingType.GetMembers(counterpart.Name))
+        {
+            if (member is IMethodSymbol overload && overload.Parameters.Length == counterpart.Parameters.Length - 1 && overload.Parameters.Length == method.Parameters.Length)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The shipped exclusions (unless turned off) plus the ones the user lists, for this file.</summary>
+    internal static SymbolNameList Exclusions(OperationAnalysisContext context, ParsedOptionCache<SymbolNameList> cache)
+    {
+        var tree = context.Operation.Syntax.SyntaxTree;
+        var configured = cache.Get(RuleOptions.Get(context.Options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.ExcludedSymbolNamesKey));
+        var useDefaults = RuleOptions.GetFlag(context.Options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.UseDefaultExclusionsKey, defaultValue: true);
+        return useDefaults ? SyncApiCalls.DefaultExclusions.Union(configured) : configured;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP1004: async code calls a synchronous method of the same compilation that blocks, directly or
+/// through the methods it calls (an AP1001-AP1003 shape inside). The block is invisible at the call
+/// site; the message says where it is.
+/// </summary>
+/// <remarks>
+/// Each synchronous method gets a summary while the compilation is analysed (its first blocking
+/// operation, and the compilation's methods it calls with a known target); at compilation end one
+/// breadth-first walk over the reversed call edges marks every method that reaches a block, so the
+/// cost is linear in methods plus calls. Virtual, abstract and interface calls have unknown targets
+/// and are not followed. Being whole-program, the rule reports in builds, not live per document.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.TransitiveBlocking,
+        title: "Async code calls a synchronous method that blocks",
+        messageFormat: "'{0}' blocks: it reaches {1} ({2}); called from {3}",
+        category: RuleCategories.Blocking,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "The called method is synchronous and, itself or through the methods it calls, waits on a task, sleeps or "
+            + "calls a blocking API that has an awaitable form. Called from async code, it blocks that code's thread just as the "
+            + "blocking call would. Make the helper async (or give it an async twin) and await it.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.TransitiveBlocking),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            var graph = new CallGraph(types, start.Compilation);
+            start.RegisterOperationAction(graph.Visit, OperationKind.Invocation, OperationKind.PropertyReference);
+            start.RegisterCompilationEndAction(graph.Report);
+        });
+    }
+
+    /// <summary>A blocking operation: how the message names it, and where it is.</summary>
+    private sealed class Block
+    {
+        public Block(string description, Location location)
+        {
+            Description = description;
+            Location = location;
+        }
+
+        public string Description { get; }
+        public Location Location { get; }
+    }
+
+    /// <summary>A call from async code into a synchronous method of the compilation.</summary>
+    private sealed class AsyncCall
+    {
+        public AsyncCall(IMethodSymbol callee, Location location, string caller)
+        {
+            Callee = callee;
+            Location = location;
+            Caller = caller;
+        }
+
+        public IMethodSymbol Callee { get; }
+        public Location Location { get; }
+        public string Caller { get; }
+    }
+
+    private sealed class CallGraph
+    {
+        private readonly KnownTypes _types;
+        private readonly Compilation _compilation;
+        private readonly ParsedOptionCache<SymbolNameList> _exclusions = new(SymbolNameList.Parse);
+        private readonly ConcurrentDictionary<IMethodSymbol, Block> _directBlocks = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentBag<IMethodSymbol>> _callers = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentBag<AsyncCall> _asyncCalls = new();
+
+        public CallGraph(KnownTypes types, Compilation compilation)
+        {
+            _types = types;
+            _compilation = compilation;
+        }
+
+        public void Visit(OperationAnalysisContext context)
+        {
+            var operation = context.Operation;
+            if (InsideSynchronousLambda(operation))
+                return; // Deferred: a sync lambda's body does not run when the method runs.
+
+            var exclusions = AsyncCounterpartAnalyzer.Exclusions(context, _exclusions);
+            if (AsyncCode.TryGetContext(operation, context.ContainingSymbol, _types, out var asyncCode))
+            {
+                // A helper with its own NameAsync twin is AP1003's to report, at the same call.
+                if (operation is IInvocationOperation call && IsFollowable(call.TargetMethod) && !AsyncCode.IsOffloaded(asyncCode, _types)
+                    && SyncApiCalls.FindCounterpart(call, _types, exclusions, asyncCode.Function) is null)
+                    _asyncCalls.Add(new AsyncCall(call.TargetMethod.OriginalDefinition, call.Syntax.GetLocation(), asyncCode.Describe()));
+                return;
+            }
+
+            if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function)
+                return;
+
+            var blocking = BlockingOperations.DescribeIfBlocking(operation, _types, exclusions, function,
+                (task, wait) => TaskCompletionFlow.IsKnownComplete(task, wait, context, _types));
+            if (blocking is not null)
+            {
+                var block = new Block(blocking, operation.Syntax.GetLocation());
+                _directBlocks.AddOrUpdate(function, block, (_, existing) => Earlier(existing, block));
+            }
+            else if (operation is IInvocationOperation invocation && IsFollowable(invocation.TargetMethod))
+            {
+                _callers.GetOrAdd(invocation.TargetMethod.OriginalDefinition, _ => new ConcurrentBag<IMethodSymbol>()).Add(function);
+            }
+        }
+
+        public void Report(CompilationAnalysisContext context)
+        {
+            if (_asyncCalls.IsEmpty || _directBlocks.IsEmpty)
+                return;
+
+            // Breadth-first from the blocking methods to their callers: every method reaching a block,
+            // with the nearest block as its witness. Sorted so that the witness is the same on every run.
+            var witness = new Dictionary<IMethodSymbol, Block>(SymbolEqualityComparer.Default);
+            var queue = new Queue<IMethodSymbol>();
+            foreach (var pair in _directBlocks.OrderBy(p => Key(p.Value.Location), System.StringComparer.Ordinal))
+            {
+                witness[pair.Key] = pair.Value;
+                queue.Enqueue(pair.Key);
+            }
+            while (queue.Count > 0)
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                var callee = queue.Dequeue();
+                if (!_callers.TryGetValue(callee, out var callers))
+                    continue;
+                foreach (var caller in callers.OrderBy(c => Key(c.Locations.FirstOrDefault()), System.StringComparer.Ordinal))
+                {
+                    if (witness.ContainsKey(caller))
+                        continue;
+                    witness[caller] = witness[callee];
+                    queue.Enqueue(caller);
+                }
+            }
+
+            foreach (var call in _asyncCalls)
+            {
+                if (!witness.TryGetValue(call.Callee, out var block))
+                    continue;
+                context.ReportDiagnostic(Diagnostic.Create(Rule, call.Location, new[] { block.Location },
+                    SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), call.Caller));
+            }
+        }
+
+        /// <summary>A synchronous method of this compilation whose target is known at the call.</summary>
+        private bool IsFollowable(IMethodSymbol method)
+        {
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction)
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+                || method.DeclaringSyntaxReferences.IsEmpty
+                || method.IsAsync || _types.IsAsyncReturnType(method.ReturnType))
+                return false;
+            var unknownTarget = method.IsAbstract || method.ContainingType.TypeKind == TypeKind.Interface
+                || (method.IsVirtual || method.IsOverride) && !method.IsSealed && !method.ContainingType.IsSealed;
+            return !unknownTarget;
+        }
+
+        private static IMethodSymbol? EnclosingSynchronousFunction(IOperation operation, ISymbol containingSymbol)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILocalFunctionOperation localFunction)
+                    return localFunction.Symbol;
+            }
+            return containingSymbol as IMethodSymbol;
+        }
+
+        private static bool InsideSynchronousLambda(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        return !lambda.Symbol.IsAsync;
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+            return false;
+        }
+
+        private static Block Earlier(Block a, Block b) => string.CompareOrdinal(Key(a.Location), Key(b.Location)) <= 0 ? a : b;
+
+        private static string Key(Location? location)
+            => location is null ? string.Empty : $"{location.SourceTree?.FilePath}:{location.SourceSpan.Start:D10}";
+
+        private static string Describe(Location location)
+        {
+            var span = location.GetLineSpan();
+            return $"{Path.GetFileName(span.Path)} line {span.StartLinePosition.Line + 1}";
+        }
+    }
+}

@@ -1,0 +1,459 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.SyncWaitAnalyzer, AsyncPitfalls.Rules.SyncWaitCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP1001SyncWaitTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    // ---- Positive shapes ----
+
+    [Fact]
+    public Task Reports_Result_NamingTheTaskAndTheMethod()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Downloader
+            {
+                public async Task<int> SizeAsync(HttpClient http)
+                {
+                    var download = http.GetStringAsync("https://example.com");
+                    await Task.Yield();
+                    return {|#0:download.Result|}.Length;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'.Result' on 'download' waits synchronously in async method 'SizeAsync'; use 'await'"));
+
+    [Fact]
+    public Task Reports_Wait_GetResult_WaitAll_WaitAny_AndValueTaskResult()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+                private static ValueTask<int> ReadAsync() => new ValueTask<int>(Task.Run(() => 2));
+
+                public async Task RunAsync()
+                {
+                    var a = ComputeAsync();
+                    var b = ComputeAsync();
+                    {|#0:a.Wait()|};
+                    var c = {|#1:ComputeAsync().GetAwaiter().GetResult()|};
+                    var d = {|#2:ComputeAsync().ConfigureAwait(false).GetAwaiter().GetResult()|};
+                    {|#3:Task.WaitAll(a, b)|};
+                    var first = {|#4:Task.WaitAny(a, b)|};
+                    var e = {|#5:ReadAsync().Result|};
+                    await Task.Yield();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'.Wait()' on 'a'", "async method 'RunAsync'", "await"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'.GetAwaiter().GetResult()' on 'ComputeAsync()'", "async method 'RunAsync'", "await"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'.GetAwaiter().GetResult()' on 'ComputeAsync()'", "async method 'RunAsync'", "await"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("'Task.WaitAll'", "async method 'RunAsync'", "await Task.WhenAll"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("'Task.WaitAny'", "async method 'RunAsync'", "await Task.WhenAny"),
+            Verify.Diagnostic().WithLocation(5).WithArguments("'.Result' on 'ReadAsync()'", "async method 'RunAsync'", "await"));
+
+    [Fact]
+    public Task Reports_InLambdasLocalFunctionsTaskReturningMethods()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public Func<Task<int>> Lambda = async () => [|ComputeAsync().Result|];
+
+                public Task<int> NotAsync() => Task.FromResult([|ComputeAsync().Result|]);
+
+                public void Start()
+                {
+                    _ = Local();
+                    async Task<int> Local() { await Task.Yield(); return [|ComputeAsync().Result|]; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_WhenOnlySomePathsAwaited_OrTheTaskWasReassigned()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task<int> OneBranchAsync(bool fast)
+                {
+                    var t = ComputeAsync();
+                    if (fast)
+                        await t;
+                    return [|t.Result|];
+                }
+
+                public async Task<int> ReassignedAsync()
+                {
+                    var t = ComputeAsync();
+                    await t;
+                    t = ComputeAsync();
+                    return [|t.Result|];
+                }
+
+                public async Task<int> OtherTaskAwaitedAsync()
+                {
+                    var t = ComputeAsync();
+                    var u = ComputeAsync();
+                    await Task.WhenAll(u);
+                    return [|t.Result|];
+                }
+
+                public async Task<int> ItemAddedAfterWhenAllAsync()
+                {
+                    var tasks = new List<Task<int>> { ComputeAsync() };
+                    await Task.WhenAll(tasks);
+                    tasks.Add(ComputeAsync());
+                    var sum = 0;
+                    foreach (var task in tasks)
+                        sum += [|task.Result|];
+                    return sum;
+                }
+            }
+            """);
+
+    // ---- Negative shapes: tasks known to be complete ----
+
+    [Fact]
+    public Task NoDiagnostic_AfterAwaitOnEveryPath()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task<int> AwaitedAsync()
+                {
+                    var t = ComputeAsync();
+                    await t;
+                    return t.Result;
+                }
+
+                public async Task<int> AwaitedWithConfigureAwaitAsync()
+                {
+                    var t = ComputeAsync();
+                    await t.ConfigureAwait(false);
+                    return t.Result + t.GetAwaiter().GetResult();
+                }
+
+                public async Task<int> BothBranchesAsync(bool fast)
+                {
+                    var t = ComputeAsync();
+                    if (fast)
+                        await t;
+                    else
+                        await Task.WhenAll(t, Task.Delay(1));
+                    return t.Result;
+                }
+
+                public async Task<int> InLoopAfterAwaitAsync()
+                {
+                    var t = ComputeAsync();
+                    await t;
+                    var sum = 0;
+                    for (var i = 0; i < 3; i++)
+                        sum += t.Result;
+                    return sum;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_AfterAwaitedWhenAll_OnTheTasksAndOnCollections()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task<int> PairAsync()
+                {
+                    var a = ComputeAsync();
+                    var b = ComputeAsync();
+                    await Task.WhenAll(a, b);
+                    return a.Result + b.Result;
+                }
+
+                public async Task<int> ListAsync()
+                {
+                    var tasks = Enumerable.Range(0, 3).Select(_ => ComputeAsync()).ToList();
+                    await Task.WhenAll(tasks);
+                    var sum = tasks[0].Result;
+                    foreach (var task in tasks)
+                        sum += task.Result;
+                    return sum + tasks.Sum(t => t.Result);
+                }
+
+                public async Task<int> ArrayAsync()
+                {
+                    Task<int>[] tasks = { ComputeAsync(), ComputeAsync() };
+                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                    return tasks[1].Result;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_GuardedByCompletionChecks()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Cache
+            {
+                private Task<string> _pending = Task.FromResult("");
+
+                public async Task<string> GetAsync()
+                {
+                    if (_pending.IsCompletedSuccessfully)
+                        return _pending.Result;
+                    return await _pending;
+                }
+
+                public async Task<string> GetOrWaitAsync()
+                {
+                    var t = _pending;
+                    if (!t.IsCompleted)
+                        await t;
+                    return t.Result;
+                }
+
+                public async Task<string> TernaryAsync()
+                {
+                    var t = _pending;
+                    return t.IsCompleted ? t.Result : await t;
+                }
+
+                public async Task<string> StatusAsync()
+                {
+                    var t = _pending;
+                    if (t.Status != TaskStatus.RanToCompletion)
+                        throw new InvalidOperationException();
+                    await Task.Yield();
+                    return t.Result;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_CompleteByConstruction_AndWhenAnyWinner()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task<int> RunAsync()
+                {
+                    var a = Task.FromResult(1).Result;
+                    Task.CompletedTask.Wait();
+                    var b = new ValueTask<int>(5).Result;
+                    var winner = await Task.WhenAny(ComputeAsync(), ComputeAsync());
+                    var c = (await Task.WhenAny(ComputeAsync(), ComputeAsync())).Result;
+                    return a + b + c + winner.Result;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_SyncCode_SyncLambdas_ContinueWith_AndSyncMain()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public static void Main()
+                {
+                    Console.WriteLine(ComputeAsync().Result);
+                }
+
+                public int Sync() => ComputeAsync().Result;
+
+                public async Task RunAsync()
+                {
+                    var total = await ComputeAsync().ContinueWith(t => t.Result + 1);
+                    await Task.Run(() => ComputeAsync().Result);
+                    var thread = new Thread(() => ComputeAsync().Wait());
+                    thread.Start();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_LookAlikes()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Outcome { public int Result { get; set; } public void Wait() { } }
+            class Worker
+            {
+                public async Task<int> RunAsync(Outcome outcome, Lazy<int> lazy)
+                {
+                    outcome.Wait();
+                    await Task.Yield();
+                    return outcome.Result + lazy.Value;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_SyncTopLevelStatements_Reports_AsyncOnes()
+        => new AnalyzerTest<SyncWaitAnalyzer>
+        {
+            OutputKind = OutputKind.ConsoleApplication,
+            Sources = { Usings + "var n = Task.Run(() => 1).Result;\nConsole.WriteLine(n);\n" },
+        }.RunAsync();
+
+    // ---- Code fix ----
+
+    [Fact]
+    public Task Fix_Result_AwaitsWithParenthesesWhereNeeded()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Downloader
+            {
+                public async Task<int> SizeAsync(HttpClient http)
+                {
+                    var download = http.GetStringAsync("https://example.com");
+                    await Task.Yield();
+                    return [|download.Result|].Length;
+                }
+            }
+            """, Usings + """
+            class Downloader
+            {
+                public async Task<int> SizeAsync(HttpClient http)
+                {
+                    var download = http.GetStringAsync("https://example.com");
+                    await Task.Yield();
+                    return (await download).Length;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_Wait_GetResult_WaitAll_WaitAny()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task RunAsync()
+                {
+                    var a = ComputeAsync();
+                    var b = ComputeAsync();
+                    [|a.Wait()|];
+                    var c = [|ComputeAsync().GetAwaiter().GetResult()|];
+                    var d = [|ComputeAsync().ConfigureAwait(false).GetAwaiter().GetResult()|];
+                    [|Task.WaitAll(a, b)|];
+                    [|Task.WaitAny(a, b)|];
+                    Task<int>[] all = { a, b };
+                    var first = [|Task.WaitAny(all)|];
+                    await Task.Yield();
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task RunAsync()
+                {
+                    var a = ComputeAsync();
+                    var b = ComputeAsync();
+                    await a;
+                    var c = await ComputeAsync();
+                    var d = await ComputeAsync().ConfigureAwait(false);
+                    await Task.WhenAll(a, b);
+                    await Task.WhenAny(a, b);
+                    Task<int>[] all = { a, b };
+                    var first = Array.IndexOf(all, await Task.WhenAny(all));
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_TaskReturningMethod_BecomesAsync_AndUnwrapsFromResult()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public Task<int> DoubleAsync() => Task.FromResult([|ComputeAsync().Result|] * 2);
+
+                public Task<int> PassThroughAsync() => Task.FromResult([|ComputeAsync().Result|]);
+            }
+            """, Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task<int> DoubleAsync() => await ComputeAsync() * 2;
+
+                public async Task<int> PassThroughAsync() => await ComputeAsync();
+            }
+            """);
+
+    [Fact]
+    public Task Fix_FollowsConfigureAwaitFalse_AndFixesNestedWaitsTogether()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+                private static Task<int> TwiceAsync(int value) => Task.FromResult(value * 2);
+
+                public async Task<int> RunAsync()
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                    return [|TwiceAsync([|ComputeAsync().Result|]).Result|];
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+                private static Task<int> TwiceAsync(int value) => Task.FromResult(value * 2);
+
+                public async Task<int> RunAsync()
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                    return await TwiceAsync(await ComputeAsync().ConfigureAwait(false)).ConfigureAwait(false);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_WaitsWithTimeoutsOrTokens_AndUsedWaitAnyIndexOverLooseTasks()
+        => new CodeFixTest<SyncWaitAnalyzer, SyncWaitCodeFix>
+        {
+            Sources =
+            {
+                Usings + """
+                class Worker
+                {
+                    private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                    public async Task<bool> RunAsync(CancellationToken ct)
+                    {
+                        var a = ComputeAsync();
+                        var b = ComputeAsync();
+                        var done = [|a.Wait(100)|];
+                        [|b.Wait(ct)|];
+                        [|Task.WaitAll(new Task[] { a, b }, 1000)|];
+                        var index = [|Task.WaitAny(a, b)|];
+                        await Task.Yield();
+                        return done && index == 0;
+                    }
+                }
+                """,
+            },
+            ExpectNoFix = true,
+        }.RunAsync();
+}

@@ -1,0 +1,450 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.AsyncCounterpartAnalyzer, AsyncPitfalls.Rules.AsyncCounterpartCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP1003AsyncCounterpartTests
+{
+    private const string Usings = """
+        using System;
+        using System.Data.Common;
+        using System.Diagnostics;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    // ---- Positive shapes: found by the general search ----
+
+    [Fact]
+    public Task Reports_FileAndStreamIo_WithMessageNamingBothMethods()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Loader
+            {
+                public async Task<string> LoadAsync(string path, Stream stream, StreamReader reader, StreamWriter writer)
+                {
+                    var text = {|#0:File.ReadAllText(path)|};
+                    var buffer = new byte[16];
+                    {|#1:stream.Read(buffer, 0, buffer.Length)|};
+                    {|#2:stream.Flush()|};
+                    {|#3:stream.CopyTo(Stream.Null)|};
+                    var rest = {|#4:reader.ReadToEnd()|};
+                    var line = {|#5:reader.ReadLine()|};
+                    {|#6:writer.Write(text)|};
+                    await Task.Yield();
+                    return text + rest + line;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'File.ReadAllText' blocks the thread in async method 'LoadAsync'; use 'await File.ReadAllTextAsync'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("Stream.Read", "async method 'LoadAsync'", "Stream.ReadAsync"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("Stream.Flush", "async method 'LoadAsync'", "Stream.FlushAsync"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("Stream.CopyTo", "async method 'LoadAsync'", "Stream.CopyToAsync"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("StreamReader.ReadToEnd", "async method 'LoadAsync'", "StreamReader.ReadToEndAsync"),
+            Verify.Diagnostic().WithLocation(5).WithArguments("StreamReader.ReadLine", "async method 'LoadAsync'", "StreamReader.ReadLineAsync"),
+            Verify.Diagnostic().WithLocation(6).WithArguments("StreamWriter.Write", "async method 'LoadAsync'", "StreamWriter.WriteAsync"));
+
+    [Fact]
+    public Task Reports_HttpSend_Db_Semaphore_Process()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Service
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task RunAsync(HttpClient http, DbConnection connection, DbCommand command, Process process)
+                {
+                    [|_gate.Wait()|];
+                    using var response = [|http.Send(new HttpRequestMessage(HttpMethod.Get, "https://example.com"))|];
+                    [|connection.Open()|];
+                    [|command.ExecuteNonQuery()|];
+                    using var rows = [|command.ExecuteReader()|];
+                    [|process.WaitForExit()|];
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_OwnTypes_Bases_Extensions_TaskReturningMethods_AndLambdas()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Repository
+            {
+                public int Save(string name) => 0;
+                public Task<int> SaveAsync(string name, CancellationToken cancellationToken = default) => Task.FromResult(0);
+            }
+            class CachedRepository : Repository { }
+            class Queue { public void Push(int item) { } }
+            static class QueueExtensions
+            {
+                public static ValueTask PushAsync(this Queue queue, int item) => default;
+            }
+            class Service
+            {
+                public async Task RunAsync(CachedRepository repository, Queue queue)
+                {
+                    [|repository.Save("a")|];
+                    [|queue.Push(1)|];
+                    await Task.Yield();
+                }
+
+                public Task<int> CountAsync(Repository repository) => Task.FromResult([|repository.Save("b")|]);
+
+                public Func<Repository, Task> Handler = async repository => { [|repository.Save("c")|]; await Task.Yield(); };
+            }
+            """);
+
+    // ---- Negative shapes ----
+
+    [Fact]
+    public Task NoDiagnostic_InMemoryTypes_Console_TokenSources_ZeroTimeouts()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Service
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task RunAsync(CancellationTokenSource cts, CancellationTokenRegistration registration)
+                {
+                    using var memory = new MemoryStream();
+                    memory.Write(new byte[4], 0, 4);
+                    memory.Flush();
+                    memory.CopyTo(Stream.Null);
+                    using var reader = new StringReader("a");
+                    reader.ReadToEnd();
+                    using var writer = new StringWriter();
+                    writer.Write("b");
+                    Console.Out.WriteLine("c");
+                    Console.Error.Flush();
+                    cts.Cancel();
+                    registration.Dispose();
+                    if (_gate.Wait(0))
+                        _gate.Release();
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_SyncCode_AndWorkOffloadedToTaskRun()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Service
+            {
+                public string Load(string path) => File.ReadAllText(path);
+
+                public async Task<string> LoadAsync(string path)
+                {
+                    var a = await Task.Run(() => File.ReadAllText(path));
+                    var b = await Task.Run(async () => { await Task.Yield(); return File.ReadAllText(path); });
+                    return a + b + nameof(File.ReadAllText);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_CounterpartIsTheEnclosingMember_OrABridge()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                public string Load() => "x";
+                public Task<string> LoadAsync() => Task.FromResult(Load());
+
+                public int Send(string message) => 1;
+                public Task<int> SendAsync(string message) => SendAsync(message, CancellationToken.None);
+                public Task<int> SendAsync(string message, CancellationToken cancellationToken) => Task.FromResult(Send(message));
+            }
+            interface IReader
+            {
+                string Read();
+                Task<string> ReadAsync() => Task.FromResult(Read());
+            }
+            class Client
+            {
+                public async Task<string> UseAsync(IReader reader)
+                {
+                    await Task.Yield();
+                    return reader.Read();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_ObsoleteOrMismatchedCounterparts_AndAsyncReturningCalls()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Api
+            {
+                public void Load(int id) { }
+                [Obsolete] public Task LoadAsync(int id) => Task.CompletedTask;
+                public void Flush() { }
+                public Task FlushAsync(int timeout) => Task.CompletedTask;
+                public void Delete(string name) { }
+                public void DeleteAsync(string name) { }
+                public Task Start() => Task.CompletedTask;
+                public Task StartAsync() => Task.CompletedTask;
+            }
+            class Client
+            {
+                public async Task UseAsync(Api api)
+                {
+                    api.Load(1);
+                    api.Flush();
+                    api.Delete("a");
+                    await api.Start();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_ShippedExclusions_EfCoreAndTestAssertions()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            namespace Microsoft.EntityFrameworkCore
+            {
+                public class DbSet<T>
+                {
+                    public void Add(T entity) { }
+                    public ValueTask AddAsync(T entity, CancellationToken cancellationToken = default) => default;
+                }
+                public interface IDbContextFactory<T>
+                {
+                    T CreateDbContext();
+                    Task<T> CreateDbContextAsync(CancellationToken cancellationToken = default);
+                }
+            }
+            namespace NUnit.Framework
+            {
+                public static class Assert
+                {
+                    public static void That(bool condition) { }
+                    public static Task ThatAsync(bool condition) => Task.CompletedTask;
+                }
+            }
+            namespace App
+            {
+                class Service
+                {
+                    public async Task RunAsync(Microsoft.EntityFrameworkCore.DbSet<string> set, Microsoft.EntityFrameworkCore.IDbContextFactory<object> factory)
+                    {
+                        set.Add("a");
+                        var context = factory.CreateDbContext();
+                        NUnit.Framework.Assert.That(context is not null);
+                        await Task.Yield();
+                    }
+                }
+            }
+            """);
+
+    // ---- Options ----
+
+    [Fact]
+    public Task Option_ExcludedSymbolNames_ExtendsTheList()
+        => new AnalyzerTest<AsyncCounterpartAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.AP1003.excluded_symbol_names = Repository.Save|System.IO.File.ReadAllText\n",
+            Sources =
+            {
+                Usings + """
+                class Repository
+                {
+                    public int Save(string name) => 0;
+                    public Task<int> SaveAsync(string name) => Task.FromResult(0);
+                }
+                class Service
+                {
+                    public async Task RunAsync(Repository repository, Stream stream)
+                    {
+                        repository.Save("a");
+                        File.ReadAllText("b");
+                        [|stream.Flush()|];
+                        await Task.Yield();
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Option_UseDefaultExclusionsFalse_ReplacesTheList()
+        => new AnalyzerTest<AsyncCounterpartAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.AP1003.use_default_exclusions = false\n",
+            Sources =
+            {
+                Usings + """
+                class Service
+                {
+                    public async Task RunAsync()
+                    {
+                        using var memory = new MemoryStream();
+                        [|memory.Flush()|];
+                        await Task.Yield();
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    // ---- Broken code ----
+
+    [Theory]
+    [InlineData("async Task M() { File.ReadAllText( }")]
+    [InlineData("async Task M() { File.ReadAllText(missing); await Task.Yield(); }")]
+    [InlineData("async Task M() { Missing.Read(); await Task.Yield(); }")]
+    [InlineData("async Task M() { new Unknown().Read(); await Task.Yield(); }")]
+    [InlineData("async Task M() { Stream s = null; s.Read(; }")]
+    [InlineData("async Task M() { var x = File.; }")]
+    public Task NoCrash_OnHalfTypedCode(string member)
+        => Verify.VerifyNoCrashAsync(Usings + "class C { " + member + " }");
+
+    // ---- Code fix ----
+
+    [Fact]
+    public Task Fix_AwaitsTheCounterpart_ForwardingTheToken_WithPrecedence()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Loader
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task<int> LoadAsync(string path, Stream stream, CancellationToken ct)
+                {
+                    [|_gate.Wait()|];
+                    var length = [|File.ReadAllText(path)|].Length;
+                    var buffer = new byte[length];
+                    var read = [|stream.Read(buffer, 0, buffer.Length)|];
+                    await Task.Yield();
+                    return read;
+                }
+
+                public async Task<int> NoTokenAsync(Stream stream)
+                {
+                    [|_gate.Wait()|];
+                    var buffer = new byte[4];
+                    await Task.Yield();
+                    return [|stream.Read(buffer, 0, 4)|];
+                }
+            }
+            """, Usings + """
+            class Loader
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task<int> LoadAsync(string path, Stream stream, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    var length = (await File.ReadAllTextAsync(path, ct)).Length;
+                    var buffer = new byte[length];
+                    var read = await stream.ReadAsync(buffer, 0, buffer.Length, ct);
+                    await Task.Yield();
+                    return read;
+                }
+
+                public async Task<int> NoTokenAsync(Stream stream)
+                {
+                    await _gate.WaitAsync();
+                    var buffer = new byte[4];
+                    await Task.Yield();
+                    return await stream.ReadAsync(buffer, 0, 4);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_PassesTheTokenByName_WhenOptionalParametersWereLeftOut()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Repository
+            {
+                public int Save(string name, int retries = 3) => 0;
+                public Task<int> SaveAsync(string name, int retries = 3, CancellationToken cancellationToken = default) => Task.FromResult(0);
+            }
+            class Service
+            {
+                public async Task RunAsync(Repository repository, CancellationToken ct)
+                {
+                    [|repository.Save("a")|];
+                    [|repository.Save(name: "b", retries: 1)|];
+                    await Task.Yield();
+                }
+            }
+            """, Usings + """
+            class Repository
+            {
+                public int Save(string name, int retries = 3) => 0;
+                public Task<int> SaveAsync(string name, int retries = 3, CancellationToken cancellationToken = default) => Task.FromResult(0);
+            }
+            class Service
+            {
+                public async Task RunAsync(Repository repository, CancellationToken ct)
+                {
+                    await repository.SaveAsync("a", cancellationToken: ct);
+                    await repository.SaveAsync(name: "b", retries: 1, cancellationToken: ct);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_MakesTaskReturningMethodAsync_AndUsesExtensionCounterparts()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Repository
+            {
+                public int Save(string name) => 0;
+                public Task<int> SaveAsync(string name) => Task.FromResult(0);
+            }
+            class Queue { public void Push(int item) { } }
+            static class QueueExtensions
+            {
+                public static ValueTask PushAsync(this Queue queue, int item) => default;
+            }
+            class Service
+            {
+                public Task<int> CountAsync(Repository repository) => Task.FromResult([|repository.Save("b")|]);
+
+                public Task EnqueueAsync(Queue queue)
+                {
+                    [|queue.Push(1)|];
+                    return Task.CompletedTask;
+                }
+            }
+            """, Usings + """
+            class Repository
+            {
+                public int Save(string name) => 0;
+                public Task<int> SaveAsync(string name) => Task.FromResult(0);
+            }
+            class Queue { public void Push(int item) { } }
+            static class QueueExtensions
+            {
+                public static ValueTask PushAsync(this Queue queue, int item) => default;
+            }
+            class Service
+            {
+                public async Task<int> CountAsync(Repository repository) => await repository.SaveAsync("b");
+
+                public async Task EnqueueAsync(Queue queue)
+                {
+                    await queue.PushAsync(1);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_ConditionalAccess()
+        => new CodeFixTest<AsyncCounterpartAnalyzer, AsyncCounterpartCodeFix>
+        {
+            Sources =
+            {
+                Usings + """
+                class Service
+                {
+                    public async Task RunAsync(Stream? stream)
+                    {
+                        stream?[|.Flush()|];
+                        await Task.Yield();
+                    }
+                }
+                """,
+            },
+            ExpectNoFix = true,
+        }.RunAsync();
+}

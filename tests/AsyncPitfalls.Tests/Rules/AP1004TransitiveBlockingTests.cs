@@ -1,0 +1,159 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP1004TransitiveBlockingTests
+{
+    private const string Usings = """
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private static Task VerifyAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest<TransitiveBlockingAnalyzer> { Sources = { Usings + source }, BuildOnly = true };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    private static DiagnosticResult Diagnostic() => CSharpAnalyzerVerifier<TransitiveBlockingAnalyzer>.Diagnostic();
+
+    [Fact]
+    public Task Reports_DirectBlockingHelper_NamingTheBlockAndItsLine()
+        => VerifyAsync("""
+            class Settings
+            {
+                public async Task StartAsync()
+                {
+                    await Task.Yield();
+                    var text = {|#0:Load("settings.json")|};
+                }
+
+                private static string Load(string path)
+                {
+                    return File.ReadAllText(path);
+                }
+            }
+            """,
+            Diagnostic().WithLocation(0).WithMessage("'Load' blocks: it reaches 'File.ReadAllText' (Test0.cs line 15); called from async method 'StartAsync'"));
+
+    [Fact]
+    public Task Reports_ThroughAChainOfHelpers_AndEveryBlockingShape()
+        => VerifyAsync("""
+            class Worker
+            {
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    {|#0:Outer()|};
+                    {|#1:Sleepy()|};
+                    {|#2:Waiting()|};
+                    {|#3:Local()|};
+
+                    void Local() => Outer();
+                }
+
+                private void Outer() => Middle();
+                private void Middle() => Inner();
+                private static void Inner() => Task.Delay(10).Wait();
+                private static void Sleepy() => Thread.Sleep(10);
+                private static int Waiting() => Task.Run(() => 1).Result;
+            }
+            """,
+            Diagnostic().WithLocation(0).WithArguments("Outer", "'.Wait()' on 'Delay()'", "Test0.cs line 20", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(1).WithArguments("Sleepy", "'Thread.Sleep'", "Test0.cs line 21", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(2).WithArguments("Waiting", "'.Result' on 'Run()'", "Test0.cs line 22", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(3).WithArguments("Local", "'.Wait()' on 'Delay()'", "Test0.cs line 20", "async method 'RunAsync'"));
+
+    [Fact]
+    public Task NoDiagnostic_NonBlockingHelpers_SyncCallers_VirtualAndInterfaceCalls()
+        => VerifyAsync("""
+            interface IStore { string Load(); }
+            class FileStore : IStore { public string Load() => File.ReadAllText("a"); }
+            class Base { public virtual string Load() => File.ReadAllText("b"); }
+            class Worker
+            {
+                public async Task RunAsync(IStore store, Base baseStore)
+                {
+                    await Task.Yield();
+                    var a = store.Load();
+                    var b = baseStore.Load();
+                    var c = Pure(2);
+                    var d = Deferred();
+                    var e = await Task.Run(() => Blocking());
+                }
+
+                public void SyncCaller() => Blocking();
+                private static int Pure(int x) => x * 2;
+                private static Func<string> Deferred() => () => File.ReadAllText("c");
+                private static string Blocking() => File.ReadAllText("d");
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_HelperWhoseTaskIsKnownComplete()
+        => VerifyAsync("""
+            class Worker
+            {
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    var n = Cached();
+                }
+
+                private static int Cached() => Task.FromResult(3).Result;
+            }
+            """);
+
+    [Fact]
+    public Task Reports_RecursionAndMutualRecursionOnce()
+        => VerifyAsync("""
+            class Worker
+            {
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    {|#0:Ping(3)|};
+                }
+
+                private static void Ping(int n) { if (n > 0) Pong(n - 1); }
+                private static void Pong(int n) { if (n == 1) File.ReadAllText("x"); Ping(n); Pong(n - 1); }
+            }
+            """,
+            Diagnostic().WithLocation(0).WithArguments("Ping", "'File.ReadAllText'", "Test0.cs line 14", "async method 'RunAsync'"));
+
+    [Fact]
+    public Task NoDiagnostic_WhereTheHelperHasAnAsyncTwin_ThatIsAP1003s()
+        => VerifyAsync("""
+            class Settings
+            {
+                public async Task StartAsync()
+                {
+                    await Task.Yield();
+                    var text = Load();
+                }
+
+                private static string Load() => File.ReadAllText("settings.json");
+                private static Task<string> LoadAsync() => File.ReadAllTextAsync("settings.json");
+            }
+            """);
+
+    [Theory]
+    [InlineData("async Task M() { Helper( }  void Helper() { File.ReadAllText(\"a\"); }")]
+    [InlineData("async Task M() { await Task.Yield(); Missing(); }")]
+    [InlineData("async Task M() { await Task.Yield(); Helper(); } void Helper() { Helper2(; }")]
+    [InlineData("async Task M() { await Task.Yield(); Helper(); } void Helper() => Task.Run(() => 1).Result")]
+    public Task NoCrash_OnHalfTypedCode(string members)
+        => new AnalyzerTest<TransitiveBlockingAnalyzer>
+        {
+            Sources = { Usings + "class C { " + members + " }" },
+            BuildOnly = true,
+            AllowCompilerErrors = true,
+            CheckOnlyForCrashes = true,
+        }.RunAsync();
+}
