@@ -11,6 +11,8 @@ public static class DemoCatalog
     public static IReadOnlyList<IDemo> All { get; } = new IDemo[]
     {
         new SleepVsDelayDemo(),
+        new BlockingDemo(),
+        new PoolStarvationDemo(),
     };
 
     public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
