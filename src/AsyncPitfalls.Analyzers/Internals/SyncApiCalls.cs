@@ -36,8 +36,14 @@ internal static class SyncApiCalls
         "System.Threading.CancellationTokenRegistration.Dispose");
 
     /// <summary>
+    /// Disposal is AP4005's: which types deserve <c>await using</c> is decided there, with its own
+    /// list of types whose synchronous Dispose is cheap.
+    /// </summary>
+    private const string DisposeMethodName = "Dispose";
+
+    /// <summary>
     /// The counterpart of a blocking call, or null. Skipped: methods that already return an
-    /// awaitable, Task/ValueTask members (AP1001's), excluded methods and receiver types, the
+    /// awaitable, Task/ValueTask members (AP1001's), Dispose (AP4005's), excluded methods and receiver types, the
     /// console's writers (synchronous even through their Async methods), zero timeouts (a try, not
     /// a wait), and counterparts that are <paramref name="enclosingMember"/> or call back into it
     /// or into the blocking method (bridge overloads, default interface methods).
@@ -49,7 +55,7 @@ internal static class SyncApiCalls
             return null;
 
         var receiver = ReceiverType(invocation);
-        if (exclusions.ContainsMethod(method) || exclusions.ContainsType(receiver) || IsConsoleWriter(invocation.Instance, types) || HasZeroTimeout(invocation))
+        if (method.Name == DisposeMethodName || exclusions.ContainsMethod(method) || exclusions.ContainsType(receiver) || IsConsoleWriter(invocation.Instance, types) || HasZeroTimeout(invocation))
             return null;
 
         var model = invocation.SemanticModel;

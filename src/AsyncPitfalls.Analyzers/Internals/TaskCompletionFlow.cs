@@ -41,7 +41,7 @@ internal static class TaskCompletionFlow
             return false;
         }
 
-        return graph is not null && new Analysis(graph, tracked, isCollection, wait.Syntax, types).IsCompleteAtWait();
+        return graph is not null && new Analysis(graph, tracked, isCollection, wait, types).IsCompleteAtWait();
     }
 
     /// <summary>Task.FromResult/FromException/FromCanceled, CompletedTask, new ValueTask(value), default, or an awaited WhenAny's winner.</summary>
@@ -146,15 +146,18 @@ internal static class TaskCompletionFlow
         private readonly ISymbol _tracked;
         private readonly bool _isCollection;
         private readonly SyntaxNode _wait;
+        private readonly SemanticModel? _model;
         private readonly KnownTypes _types;
         private Dictionary<CaptureId, IOperation>? _captures;
 
-        public Analysis(ControlFlowGraph graph, ISymbol tracked, bool isCollection, SyntaxNode wait, KnownTypes types)
+        public Analysis(ControlFlowGraph graph, ISymbol tracked, bool isCollection, IOperation wait, KnownTypes types)
         {
             _graph = graph;
             _tracked = tracked;
             _isCollection = isCollection;
-            _wait = wait;
+            _wait = wait.Syntax;
+            // The graph's operations are rewritten copies without a semantic model; the wait has one.
+            _model = wait.SemanticModel;
             _types = types;
         }
 
@@ -279,6 +282,9 @@ internal static class TaskCompletionFlow
                 case IInvocationOperation invocation when _isCollection && IsTracked(invocation.Instance) && AddsItems(invocation.TargetMethod.Name):
                     return false;
 
+                case IInvocationOperation assertion when IsCompletionAssertion(assertion):
+                    return true;
+
                 case IInvocationOperation or IPropertyReferenceOperation:
                     // An earlier synchronous wait (itself reported) also leaves the task complete.
                     return state || (TaskWaits.TryGet(operation, _types, out var wait) && CompletesTracked(wait, operation));
@@ -287,6 +293,15 @@ internal static class TaskCompletionFlow
                     return state;
             }
         }
+
+        /// <summary>
+        /// <c>Assert.True(t.IsCompleted)</c>, <c>Debug.Assert(t.IsCompletedSuccessfully)</c>,
+        /// <c>Assert.That(t.IsCompleted)</c>: past the assertion, the task is complete (or the test failed).
+        /// </summary>
+        private bool IsCompletionAssertion(IInvocationOperation invocation)
+            => invocation.TargetMethod.Name is "Assert" or "True" or "IsTrue" or "That"
+                && invocation.Arguments.Length > 0
+                && IsCompletionCheck(invocation.Arguments[0].Value, out var negated) && !negated;
 
         private static bool AddsItems(string name)
             => name.StartsWith("Add", StringComparison.Ordinal) || name.StartsWith("Insert", StringComparison.Ordinal)
@@ -381,11 +396,25 @@ internal static class TaskCompletionFlow
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
                     if (binary.OperatorKind == BinaryOperatorKind.NotEquals)
                         negated = !negated;
-                    return IsFinalStatusCheck(binary.LeftOperand, binary.RightOperand) || IsFinalStatusCheck(binary.RightOperand, binary.LeftOperand);
+                    return IsFinalStatusCheck(binary.LeftOperand, binary.RightOperand) || IsFinalStatusCheck(binary.RightOperand, binary.LeftOperand)
+                        || IsWinnerCheck(binary.LeftOperand, binary.RightOperand) || IsWinnerCheck(binary.RightOperand, binary.LeftOperand);
                 default:
                     return false;
             }
         }
+
+        /// <summary><c>winner == t</c> where the winner came from an awaited WhenAny: the timeout pattern.</summary>
+        private bool IsWinnerCheck(IOperation task, IOperation winner)
+            => !_isCollection && IsTracked(task) && Resolve(winner) is { } value
+                && (IsCompleteByConstruction(value, _types) || IsWhenAnyWinnerVariable(value));
+
+        /// <summary>A local declared as <c>var winner = await Task.WhenAny(...)</c>.</summary>
+        private bool IsWhenAnyWinnerVariable(IOperation value)
+            => value is ILocalReferenceOperation { Local.DeclaringSyntaxReferences: { Length: 1 } references }
+                && references[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+                && initializer.SyntaxTree == _model?.SyntaxTree
+                && _model.GetOperation(initializer) is { } initialValue
+                && IsCompleteByConstruction(TaskWaits.Unwrap(initialValue)!, _types);
 
         private bool IsFinalStatusCheck(IOperation status, IOperation constant)
             => !_isCollection

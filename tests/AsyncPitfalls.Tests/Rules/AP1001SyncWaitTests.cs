@@ -246,6 +246,69 @@ public sealed class AP1001SyncWaitTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_TimeoutPattern_WinnerComparedWithTheTask()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task<int> InlineAsync()
+                {
+                    var work = ComputeAsync();
+                    if (await Task.WhenAny(work, Task.Delay(1000)) == work)
+                        return work.Result;
+                    throw new TimeoutException();
+                }
+
+                public async Task<int> WinnerVariableAsync()
+                {
+                    var work = ComputeAsync();
+                    var winner = await Task.WhenAny(work, Task.Delay(1000)).ConfigureAwait(false);
+                    if (winner != work)
+                        throw new TimeoutException();
+                    return work.Result;
+                }
+
+                public async Task<int> OtherVariableAsync(Task other)
+                {
+                    var work = ComputeAsync();
+                    await Task.Yield();
+                    if (other == work)
+                        return [|work.Result|];
+                    return 0;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_AfterAssertingCompletion_InTests()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class Assert { public static void True(bool condition) { } public static void False(bool condition) { } }
+            class Tests
+            {
+                private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                public async Task CompletesSynchronously()
+                {
+                    var t = ComputeAsync();
+                    await Task.Yield();
+                    Assert.True(t.IsCompletedSuccessfully);
+                    System.Diagnostics.Debug.Assert(t.IsCompleted);
+                    Assert.True(t.Result == 1);
+                }
+
+                public async Task AssertsTheOpposite()
+                {
+                    var t = ComputeAsync();
+                    await Task.Yield();
+                    Assert.False(t.IsCompleted);
+                    Assert.True(!t.IsCompleted);
+                    _ = [|t.Result|];
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_CompleteByConstruction_AndWhenAnyWinner()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Worker

@@ -100,7 +100,7 @@ public sealed class AP1003AsyncCounterpartTests
     // ---- Negative shapes ----
 
     [Fact]
-    public Task NoDiagnostic_InMemoryTypes_Console_TokenSources_ZeroTimeouts()
+    public Task NoDiagnostic_InMemoryTypes_Console_TokenSources_ZeroTimeouts_Dispose()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Service
             {
@@ -120,6 +120,8 @@ public sealed class AP1003AsyncCounterpartTests
                     Console.Error.Flush();
                     cts.Cancel();
                     registration.Dispose();
+                    var file = File.OpenRead("a");
+                    file.Dispose();
                     if (_gate.Wait(0))
                         _gate.Release();
                     await Task.Yield();
