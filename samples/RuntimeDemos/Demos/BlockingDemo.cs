@@ -27,9 +27,9 @@ public sealed partial class BlockingDemo : IDemo
 
     public async Task<DemoReport> RunAsync(DemoContext context, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = context.Server.BaseAddress };
+        using var http = context.CreateClient();
         var delay = context.Scaled(EndpointDelay);
-        var path = "delay/" + delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var path = DemoContext.DelayPath(delay);
 
         var awaited = await MeasureAsync(() => Task.WhenAll(Enumerable.Range(0, Requests).Select(_ => FetchAsync(http, path, cancellationToken))));
         var result = await MeasureAsync(() => Task.WhenAll(Enumerable.Range(0, Requests).Select(_ => FetchWithResultAsync(http, path))));

@@ -27,9 +27,9 @@ public sealed partial class PoolStarvationDemo : IDemo
 
     public async Task<DemoReport> RunAsync(DemoContext context, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = context.Server.BaseAddress };
+        using var http = context.CreateClient();
         var delay = context.Scaled(DependencyDelay);
-        var path = "delay/" + delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var path = DemoContext.DelayPath(delay);
 
         // The async variant first: threads the blocking one makes the pool add stay alive for a while.
         var async = await ServeBurstAsync(context, "async handler", () => HandleAsync(http, path, cancellationToken));

@@ -26,7 +26,7 @@ public sealed partial class SleepVsDelayDemo : IDemo
 
     public async Task<DemoReport> RunAsync(DemoContext context, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = context.Server.BaseAddress };
+        using var http = context.CreateClient();
         var pause = context.Scaled(Pause);
 
         // The good variant runs first: threads the bad one makes the pool add stay alive for a while.

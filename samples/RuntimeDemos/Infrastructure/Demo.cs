@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -40,4 +42,10 @@ public sealed class DemoContext
     public ConsoleOutput Output { get; }
 
     public TimeSpan Scaled(TimeSpan duration) => TimeSpan.FromTicks((long)(duration.Ticks * Scale));
+
+    /// <summary>A client for the loopback server; demos about client lifetime make their own.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = Server.BaseAddress };
+
+    /// <summary>The server path that answers after <paramref name="delay"/>: <c>delay/0.3</c>.</summary>
+    public static string DelayPath(TimeSpan delay) => "delay/" + delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }
