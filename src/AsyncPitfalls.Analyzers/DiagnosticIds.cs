@@ -14,4 +14,25 @@ public static class DiagnosticIds
 
     /// <summary>AP1004: async code calling a synchronous method of the compilation that blocks.</summary>
     public const string TransitiveBlocking = "AP1004";
+
+    /// <summary>AP2001: an awaitable result discarded.</summary>
+    public const string DiscardedTask = "AP2001";
+
+    /// <summary>AP2002: a task stored in a local and never observed, or used as a value.</summary>
+    public const string UnobservedTaskLocal = "AP2002";
+
+    /// <summary>AP2003: tasks collected in a loop and never awaited.</summary>
+    public const string UnobservedTaskCollection = "AP2003";
+
+    /// <summary>AP2004: async void methods other than event handlers.</summary>
+    public const string AsyncVoid = "AP2004";
+
+    /// <summary>AP2005: an async lambda converted to a void-returning delegate.</summary>
+    public const string AsyncLambdaToVoidDelegate = "AP2005";
+
+    /// <summary>AP2006: StartNew or new Task with an async delegate, not unwrapped.</summary>
+    public const string NestedTask = "AP2006";
+
+    /// <summary>AP2007: a task returned without await from inside using, try or lock.</summary>
+    public const string TaskReturnedFromScope = "AP2007";
 }

@@ -90,6 +90,46 @@ internal static class AsyncCode
             && (SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task) || method.ContainingType.Name == "TaskFactory");
     }
 
+    /// <summary>
+    /// How a message names the function around <paramref name="operation"/>, async or not:
+    /// "method 'Save'", "async method 'SaveAsync'", "lambda in 'Run'", "local function 'Flush'", "top-level statements".
+    /// </summary>
+    public static string DescribeEnclosingFunction(IOperation operation, ISymbol containingSymbol)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return $"{(lambda.Symbol.IsAsync ? "async lambda" : "lambda")} in '{SymbolNames.ForMessage(containingSymbol)}'";
+                case ILocalFunctionOperation localFunction:
+                    return $"{(localFunction.Symbol.IsAsync ? "async local function" : "local function")} '{localFunction.Symbol.Name}'";
+            }
+        }
+
+        if (containingSymbol is IMethodSymbol method && IsTopLevelStatementsEntryPoint(method))
+            return "top-level statements";
+        return containingSymbol is IMethodSymbol { IsAsync: true }
+            ? $"async method '{SymbolNames.ForMessage(containingSymbol)}'"
+            : $"{(containingSymbol is IMethodSymbol ? "method" : "member")} '{SymbolNames.ForMessage(containingSymbol)}'";
+    }
+
+    /// <summary>The innermost function symbol around <paramref name="operation"/>: a lambda, local function or the member itself.</summary>
+    public static IMethodSymbol? EnclosingFunction(IOperation operation, ISymbol containingSymbol)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return lambda.Symbol;
+                case ILocalFunctionOperation localFunction:
+                    return localFunction.Symbol;
+            }
+        }
+        return containingSymbol as IMethodSymbol;
+    }
+
     /// <summary>The compiler's entry point for top-level statements (a name no user method can have).</summary>
     public static bool IsTopLevelStatementsEntryPoint(IMethodSymbol method)
         => method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName;

@@ -31,6 +31,12 @@ internal sealed class KnownTypes
         ObsoleteAttribute = compilation.GetBestType("System.ObsoleteAttribute");
         TaskStatus = compilation.GetBestType("System.Threading.Tasks.TaskStatus");
         Console = compilation.GetBestType("System.Console");
+        EventArgs = compilation.GetBestType("System.EventArgs");
+        Parallel = compilation.GetBestType("System.Threading.Tasks.Parallel");
+        TaskFactory = compilation.GetBestType("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = compilation.GetBestType("System.Threading.Tasks.TaskFactory`1");
+        ListOfT = compilation.GetBestType("System.Collections.Generic.List`1");
+        IEnumerableOfT = compilation.GetBestType("System.Collections.Generic.IEnumerable`1");
         AwaiterTypes = new[]
         {
             compilation.GetBestType("System.Runtime.CompilerServices.TaskAwaiter"),
@@ -59,6 +65,12 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ObsoleteAttribute { get; }
     public INamedTypeSymbol? TaskStatus { get; }
     public INamedTypeSymbol? Console { get; }
+    public INamedTypeSymbol? EventArgs { get; }
+    public INamedTypeSymbol? Parallel { get; }
+    public INamedTypeSymbol? TaskFactory { get; }
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
+    public INamedTypeSymbol? ListOfT { get; }
+    public INamedTypeSymbol? IEnumerableOfT { get; }
 
     /// <summary>The awaiters whose <c>GetResult()</c> blocks when called before completion.</summary>
     public ImmutableHashSet<INamedTypeSymbol> AwaiterTypes { get; }

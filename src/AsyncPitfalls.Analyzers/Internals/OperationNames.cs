@@ -27,4 +27,13 @@ internal static class OperationNames
         IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
         _ => null,
     };
+
+    /// <summary>How a message names what produced a value: "'Repository.SaveAsync'", "'new Task'", or "the expression".</summary>
+    public static string DescribeProducer(IOperation operation) => TaskWaits.Unwrap(operation) switch
+    {
+        IInvocationOperation invocation => $"'{SymbolNames.Qualified(invocation.TargetMethod)}'",
+        IObjectCreationOperation creation when creation.Type is not null => $"'new {creation.Type.Name}'",
+        IPropertyReferenceOperation property => $"'{SymbolNames.Qualified(property.Property)}'",
+        _ => "the expression",
+    };
 }

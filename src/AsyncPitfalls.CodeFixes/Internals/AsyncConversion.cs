@@ -16,6 +16,10 @@ internal enum AsyncReturnShape
     TaskOfT,
     /// <summary>Returns void: the return type becomes Task.</summary>
     VoidToTask,
+    /// <summary>Returns another type T: the return type becomes Task&lt;T&gt;; returns stay as they are.</summary>
+    WrapInTask,
+    /// <summary>An event handler: it stays void (the event fixes its signature) and only becomes async.</summary>
+    AsyncVoidHandler,
 }
 
 /// <summary>Makes a method, local function or lambda async: the shared "make the enclosing function async" of every fix that inserts an await.</summary>
@@ -24,10 +28,13 @@ internal static class AsyncConversion
     /// <summary>
     /// Decides, before any edit, whether <paramref name="function"/> can become async and how its
     /// returns change. It cannot when it has ref, out or in parameters, ref struct or pointer
-    /// parameters, is an iterator, or returns something other than void, Task, Task&lt;T&gt;,
-    /// ValueTask or ValueTask&lt;T&gt; (an async stream needs <c>yield</c>, not <c>async</c>).
+    /// parameters, is an iterator, or returns an async stream (that needs <c>yield</c>, not
+    /// <c>async</c>). A synchronous signature (void, or a type T) changes only when
+    /// <paramref name="allowSignatureChange"/> says so, and never for an override or an interface
+    /// implementation, whose signature is not this method's to change; a lambda's return type is its
+    /// delegate's, so a synchronous lambda never becomes async.
     /// </summary>
-    public static bool TryPlan(SyntaxNode function, SemanticModel model, KnownTypes types, out AsyncReturnShape shape, System.Threading.CancellationToken cancellationToken)
+    public static bool TryPlan(SyntaxNode function, SemanticModel model, KnownTypes types, out AsyncReturnShape shape, System.Threading.CancellationToken cancellationToken, bool allowSignatureChange = false)
     {
         shape = default;
         var symbol = function is AnonymousFunctionExpressionSyntax
@@ -42,19 +49,30 @@ internal static class AsyncConversion
                 return false;
         }
 
-        if (symbol.ReturnsVoid)
+        if (types.IsTaskOrValueTask(symbol.ReturnType))
         {
-            if (function is AnonymousFunctionExpressionSyntax)
-                return false; // The delegate type, not the lambda, decides what a lambda returns.
-            shape = AsyncReturnShape.VoidToTask;
+            shape = types.GetTaskResultType(symbol.ReturnType) is null ? AsyncReturnShape.Task : AsyncReturnShape.TaskOfT;
             return true;
         }
 
-        if (!types.IsTaskOrValueTask(symbol.ReturnType))
+        // The delegate type, not the lambda, decides what a lambda returns.
+        if (!allowSignatureChange || function is AnonymousFunctionExpressionSyntax || symbol.IsOverride || ImplementsInterface(symbol)
+            || types.IsAsyncReturnType(symbol.ReturnType))
             return false;
-        shape = types.GetTaskResultType(symbol.ReturnType) is null ? AsyncReturnShape.Task : AsyncReturnShape.TaskOfT;
+        shape = symbol.ReturnsVoid
+            ? IsEventHandler(symbol, types) ? AsyncReturnShape.AsyncVoidHandler : AsyncReturnShape.VoidToTask
+            : AsyncReturnShape.WrapInTask;
         return true;
     }
+
+    private static bool ImplementsInterface(IMethodSymbol method)
+        => !method.ExplicitInterfaceImplementations.IsEmpty
+            || method.ContainingType is { } type && type.AllInterfaces.Any(i => i.GetMembers(method.Name).Any(member =>
+                SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method)));
+
+    private static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
+        => method.Parameters.Length == 2 && method.Parameters[0].Type.SpecialType == SpecialType.System_Object
+            && method.Parameters[1].Type.Name.EndsWith("EventArgs", System.StringComparison.Ordinal);
 
     private static bool IsIterator(SyntaxNode function)
         => function.DescendantNodes(node => node == function || !FunctionSyntax.IsFunction(node)).OfType<YieldStatementSyntax>().Any();
@@ -70,8 +88,7 @@ internal static class AsyncConversion
                 method = method.Body is { } body
                     ? method.WithBody(rewriter.RewriteBody(body))
                     : method.WithExpressionBody(rewriter.RewriteExpressionBody(method.ExpressionBody!));
-                if (shape == AsyncReturnShape.VoidToTask)
-                    method = method.WithReturnType(AwaitSyntax.TaskType().WithTriviaFrom(method.ReturnType));
+                method = method.WithReturnType(NewReturnType(method.ReturnType, shape));
                 return AddAsyncModifier(method, method.Modifiers, method.ReturnType, (m, mods) => m.WithModifiers(mods), (m, t) => m.WithReturnType(t));
             }
             case LocalFunctionStatementSyntax localFunction:
@@ -79,8 +96,7 @@ internal static class AsyncConversion
                 localFunction = localFunction.Body is { } body
                     ? localFunction.WithBody(rewriter.RewriteBody(body))
                     : localFunction.WithExpressionBody(rewriter.RewriteExpressionBody(localFunction.ExpressionBody!));
-                if (shape == AsyncReturnShape.VoidToTask)
-                    localFunction = localFunction.WithReturnType(AwaitSyntax.TaskType().WithTriviaFrom(localFunction.ReturnType));
+                localFunction = localFunction.WithReturnType(NewReturnType(localFunction.ReturnType, shape));
                 return AddAsyncModifier(localFunction, localFunction.Modifiers, localFunction.ReturnType, (m, mods) => m.WithModifiers(mods), (m, t) => m.WithReturnType(t));
             }
             case AnonymousFunctionExpressionSyntax lambda:
@@ -95,6 +111,13 @@ internal static class AsyncConversion
                 return function;
         }
     }
+
+    private static TypeSyntax NewReturnType(TypeSyntax returnType, AsyncReturnShape shape) => shape switch
+    {
+        AsyncReturnShape.VoidToTask => AwaitSyntax.TaskType().WithTriviaFrom(returnType),
+        AsyncReturnShape.WrapInTask => AwaitSyntax.TaskOf(returnType.WithoutTrivia()).WithTriviaFrom(returnType),
+        _ => returnType,
+    };
 
     private static TNode AddAsyncModifier<TNode>(TNode node, SyntaxTokenList modifiers, TypeSyntax returnType,
         System.Func<TNode, SyntaxTokenList, TNode> withModifiers, System.Func<TNode, TypeSyntax, TNode> withReturnType)
@@ -170,7 +193,7 @@ internal static class AsyncConversion
 
         private List<StatementSyntax> RewriteReturn(ReturnStatementSyntax node)
         {
-            if (node.Expression is not { } expression || _shape == AsyncReturnShape.VoidToTask)
+            if (node.Expression is not { } expression || _shape is AsyncReturnShape.VoidToTask or AsyncReturnShape.WrapInTask or AsyncReturnShape.AsyncVoidHandler)
                 return new List<StatementSyntax> { node };
 
             if (_shape == AsyncReturnShape.TaskOfT)

@@ -68,6 +68,13 @@ internal static class AwaitSyntax
         => SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
             .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
 
+    /// <summary><c>Task&lt;T&gt;</c> for a synchronous method's return type T, simplified like <see cref="TaskType"/>.</summary>
+    public static TypeSyntax TaskOf(TypeSyntax result)
+        => SyntaxFactory.QualifiedName(
+                SyntaxFactory.ParseName("global::System.Threading.Tasks"),
+                SyntaxFactory.GenericName(SyntaxFactory.Identifier("Task"), SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList(result))))
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
     private static ExpressionSyntax Parenthesize(ExpressionSyntax expression)
         => expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax
             or ParenthesizedExpressionSyntax or LiteralExpressionSyntax or ObjectCreationExpressionSyntax or GenericNameSyntax

@@ -35,22 +35,22 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
     private static string? Kind(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(SyncWaitAnalyzer.WaitKindProperty, out var kind) ? kind : null;
 
-    protected override AwaitReplacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
     {
         var node = FindNode(root, diagnostic);
         switch (Kind(diagnostic))
         {
             case nameof(TaskWaitKind.Result) when node is MemberAccessExpressionSyntax result:
-                return new AwaitReplacement(result, current => AwaitSyntax.Await(((MemberAccessExpressionSyntax)current).Expression, configureAwaitFalse));
+                return AwaitEdit.Replace(result, current => AwaitSyntax.Await(((MemberAccessExpressionSyntax)current).Expression, configureAwaitFalse));
 
             case nameof(TaskWaitKind.Wait) when node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax, ArgumentList.Arguments.Count: 0 } wait:
-                return new AwaitReplacement(wait, current => AwaitSyntax.Await(Receiver(current), configureAwaitFalse));
+                return AwaitEdit.Replace(wait, current => AwaitSyntax.Await(Receiver((ExpressionSyntax)current), configureAwaitFalse));
 
             case nameof(TaskWaitKind.GetResult) when node is InvocationExpressionSyntax
             {
                 Expression: MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax } },
             } getResult:
-                return new AwaitReplacement(getResult, current =>
+                return AwaitEdit.Replace(getResult, current =>
                 {
                     // 't.ConfigureAwait(false).GetAwaiter().GetResult()' is awaited as written.
                     var awaited = Receiver((ExpressionSyntax)((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)current).Expression).Expression);
@@ -59,16 +59,16 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
                 });
 
             case nameof(TaskWaitKind.WaitAll) when node is InvocationExpressionSyntax waitAll && OnlyTasks(model, waitAll, cancellationToken):
-                return new AwaitReplacement(waitAll, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAll"), configureAwaitFalse));
+                return AwaitEdit.Replace(waitAll, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAll"), configureAwaitFalse));
 
             case nameof(TaskWaitKind.WaitAny) when node is InvocationExpressionSyntax waitAny && OnlyTasks(model, waitAny, cancellationToken):
                 if (waitAny.Parent is ExpressionStatementSyntax)
-                    return new AwaitReplacement(waitAny, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse));
+                    return AwaitEdit.Replace(waitAny, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse));
                 // The index is used: keep it, when the tasks are one array variable that can be named twice.
                 if (waitAny.ArgumentList.Arguments.Count == 1 && waitAny.ArgumentList.Arguments[0].Expression is IdentifierNameSyntax array
                     && model.GetTypeInfo(array, cancellationToken).Type is IArrayTypeSymbol)
                 {
-                    return new AwaitReplacement(waitAny, current =>
+                    return AwaitEdit.Replace(waitAny, current =>
                     {
                         var whenAny = AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse);
                         var arrayType = SyntaxFactory.ParseTypeName("global::System.Array").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);

@@ -26,12 +26,12 @@ public sealed class ThreadSleepCodeFix : AwaitInsertingCodeFix
             ? $"Use 'await Task.Delay' with '{token}'"
             : "Use 'await Task.Delay'";
 
-    protected override AwaitReplacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
     {
         if (FindNode(root, diagnostic) is not InvocationExpressionSyntax sleep)
             return null;
         diagnostic.Properties.TryGetValue(DiagnosticProperties.CancellationToken, out var token);
-        return new AwaitReplacement(sleep, current => AwaitSyntax.Await(Delay((InvocationExpressionSyntax)current, token), configureAwaitFalse));
+        return AwaitEdit.Replace(sleep, current => AwaitSyntax.Await(Delay((InvocationExpressionSyntax)current, token), configureAwaitFalse));
     }
 
     private static InvocationExpressionSyntax Delay(InvocationExpressionSyntax sleep, string? token)

@@ -26,7 +26,7 @@ public sealed class AsyncCounterpartCodeFix : AwaitInsertingCodeFix
     protected override string Title(Diagnostic diagnostic)
         => $"Use 'await {diagnostic.Properties[AsyncCounterpartAnalyzer.CounterpartProperty]}'";
 
-    protected override AwaitReplacement? GetReplacement(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
     {
         if (FindNode(root, diagnostic) is not InvocationExpressionSyntax invocation
             || !diagnostic.Properties.TryGetValue(AsyncCounterpartAnalyzer.CounterpartProperty, out var counterpart) || counterpart is null
@@ -34,7 +34,7 @@ public sealed class AsyncCounterpartCodeFix : AwaitInsertingCodeFix
             return null;
 
         var token = TokenArgument(diagnostic, model, invocation, cancellationToken);
-        return new AwaitReplacement(invocation, current =>
+        return AwaitEdit.Replace(invocation, current =>
         {
             var call = (InvocationExpressionSyntax)current;
             var arguments = token is null ? call.ArgumentList : call.ArgumentList.AddArguments(token);

@@ -93,7 +93,8 @@ public class AnalyzerTest<TAnalyzer>
     }
 
     /// <summary>Expected diagnostics from markup spans and <see cref="ExpectedDiagnostics"/>, as (file, span, id, message?).</summary>
-    internal List<(string File, TextSpan Span, string Id, string? Message)> ExpectedFrom(PreparedSolution state)
+    /// <param name="includeExplicit">False for the fixed state, where only its own markup counts.</param>
+    internal List<(string File, TextSpan Span, string Id, string? Message)> ExpectedFrom(PreparedSolution state, bool includeExplicit = true)
     {
         var expected = new List<(string, TextSpan, string, string?)>();
         var indexed = new Dictionary<int, (string File, TextSpan Span)>();
@@ -109,7 +110,7 @@ public class AnalyzerTest<TAnalyzer>
             }
         }
 
-        foreach (var result in ExpectedDiagnostics)
+        foreach (var result in includeExplicit ? ExpectedDiagnostics : new List<DiagnosticResult>())
         {
             if (result.LocationIndex is not { } index || !indexed.TryGetValue(index, out var location))
                 throw new InvalidOperationException($"Expected diagnostic {result.Id} needs a {{|#n:...|}} location in the markup.");

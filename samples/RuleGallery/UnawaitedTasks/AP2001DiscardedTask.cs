@@ -1,0 +1,28 @@
+using System.Threading.Tasks;
+
+namespace RuleGallery.UnawaitedTasks;
+
+// AP2001: an awaitable result dropped as a statement.
+public sealed class AuditTrail
+{
+    private readonly IAuditStore _store;
+
+    public AuditTrail(IAuditStore store) => _store = store;
+
+    // Pitfall: the write runs in the background; if it fails, nobody knows.
+    public void Record(string entry)
+    {
+        _store.AppendAsync(entry); // AP2001
+    }
+
+    // Correct twin: the caller waits for the write and sees its failure.
+    public async Task RecordAsync(string entry) => await _store.AppendAsync(entry);
+
+    // Not flagged: a deliberate fire-and-forget says so.
+    public void RecordInBackground(string entry) => _ = _store.AppendAsync(entry);
+}
+
+public interface IAuditStore
+{
+    Task AppendAsync(string entry);
+}

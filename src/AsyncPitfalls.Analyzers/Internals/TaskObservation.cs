@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>The options of the un-awaited-task rules (AP2001-AP2003), as read for one file.</summary>
+internal sealed class TaskObservationOptions
+{
+    public const string FireAndForgetSafeKey = "fire_and_forget_safe_symbols";
+    public const string ForgetMethodsKey = "forget_method_names";
+    public const string AwaitableTypesKey = "additional_awaitable_types";
+    public const string ReportWhereCs4014ReportsKey = "report_where_cs4014_reports";
+
+    /// <summary>Names of the observe-and-forget helpers every project writes, recognised without configuration.</summary>
+    public static readonly SymbolNameList DefaultForgetMethods = SymbolNameList.Of("Forget", "FireAndForget", "SafeFireAndForget", "NoWait", "ObserveErrors", "ObserveExceptions");
+
+    public TaskObservationOptions(SymbolNameList fireAndForgetSafe, SymbolNameList forgetMethods, SymbolNameList additionalAwaitables, bool reportWhereCs4014Reports)
+    {
+        FireAndForgetSafe = fireAndForgetSafe;
+        ForgetMethods = forgetMethods;
+        AdditionalAwaitables = additionalAwaitables;
+        ReportWhereCs4014Reports = reportWhereCs4014Reports;
+    }
+
+    /// <summary>Methods or types whose tasks may be dropped (a logger's async flush).</summary>
+    public SymbolNameList FireAndForgetSafe { get; }
+
+    /// <summary>Methods that take a task and observe it (<c>task.Forget()</c>).</summary>
+    public SymbolNameList ForgetMethods { get; }
+
+    /// <summary>Types to treat as awaitable although they have no GetAwaiter (a custom job handle).</summary>
+    public SymbolNameList AdditionalAwaitables { get; }
+
+    public bool ReportWhereCs4014Reports { get; }
+
+    /// <summary>
+    /// Reads the options for the file of <paramref name="tree"/>. Each key may be set for one rule
+    /// (<c>dotnet_code_quality.AP2001.forget_method_names</c>) or for all (<c>dotnet_code_quality.forget_method_names</c>).
+    /// </summary>
+    public static TaskObservationOptions Read(AnalyzerOptions options, SyntaxTree tree, string ruleId, ParsedOptionCache<SymbolNameList> cache)
+        => new(
+            cache.Get(RuleOptions.Get(options, tree, ruleId, FireAndForgetSafeKey)),
+            DefaultForgetMethods.Union(cache.Get(RuleOptions.Get(options, tree, ruleId, ForgetMethodsKey))),
+            cache.Get(RuleOptions.Get(options, tree, ruleId, AwaitableTypesKey)),
+            RuleOptions.GetFlag(options, tree, ruleId, ReportWhereCs4014ReportsKey, defaultValue: false));
+
+    /// <summary>Awaitable by the C# pattern, or configured as such (the type or one of its bases).</summary>
+    public bool IsAwaitable(KnownTypes types, ITypeSymbol? type)
+    {
+        if (types.IsAwaitable(type))
+            return true;
+        for (var current = type; current is not null && !AdditionalAwaitables.IsEmpty; current = current.BaseType)
+        {
+            if (AdditionalAwaitables.ContainsType(current))
+                return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>
+/// Recognises a project's own observe-and-forget helpers: methods that take a task and attach a
+/// continuation to it (<c>ContinueWith</c>, <c>await</c>, <c>GetAwaiter().OnCompleted</c>). Passing
+/// a task to one observes it, and code inside one is not reported: a peer's rule was measured
+/// spending most of its warnings there.
+/// </summary>
+internal sealed class ObserveHelpers
+{
+    private readonly KnownTypes _types;
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _cache = new(SymbolEqualityComparer.Default);
+
+    public ObserveHelpers(KnownTypes types) => _types = types;
+
+    public bool IsObserveHelper(IMethodSymbol method, TaskObservationOptions options)
+    {
+        method = method.ReducedFrom ?? method.OriginalDefinition;
+        if (options.ForgetMethods.ContainsMethod(method))
+            return method.Parameters.Any(p => options.IsAwaitable(_types, p.Type));
+        return _cache.GetOrAdd(method, AttachesContinuation);
+    }
+
+    /// <summary>Whether the member being analysed is an observe helper.</summary>
+    public bool IsInsideObserveHelper(ISymbol containingSymbol, TaskObservationOptions options)
+        => containingSymbol is IMethodSymbol method && IsObserveHelper(method, options);
+
+    private bool AttachesContinuation(IMethodSymbol method)
+    {
+        var taskParameters = method.Parameters.Where(p => _types.IsAwaitable(p.Type)).Select(p => p.Name).ToList();
+        if (taskParameters.Count == 0 || method.DeclaringSyntaxReferences.IsEmpty)
+            return false;
+
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                switch (node)
+                {
+                    case AwaitExpressionSyntax { Expression: var awaited } when NamesParameter(awaited, taskParameters):
+                        return true;
+                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ContinueWith" or "GetAwaiter" or "ConfigureAwait" } access
+                        when NamesParameter(access.Expression, taskParameters):
+                        return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static bool NamesParameter(ExpressionSyntax expression, System.Collections.Generic.List<string> names)
+        => expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(identifier => names.Contains(identifier.Identifier.ValueText));
+}
+
+/// <summary>Shared questions of the un-awaited-task rules.</summary>
+internal static class TaskUses
+{
+    /// <summary>The method or type behind an awaitable value, for the fire-and-forget-safe list.</summary>
+    public static bool IsFireAndForgetSafe(IOperation value, TaskObservationOptions options)
+    {
+        var type = value.Type;
+        if (type is not null && options.FireAndForgetSafe.ContainsType(type))
+            return true;
+        return TaskWaits.Unwrap(value) is IInvocationOperation invocation && options.FireAndForgetSafe.ContainsMethod(invocation.TargetMethod);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP2001: an awaitable result dropped as a statement: its work may outlive the caller, and its
+/// exceptions are never observed (the guides' forgotten await).
+/// </summary>
+/// <remarks>
+/// Inside async functions the compiler's CS4014 already reports discarded calls, so by default
+/// AP2001 reports where CS4014 cannot: synchronous methods and lambdas, Task-returning methods
+/// without <c>async</c>, and non-call expressions (<c>new Task(...)</c>). Option
+/// <c>report_where_cs4014_reports = true</c> makes it report there too.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.DiscardedTask,
+        title: "Do not discard awaitable results",
+        messageFormat: "The task returned by {0} is discarded in {1}: nothing waits for it and its exceptions are lost; await it, or discard it explicitly with '_ ='",
+        category: RuleCategories.UnawaitedTasks,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A Task, ValueTask or other awaitable used as a statement is started and forgotten: the caller goes on before "
+            + "it finishes, and if it fails the exception is never seen. Await it; if running it in the background is intended, say "
+            + "so with '_ = ' or an observe-and-forget helper such as task.Forget().",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.DiscardedTask));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var helpers = new ObserveHelpers(types);
+            start.RegisterOperationAction(c => Analyze(c, types, names, helpers), OperationKind.ExpressionStatement);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names, ObserveHelpers helpers)
+    {
+        var value = ((IExpressionStatementOperation)context.Operation).Operation;
+        // Assignments of any kind (=, ??=, +=, deconstruction) store the task rather than drop it.
+        if (value is IAwaitOperation or IAssignmentOperation or ICoalesceAssignmentOperation or IDeconstructionAssignmentOperation || value.Type is null)
+            return;
+
+        var options = TaskObservationOptions.Read(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.DiscardedTask, names);
+        if (!options.IsAwaitable(types, value.Type))
+            return;
+
+        // A continuation observes the antecedent; the continuation task itself is rarely worth awaiting.
+        if (value is IInvocationOperation { TargetMethod.Name: "ContinueWith" })
+            return;
+        if (TaskUses.IsFireAndForgetSafe(value, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
+            return;
+
+        var function = AsyncCode.EnclosingFunction(context.Operation, context.ContainingSymbol);
+        if (function is { IsAsync: true } && value is IInvocationOperation && !options.ReportWhereCs4014Reports)
+            return;
+
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (function is { IsAsync: false })
+            properties = properties.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
+
+        context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties,
+            OperationNames.DescribeProducer(value), AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
+    }
+}

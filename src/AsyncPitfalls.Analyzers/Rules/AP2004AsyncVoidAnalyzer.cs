@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using System.Linq;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP2004: an <c>async void</c> method cannot be awaited, and an exception escaping it is rethrown on
+/// the SynchronizationContext or the thread pool, where it ends the process.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.AsyncVoid,
+        title: "Avoid async void methods",
+        messageFormat: "'{0}' is async void: callers cannot await it, and an exception it throws ends the process; return Task",
+        category: RuleCategories.UnawaitedTasks,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An async void method runs fire-and-forget: its caller cannot wait for it or learn that it failed, and an "
+            + "exception that escapes it is raised on the SynchronizationContext or the thread pool, which terminates the process. "
+            + "Only event handlers, whose signature is fixed, should be async void.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.AsyncVoid));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var helpers = new ObserveHelpers(types);
+            start.RegisterSymbolAction(c => AnalyzeMethod(c, types, names, helpers), SymbolKind.Method);
+            start.RegisterOperationAction(c =>
+            {
+                var function = ((ILocalFunctionOperation)c.Operation).Symbol;
+                if (IsReportable(function, types) && c.Operation.Syntax is LocalFunctionStatementSyntax syntax)
+                    c.ReportDiagnostic(Diagnostic.Create(Rule, syntax.Identifier.GetLocation(), function.Name));
+            }, OperationKind.LocalFunction);
+        });
+    }
+
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names, ObserveHelpers helpers)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        if (!IsReportable(method, types) || method.IsOverride || ImplementsInterfaceMember(method) || method.Locations.IsEmpty || !method.Locations[0].IsInSource)
+            return;
+        var options = TaskObservationOptions.Read(context.Options, method.Locations[0].SourceTree!, DiagnosticIds.AsyncVoid, names);
+        if (helpers.IsObserveHelper(method, options))
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, method.Locations[0], SymbolNames.ForMessage(method)));
+    }
+
+    private static bool IsReportable(IMethodSymbol method, KnownTypes types)
+        => method.IsAsync && method.ReturnsVoid && !IsEventHandler(method, types);
+
+    /// <summary>The (object sender, XxxEventArgs e) shape, whose void return the event fixes.</summary>
+    internal static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
+    {
+        if (method.Parameters.Length != 2 || method.Parameters[0].Type.SpecialType != SpecialType.System_Object)
+            return false;
+        var args = method.Parameters[1].Type;
+        // WinRT and MAUI argument types do not all derive from System.EventArgs, but keep the name.
+        if (args.Name.EndsWith("EventArgs", System.StringComparison.Ordinal))
+            return true;
+        for (var type = args; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type, types.EventArgs))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool ImplementsInterfaceMember(IMethodSymbol method)
+        => !method.ExplicitInterfaceImplementations.IsEmpty
+            || method.ContainingType.AllInterfaces.Any(i => i.GetMembers(method.Name).Any(member =>
+                SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method)));
+}

@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP2007: a non-async function returns a task from inside <c>using</c>, <c>try</c> or <c>lock</c>:
+/// the scope ends when the task is returned, not when it completes, so the resource is disposed
+/// (the catch misses its exceptions, the finally runs, the lock is released) while it still runs.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: present when the scope is a lock, where no await may stand.</summary>
+    internal const string InLockProperty = "InLock";
+
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.TaskReturnedFromScope,
+        title: "Await tasks returned from inside using, try or lock",
+        messageFormat: "The task from {0} is returned from inside {1}, which ends before the task does; make the method async and 'return await' it",
+        category: RuleCategories.UnawaitedTasks,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Returning a task without awaiting it leaves the enclosing scope at once: a using disposes its resource while "
+            + "the task may still need it, a catch never sees the task's exceptions, a finally runs early, a lock is released. "
+            + "Make the method async and return await the task, so the scope lasts as long as the work.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.TaskReturnedFromScope));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Return);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+    {
+        var @return = (IReturnOperation)context.Operation;
+        if (@return.ReturnedValue is not { } value || !types.IsAwaitable(value.Type)
+            || AsyncCode.EnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false } function
+            || !types.IsTaskOrValueTask(function.ReturnType)
+            || TaskCompletionFlow.IsCompleteByConstruction(TaskWaits.Unwrap(value)!, types))
+            return;
+
+        if (EnclosingScope(@return) is not { } scope)
+            return;
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
+        if (scope.IsLock)
+            properties = properties.Add(InLockProperty, "true");
+        context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, OperationNames.DescribeProducer(value), scope.Description));
+    }
+
+    private sealed class Scope
+    {
+        public Scope(string description, bool isLock = false)
+        {
+            Description = description;
+            IsLock = isLock;
+        }
+
+        public string Description { get; }
+        public bool IsLock { get; }
+    }
+
+    /// <summary>The innermost using, using declaration, try (with catch or finally) or lock around the return, within its function.</summary>
+    private static Scope? EnclosingScope(IOperation @return)
+    {
+        IOperation child = @return;
+        for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;
+                case IUsingOperation @using when child == @using.Body:
+                    return new Scope($"'using ({Resource(@using.Resources)})'");
+                case ITryOperation @try when child == @try.Body:
+                    return new Scope(@try.Catches.IsEmpty ? "'try/finally'" : "'try/catch'");
+                case ILockOperation @lock when child == @lock.Body:
+                    return new Scope("'lock'", isLock: true);
+                case IBlockOperation block:
+                    // A using declaration earlier in the block ends with the block.
+                    foreach (var statement in block.Operations)
+                    {
+                        if (statement == child)
+                            break;
+                        if (statement is IUsingDeclarationOperation declaration)
+                            return new Scope($"'using var {Resource(declaration.DeclarationGroup)}'");
+                    }
+                    break;
+            }
+        }
+        return null;
+    }
+
+    private static string Resource(IOperation resources)
+    {
+        foreach (var node in resources.DescendantsAndSelf())
+        {
+            if (node is IVariableDeclaratorOperation declarator)
+                return declarator.Symbol.Name;
+        }
+        return OperationNames.TryGetName(resources) ?? "...";
+    }
+}

@@ -1,0 +1,332 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.DiscardedTaskAnalyzer, AsyncPitfalls.Rules.DiscardedTaskCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP2001DiscardedTaskTests
+{
+    internal const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Runtime.CompilerServices;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    internal const string Awaitables = """
+        public sealed class Job { public JobAwaiter GetAwaiter() => new(); }
+        public sealed class JobAwaiter : INotifyCompletion
+        {
+            public bool IsCompleted => true;
+            public void GetResult() { }
+            public void OnCompleted(Action continuation) => continuation();
+        }
+        public class Store
+        {
+            public Task SaveAsync() => Task.CompletedTask;
+            public Task<int> CountAsync() => Task.FromResult(1);
+            public ValueTask FlushAsync() => default;
+            public Job Schedule() => new();
+        }
+
+        """;
+
+    [Fact]
+    public Task Reports_InSynchronousCode_WithMessageNamingCallAndMethod()
+        => Verify.VerifyAnalyzerAsync(Usings + Awaitables + """
+            class Service
+            {
+                public void Save(Store store)
+                {
+                    {|#0:store.SaveAsync()|};
+                    {|#1:store.FlushAsync()|};
+                    {|#2:store.Schedule()|};
+                    {|#3:Task.Run(() => 1)|};
+                    {|#4:Task.Factory.StartNew(() => { })|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("The task returned by 'Store.SaveAsync' is discarded in method 'Save': nothing waits for it and its exceptions are lost; await it, or discard it explicitly with '_ ='"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Store.FlushAsync'", "method 'Save'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'Store.Schedule'", "method 'Save'"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("'Task.Run'", "method 'Save'"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("'TaskFactory.StartNew'", "method 'Save'"));
+
+    [Fact]
+    public Task Reports_InTaskReturningMethodsWithoutAsync_SyncLambdas_AndLocalFunctions()
+        => Verify.VerifyAnalyzerAsync(Usings + Awaitables + """
+            class Service
+            {
+                public Task SaveAllAsync(Store store)
+                {
+                    {|#0:store.SaveAsync()|};
+                    return store.SaveAsync();
+                }
+
+                public Action Saver(Store store) => () => {|#1:store.SaveAsync()|};
+
+                public void Run(Store store)
+                {
+                    Flush();
+                    void Flush() => {|#2:store.FlushAsync()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Store.SaveAsync'", "method 'SaveAllAsync'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Store.SaveAsync'", "lambda in 'Saver'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'Store.FlushAsync'", "local function 'Flush'"));
+
+    [Fact]
+    public Task NoDiagnostic_WhereCS4014AlreadyReports_ByDefault()
+        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        {
+            Sources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public async Task SaveAsync(Store store)
+                    {
+                        #pragma warning disable CS4014
+                        store.SaveAsync();
+                        store.FlushAsync();
+                        #pragma warning restore CS4014
+                        await Task.Yield();
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Option_ReportWhereCS4014Reports()
+        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.AP2001.report_where_cs4014_reports = true\n",
+            Sources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public async Task SaveAsync(Store store)
+                    {
+                        #pragma warning disable CS4014
+                        [|store.SaveAsync()|];
+                        #pragma warning restore CS4014
+                        await Task.Yield();
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoDiagnostic_ExplicitDiscards_ForgetHelpers_ContinueWith_Observed()
+        => Verify.VerifyAnalyzerAsync(Usings + Awaitables + """
+            static class TaskExtensions
+            {
+                // The project's own observe helpers: code inside them is not reported either.
+                public static void Forget(this Task task)
+                {
+                    LogFailuresAsync(task);
+                }
+
+                public static void ObserveFailures(this Task task, Action<Exception> log)
+                {
+                    task.ConfigureAwait(false).GetAwaiter().OnCompleted(() => { if (task.Exception is { } e) log(e); });
+                    LogFailuresAsync(task);
+                }
+
+                private static async Task LogFailuresAsync(Task task)
+                {
+                    try { await task; } catch (Exception e) { Console.WriteLine(e); }
+                }
+            }
+            class Service
+            {
+                private Task? _cached;
+                private Task<int>? _count;
+
+                public void Save(Store store)
+                {
+                    _cached ??= store.SaveAsync();
+                    _cached = store.SaveAsync();
+                    (_count, _cached) = (store.CountAsync(), store.SaveAsync());
+                    _ = store.SaveAsync();
+                    store.SaveAsync().Forget();
+                    store.CountAsync().ObserveFailures(e => { });
+                    store.SaveAsync().ContinueWith(t => t.Exception);
+                    var pending = store.SaveAsync();
+                    store.CountAsync().Wait();
+                }
+
+                public async Task RunAsync(Store store) => await store.SaveAsync();
+            }
+            """);
+
+    [Fact]
+    public Task Option_FireAndForgetSafeSymbols_AndForgetMethodNames()
+        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.AP2001.fire_and_forget_safe_symbols = Store.FlushAsync|Job\n"
+                + "dotnet_code_quality.forget_method_names = Detach\n",
+            Sources =
+            {
+                Usings + Awaitables + """
+                static class Extensions { public static void Detach(this Task task) { } }
+                class Service
+                {
+                    public void Save(Store store)
+                    {
+                        store.FlushAsync();
+                        store.Schedule();
+                        store.SaveAsync().Detach();
+                        [|store.SaveAsync()|];
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Option_AdditionalAwaitableTypes()
+        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.additional_awaitable_types = Legacy.Operation\n",
+            Sources =
+            {
+                Usings + """
+                namespace Legacy
+                {
+                    public class Operation { public void Join() { } }
+                    public sealed class DownloadOperation : Operation { }
+                    class Client
+                    {
+                        public DownloadOperation Download() => new();
+                        public void Run() { [|Download()|]; }
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Theory]
+    [InlineData("void M() { Missing(); }")]
+    [InlineData("void M() { Task.Run(; }")]
+    [InlineData("void M() { new Store().SaveAsync( }")]
+    [InlineData("void M() { Unknown.SaveAsync(); }")]
+    public Task NoCrash_OnHalfTypedCode(string member)
+        => Verify.VerifyNoCrashAsync(Usings + Awaitables + "class C { " + member + " }");
+
+    // ---- Code fixes ----
+
+    [Fact]
+    public Task Fix_AddAwait_MakesSyncMethodsAsync_VoidToTask_TToTaskOfT_HandlersStayVoid()
+        => Verify.VerifyCodeFixAsync(Usings + Awaitables + """
+            class Service
+            {
+                public void Save(Store store)
+                {
+                    [|store.SaveAsync()|];
+                }
+
+                public int Count(Store store)
+                {
+                    [|store.FlushAsync()|];
+                    return 1;
+                }
+
+                public void OnClick(object sender, EventArgs e)
+                {
+                    [|new Store().SaveAsync()|];
+                }
+
+                public Task SaveTwiceAsync(Store store)
+                {
+                    [|store.SaveAsync()|];
+                    return store.SaveAsync();
+                }
+            }
+            """, Usings + Awaitables + """
+            class Service
+            {
+                public async Task Save(Store store)
+                {
+                    await store.SaveAsync();
+                }
+
+                public async Task<int> Count(Store store)
+                {
+                    await store.FlushAsync();
+                    return 1;
+                }
+
+                public async void OnClick(object sender, EventArgs e)
+                {
+                    await new Store().SaveAsync();
+                }
+
+                public async Task SaveTwiceAsync(Store store)
+                {
+                    await store.SaveAsync();
+                    await store.SaveAsync();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_DiscardExplicitly_WithFixAll()
+        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        {
+            CodeActionEquivalenceKey = "AP2001.Discard",
+            Sources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public void Save(Store store)
+                    {
+                        [|store.SaveAsync()|]; // background save
+                        [|Task.Run(() => 1)|];
+                    }
+                }
+                """,
+            },
+            FixedSources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public void Save(Store store)
+                    {
+                        _ = store.SaveAsync(); // background save
+                        _ = Task.Run(() => 1);
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoAddAwait_ForOverridesAndInterfaceImplementations()
+        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait",
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + Awaitables + """
+                interface ISaver { void Save(Store store); }
+                abstract class Base { public abstract void Flush(Store store); }
+                class Service : Base, ISaver
+                {
+                    public void Save(Store store) { [|store.SaveAsync()|]; }
+                    public override void Flush(Store store) { [|store.FlushAsync()|]; }
+                }
+                """,
+            },
+        }.RunAsync();
+}

@@ -1,0 +1,168 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.TaskReturnedFromScopeAnalyzer, AsyncPitfalls.Rules.TaskReturnedFromScopeCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP2007TaskReturnedFromScopeTests
+{
+    private const string Usings = AP2001DiscardedTaskTests.Usings + "using System.IO;\nusing System.Net.Http;\n";
+
+    [Fact]
+    public Task Reports_ReturnsFromUsingTryAndLock()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Client
+            {
+                private readonly object _gate = new();
+
+                public Task<string> GetAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    return {|#0:client.GetStringAsync(url)|};
+                }
+
+                public Task<string> ReadAsync(string path)
+                {
+                    using (var reader = new StreamReader(path))
+                    {
+                        return {|#1:reader.ReadToEndAsync()|};
+                    }
+                }
+
+                public Task SaveAsync(Func<Task> save)
+                {
+                    try
+                    {
+                        return {|#2:save()|};
+                    }
+                    catch (IOException)
+                    {
+                        return Task.CompletedTask;
+                    }
+                }
+
+                public Task FlushAsync(Func<Task> flush)
+                {
+                    lock (_gate)
+                        return {|#3:flush()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("The task from 'HttpClient.GetStringAsync' is returned from inside 'using var client', which ends before the task does; make the method async and 'return await' it"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'StreamReader.ReadToEndAsync'", "'using (reader)'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'Func.Invoke'", "'try/catch'"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("'Func.Invoke'", "'lock'"));
+
+    [Fact]
+    public Task NoDiagnostic_OutsideScopes_AsyncMethods_CompletedTasks()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Client
+            {
+                private readonly HttpClient _http = new();
+
+                public Task<string> GetAsync(string url) => _http.GetStringAsync(url);
+
+                public Task<string> AfterUsingAsync(string path)
+                {
+                    string name;
+                    using (var reader = new StreamReader(path))
+                        name = reader.ReadLine() ?? "";
+                    return _http.GetStringAsync(name);
+                }
+
+                public async Task<string> AwaitedAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    return await client.GetStringAsync(url);
+                }
+
+                public Task CachedAsync()
+                {
+                    try
+                    {
+                        return Task.CompletedTask;
+                    }
+                    finally
+                    {
+                        Console.WriteLine("done");
+                    }
+                }
+
+                public Task<Func<Task>> Deferred(string url)
+                {
+                    using var client = new HttpClient();
+                    return Task.FromResult<Func<Task>>(() => { using var other = new HttpClient(); return Task.CompletedTask; });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_MakesTheMethodAsync_AndAwaitsTheReturns()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Client
+            {
+                public Task<string> GetAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    return [|client.GetStringAsync(url)|];
+                }
+
+                public Task SaveAsync(Func<Task> save)
+                {
+                    try
+                    {
+                        return [|save()|];
+                    }
+                    catch (IOException)
+                    {
+                        return Task.CompletedTask;
+                    }
+                }
+            }
+            """, Usings + """
+            class Client
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    return await client.GetStringAsync(url);
+                }
+
+                public async Task SaveAsync(Func<Task> save)
+                {
+                    try
+                    {
+                        await save();
+                        return;
+                    }
+                    catch (IOException)
+                    {
+                        return;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_InsideLock()
+        => new CodeFixTest<TaskReturnedFromScopeAnalyzer, TaskReturnedFromScopeCodeFix>
+        {
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + """
+                class Client
+                {
+                    private readonly object _gate = new();
+
+                    public Task FlushAsync(Func<Task> flush)
+                    {
+                        lock (_gate)
+                            return [|flush()|];
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+}
