@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using RuntimeDemos.Demos;
 using RuntimeDemos.Infrastructure;
 
 namespace RuntimeDemos;
@@ -25,6 +26,9 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args is [AsyncVoidDemo.ChildArgument])
+            return await AsyncVoidDemo.RunCrashingChildAsync();
+
         var scale = 1.0;
         var names = new List<string>();
         for (var i = 0; i < args.Length; i++)

@@ -13,6 +13,10 @@ public static class DemoCatalog
         new SleepVsDelayDemo(),
         new BlockingDemo(),
         new PoolStarvationDemo(),
+        new ForgottenAwaitDemo(),
+        new AsyncVoidDemo(),
+        new TasksInLoopDemo(),
+        new DisposedBeforeCompletionDemo(),
     };
 
     public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -51,7 +51,8 @@ internal static class SyncApiCalls
     public static IMethodSymbol? FindCounterpart(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions, ISymbol? enclosingMember)
     {
         var method = invocation.TargetMethod;
-        if (method.ReturnsVoid is false && types.IsAwaitable(method.ReturnType) || types.IsTaskOrValueTask(method.ContainingType))
+        // An async method (async void included) returns at its first await: calling it blocks nothing.
+        if (method.IsAsync || method.ReturnsVoid is false && types.IsAwaitable(method.ReturnType) || types.IsTaskOrValueTask(method.ContainingType))
             return null;
 
         var receiver = ReceiverType(invocation);

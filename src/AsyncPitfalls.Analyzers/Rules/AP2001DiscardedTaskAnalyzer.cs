@@ -11,9 +11,10 @@ namespace AsyncPitfalls.Rules;
 /// exceptions are never observed (the guides' forgotten await).
 /// </summary>
 /// <remarks>
-/// Inside async functions the compiler's CS4014 already reports discarded calls, so by default
-/// AP2001 reports where CS4014 cannot: synchronous methods and lambdas, Task-returning methods
-/// without <c>async</c>, and non-call expressions (<c>new Task(...)</c>). Option
+/// The compiler's CS4014 already reports discarded calls inside async functions, and discarded calls
+/// of methods declared async in the same compilation; by default AP2001 reports where CS4014 cannot:
+/// calls of other Task-returning methods (library APIs, non-async wrappers) from synchronous code,
+/// and non-call expressions (<c>new Task(...)</c>). Option
 /// <c>report_where_cs4014_reports = true</c> makes it report there too.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -64,8 +65,10 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         if (TaskUses.IsFireAndForgetSafe(value, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
             return;
 
+        // CS4014 reports a discarded call inside an async function, and a discarded call of a method
+        // declared async in this compilation from anywhere.
         var function = AsyncCode.EnclosingFunction(context.Operation, context.ContainingSymbol);
-        if (function is { IsAsync: true } && value is IInvocationOperation && !options.ReportWhereCs4014Reports)
+        if (value is IInvocationOperation call && !options.ReportWhereCs4014Reports && (function is { IsAsync: true } || call.TargetMethod.IsAsync))
             return;
 
         var properties = ImmutableDictionary<string, string?>.Empty;

@@ -173,6 +173,22 @@ public sealed class AP1003AsyncCounterpartTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_CallsOfAsyncVoidMethods_WhichDoNotBlock()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Synchronizer
+            {
+                public async void SyncNow() => await Task.Yield();
+                public async Task SyncNowAsync() => await Task.Yield();
+
+                public async Task RunAsync()
+                {
+                    SyncNow();
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_ObsoleteOrMismatchedCounterparts_AndAsyncReturningCalls()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Api

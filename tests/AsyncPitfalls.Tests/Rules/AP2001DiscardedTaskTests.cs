@@ -102,6 +102,30 @@ public sealed class AP2001DiscardedTaskTests
         }.RunAsync();
 
     [Fact]
+    public Task NoDiagnostic_CallsOfSourceAsyncMethods_WhichCS4014ReportsEverywhere()
+        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        {
+            Sources =
+            {
+                Usings + """
+                class Service
+                {
+                    private static async Task WriteAsync() => await Task.Yield();
+                    private static Task WrapperAsync() => WriteAsync();
+
+                    public void Save()
+                    {
+                        #pragma warning disable CS4014
+                        WriteAsync();
+                        #pragma warning restore CS4014
+                        [|WrapperAsync()|];
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
     public Task Option_ReportWhereCS4014Reports()
         => new AnalyzerTest<DiscardedTaskAnalyzer>
         {
