@@ -35,4 +35,22 @@ public static class DiagnosticIds
 
     /// <summary>AP2007: a task returned without await from inside using, try or lock.</summary>
     public const string TaskReturnedFromScope = "AP2007";
+
+    /// <summary>AP5001: a catch of OperationCanceledException that swallows it.</summary>
+    public const string SwallowedCancellation = "AP5001";
+
+    /// <summary>AP5002: a catch-all around cancellable work that swallows cancellation.</summary>
+    public const string CatchAllSwallowsCancellation = "AP5002";
+
+    /// <summary>AP5003: a CancellationToken in scope not passed to a call that accepts one.</summary>
+    public const string TokenNotForwarded = "AP5003";
+
+    /// <summary>AP5004: a loop in a token-accepting method that never observes the token.</summary>
+    public const string LoopIgnoresToken = "AP5004";
+
+    /// <summary>AP5005: Task.WhenAny timeouts and first-completed waits that leave work running.</summary>
+    public const string WhenAnyLeavesWorkRunning = "AP5005";
+
+    /// <summary>AP5006: catching TaskCanceledException misses OperationCanceledException.</summary>
+    public const string CatchTaskCanceledOnly = "AP5006";
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AsyncPitfalls.Internals;
 
@@ -14,9 +13,13 @@ internal sealed class AsyncCounterparts
     private readonly KnownTypes _types;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new();
     private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _extensionCache = new();
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _namesInBody = new(SymbolEqualityComparer.Default);
+    private readonly MethodBodies _bodies;
 
-    public AsyncCounterparts(KnownTypes types) => _types = types;
+    public AsyncCounterparts(KnownTypes types, MethodBodies bodies)
+    {
+        _types = types;
+        _bodies = bodies;
+    }
 
     /// <summary>
     /// Finds <c>NameAsync</c> for <paramref name="method"/>: a member of the receiver's type, its bases
@@ -65,24 +68,7 @@ internal sealed class AsyncCounterparts
         => method.Parameters.Length > 0 && CancellationTokens.IsCancellationToken(method.Parameters[method.Parameters.Length - 1].Type, _types);
 
     private bool IsBridge(IMethodSymbol candidate, IMethodSymbol method, ISymbol? enclosingMember)
-    {
-        var definition = candidate.ReducedFrom ?? candidate.OriginalDefinition;
-        if (definition.DeclaringSyntaxReferences.IsEmpty)
-            return false;
-        var names = _namesInBody.GetOrAdd(definition, NamesInBody);
-        return names.Contains(method.Name) || enclosingMember is not null && names.Contains(enclosingMember.Name);
-    }
-
-    private static ImmutableHashSet<string> NamesInBody(IMethodSymbol method)
-    {
-        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            foreach (var identifier in reference.GetSyntax().DescendantNodes().OfType<SimpleNameSyntax>())
-                names.Add(identifier.Identifier.ValueText);
-        }
-        return names.ToImmutable();
-    }
+        => _bodies.Mentions(candidate, method.Name, enclosingMember?.Name);
 
     private ImmutableArray<IMethodSymbol> FindMembers(IMethodSymbol method, ITypeSymbol receiver)
     {

@@ -80,7 +80,7 @@ internal static class CancellationTokens
             if (current.Parent is null)
             {
                 var parameters = containingSymbol is IMethodSymbol member ? member.Parameters : ImmutableArray<IParameterSymbol>.Empty;
-                return TryDecide(locals, parameters, position, types, out token);
+                return TryDecide(locals, parameters, position, types, out token) || TryFindCarrier(parameters, types, out token);
             }
         }
 
@@ -139,6 +139,44 @@ internal static class CancellationTokens
         token = new TokenInScope(found, Escape(found.Name));
         return true;
     }
+
+    /// <summary>
+    /// Last resort: a parameter whose type carries the operation's token in an obvious property,
+    /// <c>HttpContext.RequestAborted</c> or a <c>CancellationToken</c> property (gRPC's
+    /// ServerCallContext, message-bus consume contexts). Exactly one such parameter, or none.
+    /// </summary>
+    private static bool TryFindCarrier(ImmutableArray<IParameterSymbol> parameters, KnownTypes types, out TokenInScope token)
+    {
+        token = default;
+        var found = 0;
+        foreach (var parameter in parameters)
+        {
+            if (CarriedTokenProperty(parameter.Type, types) is not { } property)
+                continue;
+            found++;
+            token = new TokenInScope(parameter, Escape(parameter.Name) + "." + property.Name);
+        }
+        return found == 1;
+    }
+
+    /// <summary>The property through which a value of <paramref name="type"/> carries a token: RequestAborted or CancellationToken.</summary>
+    public static IPropertySymbol? CarriedTokenProperty(ITypeSymbol? type, KnownTypes types)
+    {
+        for (var current = type; current is not null && current.SpecialType == SpecialType.None; current = current.BaseType)
+        {
+            foreach (var name in CarrierPropertyNames)
+            {
+                foreach (var member in current.GetMembers(name))
+                {
+                    if (member is IPropertySymbol { IsStatic: false } property && IsCancellationToken(property.Type, types))
+                        return property;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static readonly string[] CarrierPropertyNames = { "RequestAborted", "CancellationToken" };
 
     public static bool IsCancellationToken(ITypeSymbol? type, KnownTypes types)
         => type is not null && SymbolEqualityComparer.Default.Equals(type, types.CancellationToken);

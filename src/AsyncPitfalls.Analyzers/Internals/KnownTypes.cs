@@ -32,6 +32,11 @@ internal sealed class KnownTypes
         TaskStatus = compilation.GetBestType("System.Threading.Tasks.TaskStatus");
         Console = compilation.GetBestType("System.Console");
         EventArgs = compilation.GetBestType("System.EventArgs");
+        OperationCanceledException = compilation.GetBestType("System.OperationCanceledException");
+        TaskCanceledException = compilation.GetBestType("System.Threading.Tasks.TaskCanceledException");
+        Exception = compilation.GetBestType("System.Exception");
+        TimeoutException = compilation.GetBestType("System.TimeoutException");
+        TimeSpan = compilation.GetBestType("System.TimeSpan");
         Parallel = compilation.GetBestType("System.Threading.Tasks.Parallel");
         TaskFactory = compilation.GetBestType("System.Threading.Tasks.TaskFactory");
         TaskFactoryOfT = compilation.GetBestType("System.Threading.Tasks.TaskFactory`1");
@@ -47,7 +52,8 @@ internal sealed class KnownTypes
             compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter"),
             compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
         }.Where(t => t is not null).Select(t => t!).ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-        Counterparts = new AsyncCounterparts(this);
+        Bodies = new MethodBodies();
+        Counterparts = new AsyncCounterparts(this, Bodies);
     }
 
     public Compilation Compilation { get; }
@@ -66,6 +72,11 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? TaskStatus { get; }
     public INamedTypeSymbol? Console { get; }
     public INamedTypeSymbol? EventArgs { get; }
+    public INamedTypeSymbol? OperationCanceledException { get; }
+    public INamedTypeSymbol? TaskCanceledException { get; }
+    public INamedTypeSymbol? Exception { get; }
+    public INamedTypeSymbol? TimeoutException { get; }
+    public INamedTypeSymbol? TimeSpan { get; }
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? TaskFactory { get; }
     public INamedTypeSymbol? TaskFactoryOfT { get; }
@@ -74,6 +85,9 @@ internal sealed class KnownTypes
 
     /// <summary>The awaiters whose <c>GetResult()</c> blocks when called before completion.</summary>
     public ImmutableHashSet<INamedTypeSymbol> AwaiterTypes { get; }
+
+    /// <summary>What source method bodies mention (bridge checks), cached per compilation.</summary>
+    public MethodBodies Bodies { get; }
 
     /// <summary>The NameAsync counterpart search, with its per-compilation caches.</summary>
     public AsyncCounterparts Counterparts { get; }

@@ -68,6 +68,40 @@ internal static class AwaitSyntax
         => SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
             .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
 
+    /// <summary>
+    /// A framework type by its full name (<c>System.TimeSpan</c>), written <c>global::</c>-qualified and
+    /// annotated so the clean-up shortens it to what the file's usings allow (and adds the using).
+    /// The annotation must sit on the type itself: the simplifier does not look into larger nodes.
+    /// </summary>
+    public static TypeSyntax FrameworkType(string fullName)
+        => SyntaxFactory.ParseTypeName("global::" + fullName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+    /// <summary>
+    /// The framework type by its simple name when that name already binds to it at
+    /// <paramref name="position"/> (nothing to simplify, so the clean-up leaves the layout alone),
+    /// otherwise as <see cref="FrameworkType(string)"/> does.
+    /// </summary>
+    public static TypeSyntax FrameworkType(string fullName, SemanticModel model, int position)
+    {
+        var simpleName = fullName.Substring(fullName.LastIndexOf('.') + 1);
+        var simple = SyntaxFactory.IdentifierName(simpleName);
+        var bound = model.GetSpeculativeTypeInfo(position, simple, SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+        return bound is not null && SymbolEqualityComparer.Default.Equals(bound, model.Compilation.GetBestType(fullName))
+            ? simple
+            : FrameworkType(fullName);
+    }
+
+    /// <summary>An elastic line break in the document's own style ("\n" or "\r\n"), for statements a fix inserts.</summary>
+    public static SyntaxTrivia EndOfLine(SyntaxNode root)
+    {
+        foreach (var trivia in root.DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                return SyntaxFactory.ElasticEndOfLine(trivia.ToString());
+        }
+        return SyntaxFactory.ElasticEndOfLine("\n");
+    }
+
     /// <summary><c>Task&lt;T&gt;</c> for a synchronous method's return type T, simplified like <see cref="TaskType"/>.</summary>
     public static TypeSyntax TaskOf(TypeSyntax result)
         => SyntaxFactory.QualifiedName(

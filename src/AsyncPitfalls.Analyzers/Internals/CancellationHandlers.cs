@@ -1,0 +1,119 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>Shared questions of the cancellation rules about catch clauses and where they stand.</summary>
+internal static class CancellationHandlers
+{
+    /// <summary>OperationCanceledException or a type derived from it (TaskCanceledException).</summary>
+    public static bool IsCancellationException(ITypeSymbol? type, KnownTypes types)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, types.OperationCanceledException))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>catch</c>, <c>catch (Exception)</c>: catches cancellation among everything else.</summary>
+    public static bool IsCatchAll(ICatchClauseOperation clause, KnownTypes types)
+        => clause.ExceptionType.SpecialType == SpecialType.System_Object
+            || SymbolEqualityComparer.Default.Equals(clause.ExceptionType, types.Exception);
+
+    /// <summary>
+    /// Whether the handler can end by throwing: a throw statement or expression (a rethrow, a
+    /// conversion to TimeoutException), or <c>ThrowIfCancellationRequested()</c>, outside nested functions.
+    /// </summary>
+    public static bool Throws(ICatchClauseOperation clause)
+    {
+        foreach (var node in clause.Handler.Descendants())
+        {
+            switch (node)
+            {
+                case IThrowOperation:
+                case IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested" }:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Code where ending on cancellation is the intended outcome: <c>Main</c>, top-level statements,
+    /// event handlers, and the outermost level (not inside a loop) of <c>BackgroundService.ExecuteAsync</c>.
+    /// </summary>
+    public static bool IsEntryPoint(IOperation operation, ISymbol containingSymbol, KnownTypes types)
+    {
+        if (containingSymbol is not IMethodSymbol method)
+            return false;
+        if (AsyncCode.IsTopLevelStatementsEntryPoint(method) || method.IsStatic && method.Name == "Main")
+            return true;
+        if (AsyncCode.EnclosingFunction(operation, containingSymbol) is { } function && IsEventHandler(function, types))
+            return true;
+        return method is { Name: "ExecuteAsync", IsOverride: true }
+            && method.OverriddenMethod?.ContainingType.Name == "BackgroundService"
+            && !InsideLoop(operation);
+    }
+
+    /// <summary>
+    /// A filter that lets only another token's cancellation in: it names a token or token source other
+    /// than the function's own token parameters (<c>when (timeout.IsCancellationRequested)</c>), or says
+    /// the caller's token was not cancelled (<c>when (!ct.IsCancellationRequested)</c>).
+    /// </summary>
+    public static bool FiltersOnAnotherToken(ICatchClauseOperation clause, IMethodSymbol? function, KnownTypes types)
+    {
+        if (clause.Filter is not { } filter)
+            return false;
+        var own = function?.Parameters.Where(p => CancellationTokens.IsCancellationToken(p.Type, types)).ToList() ?? new();
+        foreach (var node in filter.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } }:
+                    return true;
+                case IParameterReferenceOperation parameter when IsTokenOrSource(parameter.Type, types) && !own.Contains(parameter.Parameter, SymbolEqualityComparer.Default):
+                case ILocalReferenceOperation local when IsTokenOrSource(local.Type, types):
+                case IFieldReferenceOperation field when IsTokenOrSource(field.Type, types):
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Inside a loop of the same function.</summary>
+    public static bool InsideLoop(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ILoopOperation:
+                    return true;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsTokenOrSource(ITypeSymbol? type, KnownTypes types)
+        => CancellationTokens.IsCancellationToken(type, types) || SymbolEqualityComparer.Default.Equals(type, types.CancellationTokenSource);
+
+    private static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
+        => method.Parameters.Length == 2 && method.Parameters[0].Type.SpecialType == SpecialType.System_Object
+            && (method.Parameters[1].Type.Name.EndsWith("EventArgs", System.StringComparison.Ordinal)
+                || InheritsFrom(method.Parameters[1].Type, types.EventArgs));
+
+    private static bool InheritsFrom(ITypeSymbol type, INamedTypeSymbol? baseType)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                return true;
+        }
+        return false;
+    }
+}

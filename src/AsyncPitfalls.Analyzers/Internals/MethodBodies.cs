@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// What the body of a method declared in source mentions, for the bridge checks of AP1003 and
+/// AP5003: an overload whose body names the caller (or the blocking method) calls back into it.
+/// Syntax only, read once per method and compilation.
+/// </summary>
+internal sealed class MethodBodies
+{
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _names = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Whether <paramref name="method"/>'s source body names any of <paramref name="names"/>.</summary>
+    public bool Mentions(IMethodSymbol method, params string?[] names)
+    {
+        var definition = method.ReducedFrom ?? method.OriginalDefinition;
+        if (definition.DeclaringSyntaxReferences.IsEmpty)
+            return false;
+        var mentioned = _names.GetOrAdd(definition, NamesIn);
+        return names.Any(name => name is not null && mentioned.Contains(name));
+    }
+
+    private static ImmutableHashSet<string> NamesIn(IMethodSymbol method)
+    {
+        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            foreach (var identifier in reference.GetSyntax().DescendantNodes().OfType<SimpleNameSyntax>())
+                names.Add(identifier.Identifier.ValueText);
+        }
+        return names.ToImmutable();
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP5003: a CancellationToken is in scope (a parameter, a local, a token source's Token, an
+/// <c>HttpContext.RequestAborted</c>-style property) and a call that could take it does not: an
+/// overload with a trailing token, or an optional token parameter left out, <c>Task.Delay</c> included.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the name of the token parameter to pass it to.</summary>
+    internal const string ParameterProperty = "Parameter";
+
+    /// <summary>Diagnostic property: present when the token can go last, by position.</summary>
+    internal const string PositionalProperty = "Positional";
+
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.TokenNotForwarded,
+        title: "Forward the CancellationToken",
+        messageFormat: "'{0}' can take a CancellationToken; pass '{1}' so it stops when the operation is cancelled",
+        category: RuleCategories.Cancellation,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A call that accepts a CancellationToken but is not given the one in scope keeps running after the caller "
+            + "has given up: the request is aborted, the service is stopping, the timeout has passed. Pass the token on. Bridge "
+            + "overloads that call back into the caller, arguments that already carry the token and callees whose token means "
+            + "something else are not reported.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.TokenNotForwarded));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationToken is null)
+                return;
+            var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
+            start.RegisterOperationAction(c => Analyze(c, types, overloads), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        if (PassesToken(invocation, types, out var omittedParameter) || IsTokenOfAnotherMeaning(method, types))
+            return;
+
+        // Cheap questions first: only a call that could take a token looks for one in scope.
+        IParameterSymbol target;
+        IMethodSymbol tokenTaker;
+        if (omittedParameter is not null)
+        {
+            target = omittedParameter;
+            tokenTaker = method;
+        }
+        else if (overloads.GetOrAdd(method.OriginalDefinition, m => FindTokenOverload(m, types)) is { } overload)
+        {
+            target = overload.Parameters[overload.Parameters.Length - 1];
+            tokenTaker = overload;
+        }
+        else
+        {
+            return;
+        }
+
+        // A bridge ('Foo() => Foo(CancellationToken.None)') or the caller itself: passing the token would recurse or loop back.
+        var caller = AsyncCode.EnclosingFunction(invocation, context.ContainingSymbol);
+        if (caller is not null && (SymbolEqualityComparer.Default.Equals(tokenTaker.OriginalDefinition, caller.OriginalDefinition)
+            || omittedParameter is null && types.Bodies.Mentions(tokenTaker, caller.Name)))
+            return;
+        if (ArgumentCarriesToken(invocation, types)
+            || !CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token))
+            return;
+
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties[DiagnosticProperties.CancellationToken] = token.Expression;
+        properties[ParameterProperty] = target.Name;
+        if (omittedParameter is null && AllPositional(invocation) || omittedParameter is not null && IsNextPosition(invocation, omittedParameter))
+            properties[PositionalProperty] = "true";
+        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), SymbolNames.Qualified(method), token.Expression));
+    }
+
+    /// <summary>
+    /// Whether the call already passes a token (any token, <c>CancellationToken.None</c> included: that
+    /// is a decision). When it leaves an optional token parameter out, that parameter comes back.
+    /// </summary>
+    private static bool PassesToken(IInvocationOperation invocation, KnownTypes types, out IParameterSymbol? omitted)
+    {
+        omitted = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (!CancellationTokens.IsCancellationToken(argument.Parameter?.Type, types))
+                continue;
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+                return true;
+            omitted = argument.Parameter;
+        }
+        return false;
+    }
+
+    /// <summary>Same name, same parameters, and one more: a trailing CancellationToken.</summary>
+    private static IMethodSymbol? FindTokenOverload(IMethodSymbol method, KnownTypes types)
+    {
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(method.Name))
+            {
+                if (member is not IMethodSymbol candidate || candidate.IsStatic != method.IsStatic
+                    || candidate.Parameters.Length != method.Parameters.Length + 1
+                    || candidate.TypeParameters.Length != method.TypeParameters.Length
+                    || !CancellationTokens.IsCancellationToken(candidate.Parameters[candidate.Parameters.Length - 1].Type, types))
+                    continue;
+                var same = true;
+                for (var i = 0; i < method.Parameters.Length && same; i++)
+                {
+                    same = method.Parameters[i].RefKind == candidate.Parameters[i].RefKind
+                        && (SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
+                            || method.Parameters[i].Type.TypeKind == TypeKind.TypeParameter && candidate.Parameters[i].Type.TypeKind == TypeKind.TypeParameter);
+                }
+                if (same && !candidate.Parameters[method.Parameters.Length - (method.Parameters.Length > 0 && method.Parameters[method.Parameters.Length - 1].IsParams ? 1 : 0)].IsParams)
+                    return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Callees whose token is not a request to stop this call: completing a TaskCompletionSource as
+    /// cancelled, building canceled tasks, linking or registering on token sources.
+    /// </summary>
+    private static bool IsTokenOfAnotherMeaning(IMethodSymbol method, KnownTypes types)
+    {
+        var type = method.ContainingType;
+        return method.Name is "TrySetCanceled" or "SetCanceled" or "FromCanceled" or "Register" or "UnsafeRegister"
+            || type is null
+            || type.Name.StartsWith("TaskCompletionSource", System.StringComparison.Ordinal)
+            || SymbolEqualityComparer.Default.Equals(type, types.CancellationTokenSource)
+            || SymbolEqualityComparer.Default.Equals(type, types.CancellationToken);
+    }
+
+    /// <summary>An argument such as an HttpContext already brings the token (its RequestAborted) to the callee.</summary>
+    private static bool ArgumentCarriesToken(IInvocationOperation invocation, KnownTypes types)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && CancellationTokens.CarriedTokenProperty(TaskWaits.Unwrap(argument.Value)?.Type, types) is not null)
+                return true;
+        }
+        return invocation.Instance is { } instance && CancellationTokens.CarriedTokenProperty(instance.Type, types) is not null;
+    }
+
+    private static bool AllPositional(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { NameColon: not null })
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>The omitted token parameter comes right after the arguments given, all by position.</summary>
+    private static bool IsNextPosition(IInvocationOperation invocation, IParameterSymbol parameter)
+    {
+        var given = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                continue;
+            if (argument.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { NameColon: not null })
+                return false;
+            given++;
+        }
+        // An extension method's receiver is its first argument, so ordinals and counts line up either way.
+        return parameter.Ordinal == given;
+    }
+}

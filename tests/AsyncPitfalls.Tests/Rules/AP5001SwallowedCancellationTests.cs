@@ -1,0 +1,237 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.SwallowedCancellationAnalyzer, AsyncPitfalls.Rules.SwallowedCancellationCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP5001SwallowedCancellationTests
+{
+    internal const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    /// <summary>A stand-in for Microsoft.Extensions.Hosting's BackgroundService.</summary>
+    internal const string Hosting = """
+        namespace Microsoft.Extensions.Hosting
+        {
+            public abstract class BackgroundService
+            {
+                protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
+            }
+        }
+
+        """;
+
+    [Fact]
+    public Task Reports_LoopGoesOn_CodeAfter_TokenAcceptingMethod()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                public async Task PollAsync(Func<CancellationToken, Task> step, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        try { await step(ct); }
+                        {|#0:catch (OperationCanceledException)|} { }
+                    }
+                }
+
+                public async Task SaveAsync(Func<Task> save)
+                {
+                    try { await save(); }
+                    {|#1:catch (TaskCanceledException)|} { Console.WriteLine("cancelled"); }
+                    Console.WriteLine("saved");
+                }
+
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken cancellationToken)
+                {
+                    try { return await count(cancellationToken); }
+                    {|#2:catch (OperationCanceledException ex)|} { Console.WriteLine(ex.Message); return 0; }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'catch (OperationCanceledException)' swallows the cancellation and the loop goes on; rethrow it with 'throw;'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("TaskCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("OperationCanceledException", "'CountAsync' returns as if it had completed"));
+
+    [Fact]
+    public Task NoDiagnostic_EntryPoints_AndTheEndOfAMethodWithoutToken()
+        => Verify.VerifyAnalyzerAsync(Usings + Hosting + """
+            class Worker : Microsoft.Extensions.Hosting.BackgroundService
+            {
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    try
+                    {
+                        while (true)
+                            await Task.Delay(1000, stoppingToken);
+                    }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("stopped");
+                }
+
+                public static async Task Main()
+                {
+                    using var cts = new CancellationTokenSource();
+                    try { await Task.Delay(-1, cts.Token); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("bye");
+                }
+
+                public async void OnStop(object sender, EventArgs e)
+                {
+                    try { await Task.Delay(10); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("stopped");
+                }
+
+                public async Task DrainAsync(Func<Task> drain)
+                {
+                    try { await drain(); }
+                    catch (OperationCanceledException) { }
+                }
+            }
+            class ShutdownLoop : Microsoft.Extensions.Hosting.BackgroundService
+            {
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        try { await Task.Delay(1000, stoppingToken); }
+                        catch (OperationCanceledException) { }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_RethrowConvertOrFilterOnAnotherToken()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Client
+            {
+                public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    try
+                    {
+                        return await http.GetStringAsync(url, timeout.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        return "timed out";
+                    }
+                }
+
+                public async Task<string> FilteredOnTheSourceAsync(HttpClient http, string url, CancellationToken ct)
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    try { return await http.GetStringAsync(url, timeout.Token); }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested) { return "timed out"; }
+                }
+
+                public async Task RetryAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        try { await work(ct); return; }
+                        catch (TaskCanceledException e) { throw new TimeoutException("slow", e); }
+                        catch (OperationCanceledException) { throw; }
+                    }
+                }
+
+                public async Task CheckedAsync(Func<Task> work, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        try { await work(); }
+                        catch (OperationCanceledException) { ct.ThrowIfCancellationRequested(); }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_FilterOnTheOwnTokenOnly()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Client
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    [|catch (OperationCanceledException)|] when (ct.IsCancellationRequested) { }
+                    Console.WriteLine("done");
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("async Task M() { try { } catch (OperationCanceledException) { ")]
+    [InlineData("async Task M() { try { await Task.Yield(); } catch (Missing) { } }")]
+    [InlineData("void M() { try { } catch ( { } }")]
+    public Task NoCrash_OnHalfTypedCode(string member)
+        => Verify.VerifyNoCrashAsync(Usings + "class C { " + member + " }");
+
+    [Fact]
+    public Task Fix_AppendsThrow_OrReplacesTheTrailingReturn()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task PollAsync(Func<CancellationToken, Task> step, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        try { await step(ct); }
+                        [|catch (OperationCanceledException)|] { Console.WriteLine("cancelled"); }
+                    }
+                }
+
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    [|catch (OperationCanceledException)|]
+                    {
+                        return 0;
+                    }
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task PollAsync(Func<CancellationToken, Task> step, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        try { await step(ct); }
+                        catch (OperationCanceledException)
+                        {
+                            Console.WriteLine("cancelled");
+                            throw;
+                        }
+                    }
+                }
+
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        throw;
+                    }
+                }
+            }
+            """);
+}

@@ -1,0 +1,199 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.CatchAllSwallowsCancellationAnalyzer, AsyncPitfalls.Rules.CatchAllSwallowsCancellationCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP5002CatchAllSwallowsCancellationTests
+{
+    private const string Usings = AP5001SwallowedCancellationTests.Usings;
+
+    [Fact]
+    public Task Reports_RetryLoop_AndLogAndCarryOn()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Retry
+            {
+                public async Task<string> GetWithRetryAsync(HttpClient http, string url, CancellationToken ct)
+                {
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        try
+                        {
+                            return await http.GetStringAsync(url, ct);
+                        }
+                        {|#0:catch (Exception ex)|} when (attempt < 5)
+                        {
+                            Console.WriteLine(ex.Message);
+                            await Task.Delay(100 * attempt);
+                        }
+                    }
+                }
+
+                public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+                {
+                    try { await sync(ct); }
+                    {|#1:catch|} { Console.WriteLine("sync failed"); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'catch (Exception)' also catches the cancellation of the work in this try and retries it; add 'when (ex is not OperationCanceledException)'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch", "carries on as if it had failed"));
+
+    [Fact]
+    public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
+        => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
+            class Retry : Microsoft.Extensions.Hosting.BackgroundService
+            {
+                public async Task FilteredAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    catch (Exception ex) when (ex is not OperationCanceledException) { Console.WriteLine(ex); }
+                }
+
+                public async Task PrecededAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    catch (OperationCanceledException) { throw; }
+                    catch (Exception ex) { Console.WriteLine(ex); }
+                }
+
+                public async Task RethrowsWhenCancelledAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    catch (Exception) when (!ct.IsCancellationRequested) { Console.WriteLine("failed"); }
+                }
+
+                public async Task NoTokenAsync(Func<Task> work)
+                {
+                    try { await work(); }
+                    catch (Exception ex) { Console.WriteLine(ex); }
+                }
+
+                public async Task NoneTokenAsync(HttpClient http)
+                {
+                    try { await http.GetStringAsync("https://example.com", CancellationToken.None); }
+                    catch (Exception ex) { Console.WriteLine(ex); }
+                }
+
+                public async Task SpecificAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    catch (IOException ex) { Console.WriteLine(ex); }
+                }
+
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    try { await Task.Delay(-1, stoppingToken); }
+                    catch (Exception ex) { Console.WriteLine(ex); }
+                }
+            }
+            """);
+
+    private const string RetrySource = """
+        class Retry
+        {
+            public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        return await http.GetStringAsync(url, ct);
+                    }
+                    [|catch (Exception ex)|] when (attempt < 5)
+                    {
+                        await Task.Delay(100 * attempt);
+                    }
+                }
+            }
+
+            public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+            {
+                try { await sync(ct); }
+                [|catch|] { Console.WriteLine("sync failed"); }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Fix_Filter_JoinsAnExistingFilter_AndNamesTheException()
+        => new CodeFixTest<CatchAllSwallowsCancellationAnalyzer, CatchAllSwallowsCancellationCodeFix>
+        {
+            CodeActionEquivalenceKey = "AP5002.Filter",
+            Sources = { Usings + RetrySource },
+            FixedSources =
+            {
+                Usings + """
+                class Retry
+                {
+                    public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+                    {
+                        for (var attempt = 1; ; attempt++)
+                        {
+                            try
+                            {
+                                return await http.GetStringAsync(url, ct);
+                            }
+                            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+                            {
+                                await Task.Delay(100 * attempt);
+                            }
+                        }
+                    }
+
+                    public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+                    {
+                        try { await sync(ct); }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        { Console.WriteLine("sync failed"); }
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_PrecedingRethrowingCatch()
+        => new CodeFixTest<CatchAllSwallowsCancellationAnalyzer, CatchAllSwallowsCancellationCodeFix>
+        {
+            CodeActionEquivalenceKey = "AP5002.PrecedingRethrow",
+            Sources = { Usings + RetrySource },
+            FixedSources =
+            {
+                Usings + """
+                class Retry
+                {
+                    public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+                    {
+                        for (var attempt = 1; ; attempt++)
+                        {
+                            try
+                            {
+                                return await http.GetStringAsync(url, ct);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                throw;
+                            }
+                            catch (Exception ex) when (attempt < 5)
+                            {
+                                await Task.Delay(100 * attempt);
+                            }
+                        }
+                    }
+
+                    public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+                    {
+                        try { await sync(ct); }
+                        catch (OperationCanceledException)
+                        {
+                            throw;
+                        }
+                        catch { Console.WriteLine("sync failed"); }
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+}

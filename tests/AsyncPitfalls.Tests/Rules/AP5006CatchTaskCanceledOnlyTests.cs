@@ -1,0 +1,74 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.CatchTaskCanceledOnlyAnalyzer, AsyncPitfalls.Rules.CatchTaskCanceledOnlyCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP5006CatchTaskCanceledOnlyTests
+{
+    private const string Usings = AP5001SwallowedCancellationTests.Usings;
+
+    [Fact]
+    public Task Reports_TaskCanceledAlone_NotBesideOperationCanceled()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    {|#0:catch (TaskCanceledException)|} { throw; }
+
+                    try { await work(ct); }
+                    catch (TaskCanceledException) { throw; }
+                    catch (OperationCanceledException) { throw; }
+
+                    try { await work(ct); }
+                    catch (OperationCanceledException) { throw; }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'catch (TaskCanceledException)' in async method 'RunAsync' misses the OperationCanceledException that ThrowIfCancellationRequested, channels and most libraries throw; catch OperationCanceledException"));
+
+    [Fact]
+    public Task Fix_CatchesOperationCanceledException()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    [|catch (TaskCanceledException ex)|] { Console.WriteLine(ex.Message); throw; }
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    catch (OperationCanceledException ex) { Console.WriteLine(ex.Message); throw; }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_WhenTheHandlerReadsTheCanceledTask()
+        => new CodeFixTest<CatchTaskCanceledOnlyAnalyzer, CatchTaskCanceledOnlyCodeFix>
+        {
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + """
+                class Worker
+                {
+                    public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                    {
+                        try { await work(ct); }
+                        [|catch (TaskCanceledException ex)|] { Console.WriteLine(ex.Task?.Id); throw; }
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+}
