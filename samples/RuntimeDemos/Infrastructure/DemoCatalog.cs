@@ -17,6 +17,9 @@ public static class DemoCatalog
         new AsyncVoidDemo(),
         new TasksInLoopDemo(),
         new DisposedBeforeCompletionDemo(),
+        new SwallowedCancellationDemo(),
+        new RetryCancelDemo(),
+        new TimeoutDemo(),
     };
 
     public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

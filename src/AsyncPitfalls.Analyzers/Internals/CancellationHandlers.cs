@@ -83,6 +83,35 @@ internal static class CancellationHandlers
         return false;
     }
 
+    /// <summary>
+    /// The function requested this cancellation itself: it has no token parameter (no caller's request
+    /// can come in that way), and it cancels a token source it created with <c>new</c> (not linked to
+    /// an outside token). Catching the resulting exception is then the expected outcome.
+    /// </summary>
+    public static bool CancelsItsOwnTokenSource(IOperation operation, IMethodSymbol? function, KnownTypes types)
+    {
+        if (function is null || function.Parameters.Any(p => CancellationTokens.IsCancellationToken(p.Type, types)))
+            return false;
+        IOperation root = operation;
+        while (root.Parent is not null && root.Parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+            root = root.Parent;
+        foreach (var node in root.Descendants())
+        {
+            if (node is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" or "CancelAfter", Instance: ILocalReferenceOperation source }
+                && SymbolEqualityComparer.Default.Equals(source.Type, types.CancellationTokenSource)
+                && CreatedWithNew(source.Local))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool CreatedWithNew(ILocalSymbol local)
+        => local.DeclaringSyntaxReferences.Length == 1
+            && local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+            {
+                Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax,
+            };
+
     /// <summary>Inside a loop of the same function.</summary>
     public static bool InsideLoop(IOperation operation)
     {

@@ -52,7 +52,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
             return;
 
         var function = AsyncCode.EnclosingFunction(@try, context.ContainingSymbol);
-        if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types))
+        if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types) || CancellationHandlers.CancelsItsOwnTokenSource(@try, function, types))
             return;
 
         var consequence = Consequence(clause, @try, function, types);

@@ -159,6 +159,33 @@ public sealed class AP5001SwallowedCancellationTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_WhenTheMethodCancelsItsOwnTokenSource_Reports_WhenLinkedOrTakingAToken()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Harness
+            {
+                public async Task<TimeSpan> MeasureStopAsync(Func<CancellationToken, Task> worker)
+                {
+                    using var stop = new CancellationTokenSource();
+                    var running = worker(stop.Token);
+                    stop.Cancel();
+                    try { await running; }
+                    catch (OperationCanceledException) { }
+                    return TimeSpan.Zero;
+                }
+
+                public async Task<string> LinkedAsync(Func<CancellationToken, Task<string>> work, CancellationToken outside)
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(outside);
+                    linked.CancelAfter(100);
+                    try { return await work(linked.Token); }
+                    {|#0:catch (OperationCanceledException)|} { }
+                    return "fallback";
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
+
+    [Fact]
     public Task Reports_FilterOnTheOwnTokenOnly()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Client
