@@ -60,7 +60,11 @@ public sealed class CatchAllSwallowsCancellationCodeFix : CodeFixProvider
                 ? SyntaxFactory.ParenthesizedExpression(old)
                 : old;
             condition = SyntaxFactory.BinaryExpression(SyntaxKind.LogicalAndExpression, condition, right).NormalizeWhitespace();
-            return clause.WithFilter(existingFilter.WithFilterExpression(condition));
+            // 'catch (Exception) when (...)' has a type but no variable yet: name it too.
+            var named = clause.Declaration is { Identifier.ValueText.Length: 0 } unnamed
+                ? clause.WithDeclaration(unnamed.WithIdentifier(SyntaxFactory.Identifier(name)))
+                : clause;
+            return named.WithFilter(existingFilter.WithFilterExpression(condition));
         }
 
         // The new declaration and filter take the place of whatever stood between 'catch' and the block.

@@ -108,6 +108,12 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                 }
             }
 
+            public async Task PingAsync(HttpClient http, CancellationToken ct)
+            {
+                try { await http.GetStringAsync("https://example.com", ct); }
+                [|catch (Exception)|] when (http.Timeout > TimeSpan.Zero) { }
+            }
+
             public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
             {
                 try { await sync(ct); }
@@ -140,6 +146,12 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                                 await Task.Delay(100 * attempt);
                             }
                         }
+                    }
+
+                    public async Task PingAsync(HttpClient http, CancellationToken ct)
+                    {
+                        try { await http.GetStringAsync("https://example.com", ct); }
+                        catch (Exception ex) when (ex is not OperationCanceledException && http.Timeout > TimeSpan.Zero) { }
                     }
 
                     public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
@@ -181,6 +193,16 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                                 await Task.Delay(100 * attempt);
                             }
                         }
+                    }
+
+                    public async Task PingAsync(HttpClient http, CancellationToken ct)
+                    {
+                        try { await http.GetStringAsync("https://example.com", ct); }
+                        catch (OperationCanceledException)
+                        {
+                            throw;
+                        }
+                        catch (Exception) when (http.Timeout > TimeSpan.Zero) { }
                     }
 
                     public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
