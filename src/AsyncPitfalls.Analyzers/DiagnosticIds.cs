@@ -36,6 +36,21 @@ public static class DiagnosticIds
     /// <summary>AP2007: a task returned without await from inside using, try or lock.</summary>
     public const string TaskReturnedFromScope = "AP2007";
 
+    /// <summary>AP4001: an HttpClient or handler never disposed, stored or returned.</summary>
+    public const string UndisposedHttpClient = "AP4001";
+
+    /// <summary>AP4002: an HttpClient created per operation.</summary>
+    public const string HttpClientPerOperation = "AP4002";
+
+    /// <summary>AP4003: an HttpResponseMessage not disposed.</summary>
+    public const string UndisposedResponse = "AP4003";
+
+    /// <summary>AP4004: a CancellationTokenSource not disposed.</summary>
+    public const string UndisposedTokenSource = "AP4004";
+
+    /// <summary>AP4005: an IAsyncDisposable disposed synchronously in async code.</summary>
+    public const string SyncDisposeOfAsyncDisposable = "AP4005";
+
     /// <summary>AP5001: a catch of OperationCanceledException that swallows it.</summary>
     public const string SwallowedCancellation = "AP5001";
 

@@ -44,7 +44,7 @@ public sealed class ReportWriter
     public static async Task<byte[]> RenderAsync(string report)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new StreamWriter(buffer, leaveOpen: true))
+        await using (var writer = new StreamWriter(buffer, leaveOpen: true))
             await writer.WriteAsync(report);
         buffer.Flush();
         return buffer.ToArray();

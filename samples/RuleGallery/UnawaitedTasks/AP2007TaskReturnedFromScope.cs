@@ -9,7 +9,7 @@ public static class StatusClient
     // Pitfall: 'using' disposes the client as soon as the task is returned.
     public static Task<string> GetStatusBlocking(string url)
     {
-        using var client = new HttpClient();
+        using var client = new HttpClient(); // AP4002
         return client.GetStringAsync(url); // AP2007
     }
 

@@ -37,6 +37,11 @@ internal sealed class KnownTypes
         Exception = compilation.GetBestType("System.Exception");
         TimeoutException = compilation.GetBestType("System.TimeoutException");
         TimeSpan = compilation.GetBestType("System.TimeSpan");
+        HttpClient = compilation.GetBestType("System.Net.Http.HttpClient");
+        HttpMessageHandler = compilation.GetBestType("System.Net.Http.HttpMessageHandler");
+        HttpResponseMessage = compilation.GetBestType("System.Net.Http.HttpResponseMessage");
+        IDisposable = compilation.GetBestType("System.IDisposable");
+        IAsyncDisposable = compilation.GetBestType("System.IAsyncDisposable");
         Parallel = compilation.GetBestType("System.Threading.Tasks.Parallel");
         TaskFactory = compilation.GetBestType("System.Threading.Tasks.TaskFactory");
         TaskFactoryOfT = compilation.GetBestType("System.Threading.Tasks.TaskFactory`1");
@@ -77,6 +82,22 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? Exception { get; }
     public INamedTypeSymbol? TimeoutException { get; }
     public INamedTypeSymbol? TimeSpan { get; }
+    public INamedTypeSymbol? HttpClient { get; }
+    public INamedTypeSymbol? HttpMessageHandler { get; }
+    public INamedTypeSymbol? HttpResponseMessage { get; }
+    public INamedTypeSymbol? IDisposable { get; }
+    public INamedTypeSymbol? IAsyncDisposable { get; }
+
+    /// <summary>The type or one of its base types is <paramref name="baseType"/>.</summary>
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        for (var current = type; current is not null && baseType is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                return true;
+        }
+        return false;
+    }
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? TaskFactory { get; }
     public INamedTypeSymbol? TaskFactoryOfT { get; }

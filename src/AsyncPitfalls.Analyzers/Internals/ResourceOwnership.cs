@@ -1,0 +1,351 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// The shared answer of the resource rules (AP4001, AP4003, AP4004) to "is this resource looked
+/// after?", the way a careful reviewer reads it: a resource is fine once it is disposed, returned,
+/// stored (a field, a property, another variable, a collection), passed on (ownership goes with it:
+/// <c>new HttpClient(handler)</c> owns the handler, unless <c>disposeHandler: false</c>) or captured
+/// by a lambda. A local is reported when some path from its creation to the end of the function
+/// neither disposes it nor lets it go: a must-analysis over Roslyn's control-flow graph, in which a
+/// finally region counts on the paths that run it. Paths that end in an exception are not followed.
+/// </summary>
+internal static class ResourceOwnership
+{
+    /// <summary>Where a created resource goes, right where it is created (before any variable holds it).</summary>
+    public enum Fate
+    {
+        /// <summary>Disposed on the spot (<c>using</c>), returned, stored, passed on: looked after.</summary>
+        LookedAfter,
+        /// <summary>Kept in a local variable: the function's paths decide.</summary>
+        Local,
+        /// <summary>Used and dropped (<c>new HttpClient().GetStringAsync(url)</c>, a discarded response): never disposed.</summary>
+        Dropped,
+    }
+
+    /// <summary>What happens to the value of <paramref name="creation"/>, and the local that holds it, if one does.</summary>
+    public static Fate FateOf(IOperation creation, out ILocalSymbol? local)
+    {
+        local = null;
+        var value = creation;
+        var parent = creation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            value = parent;
+            parent = parent.Parent;
+        }
+
+        switch (parent)
+        {
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                local = declarator.Symbol;
+                return IsUsingDeclared(declarator) ? Fate.LookedAfter : Fate.Local;
+            case ISimpleAssignmentOperation assignment when assignment.Value == value:
+                if (assignment.Target is ILocalReferenceOperation target)
+                {
+                    local = target.Local;
+                    return Fate.Local;
+                }
+                return Fate.LookedAfter; // a field, a property, an element: stored
+            case IUsingOperation or IReturnOperation or IArgumentOperation or IArrayInitializerOperation
+                or IMemberInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation
+                or ICoalesceAssignmentOperation or IAwaitOperation
+                or ITupleOperation or IAnonymousObjectCreationOperation or IConditionalOperation or ICoalesceOperation
+                or IDelegateCreationOperation or IAnonymousFunctionOperation or IBlockOperation:
+                return parent is IArgumentOperation argument && !TakesOwnership(argument) ? Fate.Dropped : Fate.LookedAfter;
+            case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" or "Close" }:
+                return Fate.LookedAfter;
+            case IExpressionStatementOperation:
+            case IInvocationOperation or IPropertyReferenceOperation or IMemberReferenceOperation:
+                return Fate.Dropped;
+            default:
+                // Lambda bodies (=> new X()) and other shapes give the value away.
+                return Fate.LookedAfter;
+        }
+    }
+
+    /// <summary>
+    /// Whether the local created at <paramref name="creation"/> is disposed or let go on every path
+    /// to the end of the function. <paramref name="context"/> gives the control-flow graph.
+    /// </summary>
+    public static bool IsLookedAfterOnEveryPath(ILocalSymbol local, IOperation creation, OperationAnalysisContext context)
+    {
+        // A lambda or local function that mentions the local takes it over (it may dispose it later).
+        if (IsCapturedOrUsingDeclared(local, creation))
+            return true;
+
+        ControlFlowGraph? graph;
+        try
+        {
+            graph = FindGraph(context.GetControlFlowGraph(), creation);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return true; // No graph: say nothing rather than guess.
+        }
+        return graph is null || new Analysis(graph, local).HoldsAtExit();
+    }
+
+    private static bool IsUsingDeclared(IVariableDeclaratorOperation declarator)
+    {
+        for (var current = declarator.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IUsingDeclarationOperation:
+                case IUsingOperation:
+                    return true;
+                case IVariableDeclarationOperation or IVariableDeclarationGroupOperation:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary><c>new HttpClient(handler, disposeHandler: false)</c> keeps the handler with the caller; every other argument passing hands it over.</summary>
+    private static bool TakesOwnership(IArgumentOperation argument)
+    {
+        if (argument.Parent is IObjectCreationOperation creation && creation.Type?.Name is "HttpClient" or "HttpMessageInvoker")
+        {
+            foreach (var other in creation.Arguments)
+            {
+                if (other.Parameter?.Name == "disposeHandler" && other.Value.ConstantValue is { HasValue: true, Value: false })
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsCapturedOrUsingDeclared(ILocalSymbol local, IOperation creation)
+    {
+        var root = creation;
+        while (root.Parent is not null)
+            root = root.Parent;
+        foreach (var node in root.Descendants())
+        {
+            if (node is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                foreach (var inner in node.Descendants())
+                {
+                    if (inner is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                        return true;
+                }
+            }
+            if (node is IUsingOperation { Resources: var resources } && ContainsReference(resources, local))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool ContainsReference(IOperation operation, ILocalSymbol local)
+    {
+        foreach (var node in operation.DescendantsAndSelf())
+        {
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                return true;
+        }
+        return false;
+    }
+
+    private static ControlFlowGraph? FindGraph(ControlFlowGraph root, IOperation operation)
+    {
+        var chain = new List<IOperation>();
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                chain.Add(current);
+        }
+        var graph = root;
+        for (var i = chain.Count - 1; i >= 0 && graph is not null; i--)
+        {
+            graph = chain[i] switch
+            {
+                ILocalFunctionOperation localFunction => graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol),
+                IAnonymousFunctionOperation lambda => FindLambda(graph, lambda.Symbol) is { } flow ? graph.GetAnonymousFunctionControlFlowGraph(flow) : null,
+                _ => null,
+            };
+        }
+        return graph;
+    }
+
+    private static IFlowAnonymousFunctionOperation? FindLambda(ControlFlowGraph graph, IMethodSymbol symbol)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    if (node is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
+                        return flow;
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// "Looked after" must-state: true before the creation (nothing to look after yet) and after a
+    /// dispose or an escape; false from the creation on. It must be true where the function exits.
+    /// </summary>
+    private sealed class Analysis
+    {
+        private readonly ControlFlowGraph _graph;
+        private readonly ILocalSymbol _local;
+        private Dictionary<CaptureId, IOperation>? _captures;
+
+        public Analysis(ControlFlowGraph graph, ILocalSymbol local)
+        {
+            _graph = graph;
+            _local = local;
+        }
+
+        public bool HoldsAtExit()
+        {
+            var blocks = _graph.Blocks;
+            var exit = new bool[blocks.Length];
+            for (var i = 0; i < exit.Length; i++)
+                exit[i] = true;
+
+            var changed = true;
+            for (var round = 0; changed && round < blocks.Length + 2; round++)
+            {
+                changed = false;
+                foreach (var block in blocks)
+                {
+                    var state = Transfer(Entry(block, exit), block);
+                    if (state != exit[block.Ordinal])
+                    {
+                        exit[block.Ordinal] = state;
+                        changed = true;
+                    }
+                }
+            }
+            return Entry(blocks[blocks.Length - 1], exit);
+        }
+
+        private bool Entry(BasicBlock block, bool[] exit)
+        {
+            if (block.Kind == BasicBlockKind.Entry)
+                return true;
+            foreach (var branch in block.Predecessors)
+            {
+                if (!exit[branch.Source.Ordinal] && !FinallyHandles(branch))
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>A branch that leaves a try runs its finally: a dispose there counts on this path.</summary>
+        private bool FinallyHandles(ControlFlowBranch branch)
+        {
+            foreach (var region in branch.FinallyRegions)
+            {
+                for (var ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal; ordinal++)
+                {
+                    var block = _graph.Blocks[ordinal];
+                    foreach (var operation in block.Operations)
+                    {
+                        if (Visit(false, operation))
+                            return true;
+                    }
+                    if (block.BranchValue is { } value && Visit(false, value))
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        private bool Transfer(bool state, BasicBlock block)
+        {
+            foreach (var operation in block.Operations)
+                state = Visit(state, operation);
+            if (block.BranchValue is { } value)
+                state = Visit(state, value);
+            // 'return local;' hands the local over: the returned value is the local itself (not a call on it).
+            if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return && block.BranchValue is { } returned && IsLocal(returned))
+                state = true;
+            return state;
+        }
+
+        private bool Visit(bool state, IOperation operation)
+        {
+            foreach (var child in operation.ChildOperations)
+                state = Visit(state, child);
+
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation assignment when IsLocal(assignment.Target):
+                    // The creation (or a new value) lands in the variable: from here on it needs looking after.
+                    return false;
+                case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" or "Close" } dispose when IsLocal(dispose.Instance):
+                    return true;
+                case ILocalReferenceOperation or IFlowCaptureReferenceOperation when IsLocal(operation) && Escapes(operation):
+                    return true;
+                default:
+                    return state;
+            }
+        }
+
+        /// <summary>Returned, passed on (handing ownership over), stored anywhere, put in a collection or tuple.</summary>
+        private static bool Escapes(IOperation reference)
+        {
+            var value = reference;
+            var parent = reference.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                value = parent;
+                parent = parent.Parent;
+            }
+            return parent switch
+            {
+                IArgumentOperation argument => TakesOwnership(argument),
+                ISimpleAssignmentOperation assignment => assignment.Value == value,
+                IReturnOperation or IArrayInitializerOperation or ITupleOperation => true,
+                _ => false,
+            };
+        }
+
+        private bool IsLocal(IOperation? operation)
+        {
+            operation = TaskWaits.Unwrap(operation);
+            // EnsureSuccessStatusCode() returns the response it is called on.
+            while (operation is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: { } instance })
+                operation = TaskWaits.Unwrap(instance);
+            for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation capture; depth++)
+            {
+                _captures ??= CollectCaptures();
+                if (!_captures.TryGetValue(capture.Id, out var captured))
+                    return false;
+                operation = TaskWaits.Unwrap(captured);
+            }
+            return operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, _local);
+        }
+
+        private Dictionary<CaptureId, IOperation> CollectCaptures()
+        {
+            var captures = new Dictionary<CaptureId, IOperation>();
+            foreach (var block in _graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    foreach (var node in operation.DescendantsAndSelf())
+                    {
+                        if (node is IFlowCaptureOperation capture && !captures.ContainsKey(capture.Id))
+                            captures[capture.Id] = capture.Value;
+                    }
+                }
+            }
+            return captures;
+        }
+    }
+}

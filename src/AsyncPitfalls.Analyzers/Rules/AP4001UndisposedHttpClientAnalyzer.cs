@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP4001: an HttpClient, HttpClientHandler or SocketsHttpHandler that is never disposed, stored or
+/// returned (the guides' ClientSession never closed): its connection pool lives until a finalizer runs.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.UndisposedHttpClient,
+        title: "Dispose the HttpClients and handlers you own",
+        messageFormat: "'{0}' is neither disposed, stored nor returned in {1}: its connections stay open until a finalizer runs; dispose it, or better, share one client",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An HttpClient or handler created and then dropped keeps its connection pool, sockets and timers alive until "
+            + "the garbage collector finalizes it. Dispose what you create (using), store it in a field that outlives the call, "
+            + "or return it to the caller who will. Passing a handler to new HttpClient(handler) hands it over, unless "
+            + "disposeHandler: false.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.UndisposedHttpClient));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.HttpClient is null)
+                return;
+            start.RegisterOperationAction(c =>
+            {
+                var creation = (IObjectCreationOperation)c.Operation;
+                if (!IsHttpClientOrHandler(creation.Type, types))
+                    return;
+                var where = AsyncCode.DescribeEnclosingFunction(creation, c.ContainingSymbol);
+                UndisposedResources.ReportIfNotLookedAfter(c, creation, Rule, local => new object[] { local?.Name ?? $"new {creation.Type!.Name}", where });
+            }, OperationKind.ObjectCreation);
+        });
+    }
+
+    internal static bool IsHttpClientOrHandler(ITypeSymbol? type, KnownTypes types)
+        => KnownTypes.Is(type, types.HttpClient) || type?.Name is "HttpClientHandler" or "SocketsHttpHandler" && type.ContainingNamespace?.Name == "Http";
+}

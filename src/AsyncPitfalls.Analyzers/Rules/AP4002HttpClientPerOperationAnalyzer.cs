@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP4002: <c>new HttpClient(...)</c> per operation: in a loop, or in an ordinary method. Even
+/// disposed correctly, each client opens its own connections, so nothing is reused, every call pays
+/// for a new TCP (and TLS) handshake, and closed sockets pile up in TIME_WAIT.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: present when the construction depends on nothing local, so it can move to a static field.</summary>
+    internal const string HoistableProperty = "Hoistable";
+
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.HttpClientPerOperation,
+        title: "Share HttpClient instead of creating one per operation",
+        messageFormat: "'new HttpClient' {0} creates a client per call: its connections are never reused and closed sockets linger in TIME_WAIT; share one static HttpClient, or use IHttpClientFactory where DI is available",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "HttpClient is meant to be created once and reused: each instance owns a connection pool. A client created per "
+            + "request (even with using) opens new connections every time, pays the TCP and TLS handshakes again, and leaves "
+            + "sockets in TIME_WAIT until the port range runs out. Share a static instance (with PooledConnectionLifetime for "
+            + "DNS changes), or take clients from IHttpClientFactory. Program entry points, constructors, static initializers, "
+            + "factories and DI registrations are where a client is meant to be created.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.HttpClientPerOperation));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.HttpClient is null)
+                return;
+            var factories = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            start.RegisterOperationAction(c => Analyze(c, types, factories), OperationKind.ObjectCreation);
+        });
+    }
+
+    internal const string AllowedFactoriesKey = "allowed_factory_methods";
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> factories)
+    {
+        var creation = (IObjectCreationOperation)context.Operation;
+        if (!KnownTypes.Is(creation.Type, types.HttpClient))
+            return;
+
+        var inLoop = CancellationHandlers.InsideLoop(creation);
+        string where;
+        if (inLoop)
+        {
+            where = "inside a loop";
+        }
+        else
+        {
+            if (IsWhereClientsBelong(creation, context, types, factories))
+                return;
+            where = "in " + AsyncCode.DescribeEnclosingFunction(creation, context.ContainingSymbol);
+        }
+
+        var properties = IsHoistable(creation) ? ImmutableDictionary<string, string?>.Empty.Add(HoistableProperty, "true") : ImmutableDictionary<string, string?>.Empty;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, where));
+    }
+
+    /// <summary>
+    /// Entry points, constructors and initializers run once; a factory hands the client out (it
+    /// returns HttpClient, or is listed in <c>allowed_factory_methods</c>); a DI registration
+    /// (<c>services.AddSingleton(sp => new HttpClient())</c>) is the container's business; a client
+    /// stored in a field is created once (<c>_client ??= new HttpClient()</c>).
+    /// </summary>
+    private static bool IsWhereClientsBelong(IObjectCreationOperation creation, OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> factories)
+    {
+        var member = context.ContainingSymbol;
+        if (member is IFieldSymbol or IPropertySymbol
+            || member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor }
+            || member is IMethodSymbol method && (method.IsStatic && method.Name == "Main" || AsyncCode.IsTopLevelStatementsEntryPoint(method)))
+            return true;
+
+        var function = AsyncCode.EnclosingFunction(creation, member);
+        if (function is not null && (KnownTypes.Is(function.ReturnType, types.HttpClient) || KnownTypes.Is(types.GetTaskResultType(function.ReturnType), types.HttpClient)))
+            return true;
+        var allowed = factories.Get(RuleOptions.Get(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.HttpClientPerOperation, AllowedFactoriesKey));
+        if (member is IMethodSymbol memberMethod && allowed.ContainsMethod(memberMethod))
+            return true;
+
+        for (var current = creation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IArgumentOperation { Parent: IInvocationOperation registration } && IsServiceRegistration(registration.TargetMethod))
+                return true;
+            if (current is IAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } or ICoalesceAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation })
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsServiceRegistration(IMethodSymbol method)
+        => method.Name.StartsWith("Add", System.StringComparison.Ordinal) || method.Name.StartsWith("Try", System.StringComparison.Ordinal) || method.Name == "ConfigurePrimaryHttpMessageHandler"
+            ? method.ContainingType.Name.Contains("ServiceCollection") || method.ContainingType.Name.Contains("HttpClientBuilder")
+                || method.Parameters.Length > 0 && method.Parameters[0].Type.Name is "IServiceCollection" or "IHttpClientBuilder"
+            : false;
+
+    /// <summary>The construction (arguments, initializer) reads no local, parameter or instance member.</summary>
+    private static bool IsHoistable(IObjectCreationOperation creation)
+    {
+        foreach (var node in creation.Descendants())
+        {
+            switch (node)
+            {
+                case ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
+                case IPropertyReferenceOperation { Property.IsStatic: false, Instance: not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
+                    return false;
+            }
+        }
+        return true;
+    }
+}

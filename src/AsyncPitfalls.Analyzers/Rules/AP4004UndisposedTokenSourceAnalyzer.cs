@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP4004: a CancellationTokenSource that is not disposed. One with a CancelAfter timer stays alive
+/// until the timer fires; a linked one stays registered on (and alive through) its outer token.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.UndisposedTokenSource,
+        title: "Dispose CancellationTokenSources",
+        messageFormat: "CancellationTokenSource '{0}' is not disposed in {1}: {2}; use 'using var'",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A CancellationTokenSource with a timeout (CancelAfter, or a delay in its constructor) keeps a timer, and the "
+            + "source stays reachable until the timer fires. A linked source registers on its outer tokens and lives as long as "
+            + "they do: in a long-lived service, every undisposed linked source is a leak. Dispose it when the operation ends.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.UndisposedTokenSource));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationTokenSource is null)
+                return;
+            start.RegisterOperationAction(c =>
+            {
+                var operation = c.Operation;
+                var linked = operation is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" };
+                var created = operation is IObjectCreationOperation creation && SymbolEqualityComparer.Default.Equals(creation.Type, types.CancellationTokenSource);
+                if (!linked && !created || linked && !SymbolEqualityComparer.Default.Equals(((IInvocationOperation)operation).TargetMethod.ContainingType, types.CancellationTokenSource))
+                    return;
+                var timed = operation is IObjectCreationOperation { Arguments.Length: > 0 };
+                var where = AsyncCode.DescribeEnclosingFunction(operation, c.ContainingSymbol);
+                UndisposedResources.ReportIfNotLookedAfter(c, operation, Rule, local => new object[]
+                {
+                    local?.Name ?? "new CancellationTokenSource",
+                    where,
+                    linked ? "it stays registered on its outer token, and alive as long as that token is"
+                        : timed || local is not null && CallsCancelAfter(operation, local) ? "its CancelAfter timer keeps it alive until it fires"
+                        : "its timer and registrations are released only when it is collected",
+                });
+            }, OperationKind.ObjectCreation, OperationKind.Invocation);
+        });
+    }
+
+    private static bool CallsCancelAfter(IOperation creation, ILocalSymbol local)
+    {
+        var root = creation;
+        while (root.Parent is not null)
+            root = root.Parent;
+        foreach (var node in root.Descendants())
+        {
+            if (node is IInvocationOperation { TargetMethod.Name: "CancelAfter", Instance: ILocalReferenceOperation reference } && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using System.Linq;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP4005: in async code, a resource that implements IAsyncDisposable is disposed synchronously
+/// (<c>using</c>, or a <c>Dispose()</c> call): its asynchronous clean-up (flushing a stream, closing
+/// a connection) runs blocking, or not at all.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
+{
+    internal const string CheapDisposeTypesKey = "cheap_dispose_types";
+
+    /// <summary>Types whose synchronous Dispose is cheap although they also implement IAsyncDisposable.</summary>
+    internal static readonly SymbolNameList DefaultCheapDisposeTypes = SymbolNameList.Of(
+        "System.Threading.CancellationTokenRegistration",
+        "System.IO.MemoryStream",
+        "System.IO.UnmanagedMemoryStream",
+        "System.Threading.Timer",
+        "System.Threading.PeriodicTimer");
+
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.SyncDisposeOfAsyncDisposable,
+        title: "Use await using for IAsyncDisposable resources in async code",
+        messageFormat: "'{0}' ({1}) implements IAsyncDisposable but is disposed synchronously in {2}: its asynchronous clean-up blocks the thread; use 'await using'",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Types that implement IAsyncDisposable have clean-up that does I/O (flushing buffered writes, closing a "
+            + "connection gracefully). Disposing them with a plain using runs that clean-up synchronously, blocking the thread "
+            + "in the middle of async code. Use await using. Types whose synchronous Dispose is cheap are not reported.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.SyncDisposeOfAsyncDisposable));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.IAsyncDisposable is null)
+                return;
+            var cheap = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            start.RegisterOperationAction(c => AnalyzeUsing(c, types, cheap), OperationKind.Using, OperationKind.UsingDeclaration);
+            start.RegisterOperationAction(c => AnalyzeDisposeCall(c, types, cheap), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeUsing(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
+    {
+        var (isAsynchronous, resources) = context.Operation switch
+        {
+            IUsingOperation @using => (@using.IsAsynchronous, @using.Resources),
+            IUsingDeclarationOperation declaration => (declaration.IsAsynchronous, (IOperation)declaration.DeclarationGroup),
+            _ => (true, null!),
+        };
+        if (isAsynchronous || !InAsyncFunction(context))
+            return;
+
+        foreach (var node in resources.DescendantsAndSelf())
+        {
+            if (node is IVariableDeclaratorOperation declarator && IsReportable(declarator.Symbol.Type, context, types, cheap))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Rule, UsingKeyword(context.Operation) ?? declarator.Syntax.GetLocation(),
+                    declarator.Symbol.Name, declarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
+                return;
+            }
+        }
+    }
+
+    private static void AnalyzeDisposeCall(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (invocation.TargetMethod is not { Name: "Dispose", Parameters.IsEmpty: true } || invocation.Instance is not { } instance
+            || !IsReportable(instance.Type, context, types, cheap) || !InAsyncFunction(context))
+            return;
+        var name = OperationNames.TryGetName(instance) ?? instance.Type!.Name;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
+            name, instance.Type!.Name, AsyncCode.DescribeEnclosingFunction(invocation, context.ContainingSymbol)));
+    }
+
+    private static bool IsReportable(ITypeSymbol? type, OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
+    {
+        if (type is null || !type.AllInterfaces.Contains(types.IAsyncDisposable!, SymbolEqualityComparer.Default) && !SymbolEqualityComparer.Default.Equals(type, types.IAsyncDisposable))
+            return false;
+        var configured = cheap.Get(RuleOptions.Get(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.SyncDisposeOfAsyncDisposable, CheapDisposeTypesKey));
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (DefaultCheapDisposeTypes.ContainsType(current) || configured.ContainsType(current))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Only an async function can write 'await using'.</summary>
+    private static bool InAsyncFunction(OperationAnalysisContext context)
+        => AsyncCode.EnclosingFunction(context.Operation, context.ContainingSymbol) is { IsAsync: true };
+
+    private static Location? UsingKeyword(IOperation operation) => operation.Syntax switch
+    {
+        UsingStatementSyntax statement => statement.UsingKeyword.GetLocation(),
+        LocalDeclarationStatementSyntax declaration when declaration.UsingKeyword != default => declaration.UsingKeyword.GetLocation(),
+        _ => operation.Syntax.Parent is LocalDeclarationStatementSyntax parent && parent.UsingKeyword != default ? parent.UsingKeyword.GetLocation() : null,
+    };
+}

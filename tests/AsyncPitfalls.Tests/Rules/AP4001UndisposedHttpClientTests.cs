@@ -1,0 +1,199 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.UndisposedHttpClientAnalyzer, AsyncPitfalls.Rules.UndisposedHttpClientCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP4001UndisposedHttpClientTests
+{
+    internal const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    [Fact]
+    public Task Reports_DroppedClients_LocalsNotDisposedOnSomePath_UnownedHandlers()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Fetcher
+            {
+                public Task<string> InlineAsync(string url) => {|#0:new HttpClient()|}.GetStringAsync(url);
+
+                public async Task<string> NeverDisposedAsync(string url)
+                {
+                    var client = {|#1:new HttpClient()|};
+                    return await client.GetStringAsync(url);
+                }
+
+                public async Task<string> EarlyReturnAsync(string url, bool cached)
+                {
+                    var client = {|#2:new HttpClient()|};
+                    if (cached)
+                        return "cached";
+                    var text = await client.GetStringAsync(url);
+                    client.Dispose();
+                    return text;
+                }
+
+                public async Task<string> ConditionalAsync(string url, bool dispose)
+                {
+                    var client = {|#3:new HttpClient()|};
+                    var text = await client.GetStringAsync(url);
+                    if (dispose)
+                        client.Dispose();
+                    return text;
+                }
+
+                public async Task<string> HandlerKeptAsync(string url)
+                {
+                    var handler = {|#4:new HttpClientHandler()|};
+                    using var client = new HttpClient(handler, disposeHandler: false);
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'new HttpClient' is neither disposed, stored nor returned in method 'InlineAsync': its connections stay open until a finalizer runs; dispose it, or better, share one client"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("client", "async method 'NeverDisposedAsync'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("client", "async method 'EarlyReturnAsync'"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("client", "async method 'ConditionalAsync'"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("handler", "async method 'HandlerKeptAsync'"));
+
+    [Fact]
+    public Task NoDiagnostic_Using_TryFinally_Returned_Stored_OwnershipTransferred_DisposedOnBothBranches()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Fetcher
+            {
+                private static readonly HttpClient Shared = new HttpClient();
+                private HttpClient? _client;
+                private readonly List<HttpClient> _all = new();
+
+                public async Task<string> UsingAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    using (var other = new HttpClient())
+                        await other.GetStringAsync(url);
+                    return await client.GetStringAsync(url);
+                }
+
+                public async Task<string> TryFinallyAsync(string url)
+                {
+                    var client = new HttpClient();
+                    try { return await client.GetStringAsync(url); }
+                    finally { client.Dispose(); }
+                }
+
+                public async Task<string> NullConditionalFinallyAsync(string url)
+                {
+                    HttpClient? client = null;
+                    try
+                    {
+                        client = new HttpClient();
+                        return await client.GetStringAsync(url);
+                    }
+                    finally { client?.Dispose(); }
+                }
+
+                public HttpClient Create() => new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+                public HttpClient CreateViaLocal()
+                {
+                    var client = new HttpClient();
+                    client.DefaultRequestHeaders.Add("User-Agent", "demo");
+                    return client;
+                }
+
+                public void Store()
+                {
+                    _client = new HttpClient();
+                    _all.Add(new HttpClient());
+                    var local = new HttpClient();
+                    _client = local;
+                }
+
+                public HttpClient OwnsHandler() => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+
+                public HttpClient OwnsHandlerViaLocal()
+                {
+                    var handler = new HttpClientHandler();
+                    return new HttpClient(handler);
+                }
+
+                public async Task<string> BothBranchesAsync(string url, bool fast)
+                {
+                    var client = new HttpClient();
+                    var text = await client.GetStringAsync(url);
+                    if (fast)
+                        client.Dispose();
+                    else
+                        client.Dispose();
+                    return text;
+                }
+
+                public Func<HttpClient> Factory() => () => new HttpClient();
+            }
+            """);
+
+    [Theory]
+    [InlineData("void M() { var c = new HttpClient(; }")]
+    [InlineData("void M() { var c = new HttpClient(); c. }")]
+    [InlineData("void M() { var c = new Missing(); c.Dispose(); }")]
+    public Task NoCrash_OnHalfTypedCode(string member)
+        => Verify.VerifyNoCrashAsync(Usings + "class C { " + member + " }");
+
+    [Fact]
+    public Task Fix_AddsUsingToTheDeclaration_NotWhenReassigned()
+        => new CodeFixTest<UndisposedHttpClientAnalyzer, UndisposedHttpClientCodeFix>
+        {
+            Sources =
+            {
+                Usings + """
+                class Fetcher
+                {
+                    public async Task<string> GetAsync(string url)
+                    {
+                        var handler = [|new HttpClientHandler()|];
+                        var client = new HttpClient(handler, disposeHandler: false);
+                        try { return await client.GetStringAsync(url); }
+                        finally { client.Dispose(); }
+                    }
+
+                    public async Task<string> ReassignedAsync(string url)
+                    {
+                        var client = [|new HttpClient()|];
+                        var text = await client.GetStringAsync(url);
+                        client = null!;
+                        return text;
+                    }
+                }
+                """,
+            },
+            FixedSources =
+            {
+                Usings + """
+                class Fetcher
+                {
+                    public async Task<string> GetAsync(string url)
+                    {
+                        using var handler = new HttpClientHandler();
+                        var client = new HttpClient(handler, disposeHandler: false);
+                        try { return await client.GetStringAsync(url); }
+                        finally { client.Dispose(); }
+                    }
+
+                    public async Task<string> ReassignedAsync(string url)
+                    {
+                        var client = [|new HttpClient()|];
+                        var text = await client.GetStringAsync(url);
+                        client = null!;
+                        return text;
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+}

@@ -1,0 +1,89 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.UndisposedTokenSourceAnalyzer, AsyncPitfalls.Rules.UndisposedTokenSourceCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP4004UndisposedTokenSourceTests
+{
+    private const string Usings = AP4001UndisposedHttpClientTests.Usings;
+
+    [Fact]
+    public Task Reports_TimedLinkedAndPlainSources_NamingWhatKeepsThemAlive()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    var timeout = {|#0:new CancellationTokenSource()|};
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    await work(timeout.Token);
+
+                    var linked = {|#1:CancellationTokenSource.CreateLinkedTokenSource(ct)|};
+                    await work(linked.Token);
+
+                    var timed = {|#2:new CancellationTokenSource(TimeSpan.FromSeconds(1))|};
+                    await work(timed.Token);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("CancellationTokenSource 'timeout' is not disposed in async method 'RunAsync': its CancelAfter timer keeps it alive until it fires; use 'using var'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("linked", "async method 'RunAsync'", "it stays registered on its outer token, and alive as long as that token is"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("timed", "async method 'RunAsync'", "its CancelAfter timer keeps it alive until it fires"));
+
+    [Fact]
+    public Task NoDiagnostic_UsingFieldsReturnedAndDisposed()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Worker : IDisposable
+            {
+                private readonly CancellationTokenSource _stopping = new();
+                private CancellationTokenSource? _current;
+
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
+                    await work(linked.Token);
+                    _current = new CancellationTokenSource();
+                }
+
+                public CancellationTokenSource Create() => new CancellationTokenSource();
+
+                public void Restart()
+                {
+                    var next = new CancellationTokenSource();
+                    var previous = Interlocked.Exchange(ref _current, next);
+                    previous?.Cancel();
+                    previous?.Dispose();
+                }
+
+                public void Dispose() => _stopping.Dispose();
+            }
+            """);
+
+    [Fact]
+    public Task Fix_UsingVar_ForEverySource()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    var timeout = [|new CancellationTokenSource()|];
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    var linked = [|CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token)|];
+                    await work(linked.Token);
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    using var timeout = new CancellationTokenSource();
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                    await work(linked.Token);
+                }
+            }
+            """);
+}

@@ -1,0 +1,104 @@
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.SyncDisposeOfAsyncDisposableAnalyzer, AsyncPitfalls.Rules.SyncDisposeOfAsyncDisposableCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP4005SyncDisposeOfAsyncDisposableTests
+{
+    private const string Usings = AP4001UndisposedHttpClientTests.Usings;
+
+    [Fact]
+    public Task Reports_UsingAndDisposeCallsInAsyncCode()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Writer
+            {
+                public async Task WriteAsync(string path, string text)
+                {
+                    {|#0:using|} var stream = new FileStream(path, FileMode.Create);
+                    {|#1:using|} (var writer = new StreamWriter(stream))
+                        await writer.WriteAsync(text);
+                    var other = new FileStream(path + ".bak", FileMode.Create);
+                    await other.WriteAsync(new byte[1]);
+                    {|#2:other.Dispose()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'stream' (FileStream) implements IAsyncDisposable but is disposed synchronously in async method 'WriteAsync': its asynchronous clean-up blocks the thread; use 'await using'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("writer", "StreamWriter", "async method 'WriteAsync'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("other", "FileStream", "async method 'WriteAsync'"));
+
+    [Fact]
+    public Task NoDiagnostic_AwaitUsing_SyncCode_CheapTypes_PlainDisposables()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Writer
+            {
+                public async Task WriteAsync(string path, CancellationToken ct)
+                {
+                    await using var stream = new FileStream(path, FileMode.Create);
+                    using var memory = new MemoryStream();
+                    using var registration = ct.Register(() => { });
+                    using var timer = new Timer(_ => { }, null, 0, 1000);
+                    using var cts = new CancellationTokenSource();
+                    using var client = new HttpClient();
+                    await stream.WriteAsync(memory.ToArray());
+                }
+
+                public void Write(string path)
+                {
+                    using var stream = new FileStream(path, FileMode.Create);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Option_CheapDisposeTypes()
+        => new AnalyzerTest<SyncDisposeOfAsyncDisposableAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.AP4005.cheap_dispose_types = System.IO.FileStream\n",
+            Sources =
+            {
+                Usings + """
+                class Writer
+                {
+                    public async Task WriteAsync(string path)
+                    {
+                        using var stream = new FileStream(path, FileMode.Create);
+                        await stream.WriteAsync(new byte[1]);
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_AwaitUsing_AndDisposeAsync()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Writer
+            {
+                public async Task WriteAsync(string path, string text)
+                {
+                    [|using|] var stream = new FileStream(path, FileMode.Create);
+                    [|using|] (var writer = new StreamWriter(stream))
+                        await writer.WriteAsync(text);
+                    var other = new FileStream(path + ".bak", FileMode.Create);
+                    await other.WriteAsync(new byte[1]);
+                    [|other.Dispose()|];
+                }
+            }
+            """, Usings + """
+            class Writer
+            {
+                public async Task WriteAsync(string path, string text)
+                {
+                    await using var stream = new FileStream(path, FileMode.Create);
+                    await using (var writer = new StreamWriter(stream))
+                        await writer.WriteAsync(text);
+                    var other = new FileStream(path + ".bak", FileMode.Create);
+                    await other.WriteAsync(new byte[1]);
+                    await other.DisposeAsync();
+                }
+            }
+            """);
+}
