@@ -20,6 +20,8 @@ public static class DemoCatalog
         new SwallowedCancellationDemo(),
         new RetryCancelDemo(),
         new TimeoutDemo(),
+        new ConnectionPoolingDemo(),
+        new LeaksDemo(),
     };
 
     public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
