@@ -111,9 +111,14 @@ internal static class ResourceOwnership
         return false;
     }
 
-    /// <summary><c>new HttpClient(handler, disposeHandler: false)</c> keeps the handler with the caller; every other argument passing hands it over.</summary>
+    /// <summary>
+    /// <c>new HttpClient(handler, disposeHandler: false)</c> keeps the handler with the caller, and a
+    /// weak reference owns nothing; every other argument passing hands the resource over.
+    /// </summary>
     private static bool TakesOwnership(IArgumentOperation argument)
     {
+        if (argument.Parent is IObjectCreationOperation { Type.Name: "WeakReference" })
+            return false;
         if (argument.Parent is IObjectCreationOperation creation && creation.Type?.Name is "HttpClient" or "HttpMessageInvoker")
         {
             foreach (var other in creation.Arguments)

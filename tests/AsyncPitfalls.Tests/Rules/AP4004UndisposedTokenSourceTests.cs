@@ -24,6 +24,7 @@ public sealed class AP4004UndisposedTokenSourceTests
                     await work(linked.Token);
 
                     var timed = {|#2:new CancellationTokenSource(TimeSpan.FromSeconds(1))|};
+                    var watch = new WeakReference(timed);
                     await work(timed.Token);
                 }
             }
