@@ -36,6 +36,9 @@ public static class DiagnosticIds
     /// <summary>AP2007: a task returned without await from inside using, try or lock.</summary>
     public const string TaskReturnedFromScope = "AP2007";
 
+    /// <summary>AP3001: inconsistent lock ordering (a cycle in the lock-order graph).</summary>
+    public const string LockOrderInversion = "AP3001";
+
     /// <summary>AP4001: an HttpClient or handler never disposed, stored or returned.</summary>
     public const string UndisposedHttpClient = "AP4001";
 

@@ -10,7 +10,10 @@ namespace AsyncPitfalls.Tests.Verifiers;
 public static class CSharpAnalyzerVerifier<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static DiagnosticResult Diagnostic() => Diagnostic(new TAnalyzer().SupportedDiagnostics.Single());
+    /// <summary>The analyzer's rule (an analyzer may report one id through a live and a compilation-end descriptor).</summary>
+    public static DiagnosticResult Diagnostic() => Diagnostic(new TAnalyzer().SupportedDiagnostics.Select(d => d.Id).Distinct().Count() == 1
+        ? new TAnalyzer().SupportedDiagnostics[0]
+        : new TAnalyzer().SupportedDiagnostics.Single());
 
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor.Id, descriptor);
 

@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>The primitive behind an acquisition; it decides which rules apply to it.</summary>
+internal enum LockKind
+{
+    /// <summary><c>lock (x)</c>, <c>Monitor.Enter/TryEnter</c>: thread-affine and re-entrant.</summary>
+    Monitor,
+    /// <summary><c>System.Threading.Lock</c> (<c>EnterScope</c>, <c>Enter</c>): thread-affine.</summary>
+    ThreadingLock,
+    /// <summary><c>SemaphoreSlim.Wait/WaitAsync</c>: not thread-affine, safe across awaits.</summary>
+    Semaphore,
+    /// <summary><c>Mutex.WaitOne</c>: thread-affine.</summary>
+    Mutex,
+    /// <summary><c>ReaderWriterLockSlim.Enter*Lock</c>: thread-affine.</summary>
+    ReaderWriter,
+    /// <summary>A configured async lock (<c>using (await x.LockAsync())</c>): safe across awaits.</summary>
+    AsyncLock,
+}
+
+/// <summary>
+/// Which lock an acquisition takes. Identity is the symbol the lock is reached through (a static
+/// or instance field, a property, <c>this</c> of a type, <c>typeof(T)</c>), so <c>lock (_a)</c> in
+/// two methods of one class is one lock; locks held in locals and parameters have no identity.
+/// </summary>
+internal sealed class LockIdentity : System.IEquatable<LockIdentity>
+{
+    private LockIdentity(ISymbol symbol, bool isThis, bool isTypeOf)
+    {
+        Symbol = symbol;
+        IsThis = isThis;
+        IsTypeOf = isTypeOf;
+    }
+
+    /// <summary>The field or property; for <c>this</c> and <c>typeof(T)</c>, the type.</summary>
+    public ISymbol Symbol { get; }
+    public bool IsThis { get; }
+    public bool IsTypeOf { get; }
+
+    /// <summary>How messages name the lock: '_gate', 'Account._gate', 'this' (Account), 'typeof(Account)'.</summary>
+    public string Describe(INamedTypeSymbol? site)
+    {
+        if (IsThis)
+            return $"'this' ({Symbol.Name})";
+        if (IsTypeOf)
+            return $"'typeof({Symbol.Name})'";
+        return SymbolEqualityComparer.Default.Equals(Symbol.ContainingType?.OriginalDefinition, site?.OriginalDefinition)
+            ? $"'{Symbol.Name}'"
+            : $"'{Symbol.ContainingType?.Name}.{Symbol.Name}'";
+    }
+
+    /// <summary>The name a declared lock hierarchy uses for the lock: 'Type.field', 'Type.this', 'typeof(Type)'.</summary>
+    public string HierarchyName
+        => IsThis ? Symbol.Name + ".this" : IsTypeOf ? $"typeof({Symbol.Name})" : $"{Symbol.ContainingType?.Name}.{Symbol.Name}";
+
+    public static LockIdentity? Of(IOperation? lockExpression)
+    {
+        switch (TaskWaits.Unwrap(lockExpression))
+        {
+            case IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation || field.Field.IsStatic || IsSharedPath(field.Instance):
+                return new LockIdentity(field.Field.OriginalDefinition, isThis: false, isTypeOf: false);
+            case IPropertyReferenceOperation { Arguments.IsEmpty: true } property when property.Instance is null or IInstanceReferenceOperation || IsSharedPath(property.Instance):
+                return new LockIdentity(property.Property.OriginalDefinition, isThis: false, isTypeOf: false);
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance, Type: { } type }:
+                return new LockIdentity(type.OriginalDefinition, isThis: true, isTypeOf: false);
+            case ITypeOfOperation { TypeOperand: { } operand }:
+                return new LockIdentity(operand.OriginalDefinition, isThis: false, isTypeOf: true);
+            default:
+                return null;
+        }
+    }
+
+    // `other._gate` names the same field as `_gate`: the analysis works per field, not per object.
+    private static bool IsSharedPath(IOperation? instance)
+        => TaskWaits.Unwrap(instance) is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
+
+    public bool Equals(LockIdentity? other)
+        => other is not null && IsThis == other.IsThis && IsTypeOf == other.IsTypeOf && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol);
+
+    public override bool Equals(object? obj) => Equals(obj as LockIdentity);
+
+    public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Symbol) * 4 + (IsThis ? 1 : 0) + (IsTypeOf ? 2 : 0);
+}
+
+/// <summary>One acquisition of a lock: what is taken, how, and where.</summary>
+internal sealed class LockAcquisition
+{
+    public LockAcquisition(LockKind kind, IOperation lockExpression, IOperation operation, bool isConditional)
+    {
+        Kind = kind;
+        LockExpression = lockExpression;
+        Operation = operation;
+        IsConditional = isConditional;
+        Identity = LockIdentity.Of(lockExpression);
+    }
+
+    public LockKind Kind { get; }
+
+    /// <summary>The expression naming the lock (<c>_gate</c> in <c>_gate.Wait()</c>).</summary>
+    public IOperation LockExpression { get; }
+
+    /// <summary>The acquiring operation: the lock statement, the invocation.</summary>
+    public IOperation Operation { get; }
+
+    /// <summary>TryEnter, or Wait with a timeout: the result says whether the lock was taken.</summary>
+    public bool IsConditional { get; }
+
+    public LockIdentity? Identity { get; }
+
+    /// <summary>Where a diagnostic about this acquisition goes: the lock expression for <c>lock</c>, else the call.</summary>
+    public Location Location => Operation is ILockOperation ? LockExpression.Syntax.GetLocation() : Operation.Syntax.GetLocation();
+
+    /// <summary>Released by a different thread than the one that took it, the primitive throws or corrupts.</summary>
+    public bool IsThreadAffine => Kind is LockKind.Monitor or LockKind.ThreadingLock or LockKind.Mutex or LockKind.ReaderWriter;
+
+    /// <summary>'_gate' or the lock expression's text when it has no identity (a local, a parameter).</summary>
+    public string Describe(INamedTypeSymbol? site) => Identity?.Describe(site) ?? $"'{LockExpression.Syntax}'";
+}
+
+/// <summary>
+/// Recognises acquisitions and releases of every lock primitive the AP3xxx rules know, resolving
+/// the primitive types once per compilation.
+/// </summary>
+internal sealed class LockPrimitives
+{
+    public static readonly ImmutableArray<string> DefaultAsyncLockMethods = ImmutableArray.Create("LockAsync", "ReaderLockAsync", "WriterLockAsync", "UpgradeableReaderLockAsync", "AcquireAsync");
+
+    private readonly INamedTypeSymbol? _monitor;
+    private readonly INamedTypeSymbol? _threadingLock;
+    private readonly INamedTypeSymbol? _semaphoreSlim;
+    private readonly INamedTypeSymbol? _mutex;
+    private readonly INamedTypeSymbol? _readerWriterLockSlim;
+    private readonly KnownTypes _types;
+
+    public LockPrimitives(KnownTypes types)
+    {
+        _types = types;
+        var compilation = types.Compilation;
+        _monitor = compilation.GetBestType("System.Threading.Monitor");
+        _threadingLock = compilation.GetBestType("System.Threading.Lock");
+        _semaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
+        _mutex = compilation.GetBestType("System.Threading.Mutex");
+        _readerWriterLockSlim = compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
+    }
+
+    public KnownTypes Types => _types;
+
+    /// <summary>
+    /// The primitives of a compilation, with the async lock method names a project configured
+    /// (<c>dotnet_code_quality.async_lock_methods</c>, or per rule) in place of the defaults.
+    /// </summary>
+    public static LockPrimitives Create(KnownTypes types, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions options, string ruleId)
+    {
+        var primitives = new LockPrimitives(types);
+        if (types.Compilation.SyntaxTrees.FirstOrDefault() is { } tree && RuleOptions.Get(options, tree, ruleId, "async_lock_methods") is { } names)
+        {
+            primitives.AsyncLockMethods = names.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToImmutableArray();
+        }
+        return primitives;
+    }
+
+    /// <summary>Names of methods whose awaited, disposable result is a held async lock (configurable per rule).</summary>
+    public ImmutableArray<string> AsyncLockMethods { get; set; } = DefaultAsyncLockMethods;
+
+    /// <summary>The acquisition <paramref name="operation"/> performs, if any (awaits and conversions are looked through).</summary>
+    public LockAcquisition? TryGetAcquisition(IOperation? operation)
+    {
+        operation = TaskWaits.Unwrap(operation);
+        if (operation is IAwaitOperation awaited)
+            operation = StripConfigureAwait(TaskWaits.Unwrap(awaited.Operation));
+        switch (operation)
+        {
+            case ILockOperation lockOperation:
+                return new LockAcquisition(LockKind.Monitor, lockOperation.LockedValue, lockOperation, isConditional: false);
+            case IInvocationOperation invocation:
+                return TryGetAcquisition(invocation);
+            default:
+                return null;
+        }
+    }
+
+    private LockAcquisition? TryGetAcquisition(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (type is null)
+            return null;
+
+        if (Is(type, _monitor) && method.IsStatic && invocation.Arguments.Length > 0 && method.Name is "Enter" or "TryEnter")
+            return new LockAcquisition(LockKind.Monitor, ArgumentValue(invocation, 0), invocation, isConditional: method.Name == "TryEnter");
+        if (invocation.Instance is not { } receiver)
+            return null;
+        if (Is(type, _threadingLock) && method.Name is "Enter" or "TryEnter" or "EnterScope")
+            return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: method.Name == "TryEnter");
+        if (Is(type, _semaphoreSlim) && method.Name is "Wait" or "WaitAsync")
+            return new LockAcquisition(LockKind.Semaphore, receiver, invocation, isConditional: IsBoolResult(method));
+        if (method.Name == "WaitOne" && Is(receiver.Type, _mutex))
+            return new LockAcquisition(LockKind.Mutex, receiver, invocation, isConditional: invocation.Arguments.Length > 0);
+        if (Is(type, _readerWriterLockSlim) && method.Name.StartsWith("Enter", System.StringComparison.Ordinal) || Is(type, _readerWriterLockSlim) && method.Name.StartsWith("TryEnter", System.StringComparison.Ordinal))
+            return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: method.Name.StartsWith("Try", System.StringComparison.Ordinal));
+        if (AsyncLockMethods.Contains(method.Name) && _types.IsAwaitable(method.ReturnType))
+            return new LockAcquisition(LockKind.AsyncLock, receiver, invocation, isConditional: false);
+        return null;
+    }
+
+    /// <summary>The lock expression <paramref name="operation"/> releases (<c>Monitor.Exit(x)</c>, <c>x.Release()</c>...), if it is a release.</summary>
+    public IOperation? TryGetReleasedLock(IOperation? operation)
+    {
+        if (TaskWaits.Unwrap(operation) is not IInvocationOperation invocation || invocation.TargetMethod.ContainingType is not { } type)
+            return null;
+        var name = invocation.TargetMethod.Name;
+        if (Is(type, _monitor) && name == "Exit" && invocation.Arguments.Length == 1)
+            return ArgumentValue(invocation, 0);
+        if (invocation.Instance is not { } receiver)
+            return null;
+        if (Is(type, _threadingLock) && name == "Exit"
+            || Is(type, _semaphoreSlim) && name == "Release"
+            || Is(type, _mutex) && name == "ReleaseMutex"
+            || Is(type, _readerWriterLockSlim) && name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
+            return receiver;
+        return null;
+    }
+
+    /// <summary>Whether two lock expressions name the same lock: same identity, or the same local/parameter.</summary>
+    public static bool SameLock(IOperation? left, IOperation? right)
+    {
+        left = TaskWaits.Unwrap(left);
+        right = TaskWaits.Unwrap(right);
+        if (left is null || right is null)
+            return false;
+        if (LockIdentity.Of(left) is { } leftIdentity)
+            return leftIdentity.Equals(LockIdentity.Of(right)) && (OnThisObject(left) && OnThisObject(right) || left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false));
+        return (left, right) switch
+        {
+            (ILocalReferenceOperation l, ILocalReferenceOperation r) => SymbolEqualityComparer.Default.Equals(l.Local, r.Local),
+            (IParameterReferenceOperation l, IParameterReferenceOperation r) => SymbolEqualityComparer.Default.Equals(l.Parameter, r.Parameter),
+            _ => false,
+        };
+    }
+
+    private static bool OnThisObject(IOperation lockExpression) => lockExpression switch
+    {
+        IMemberReferenceOperation member => member.Instance is null or IInstanceReferenceOperation,
+        _ => true,
+    };
+
+    private static IOperation? StripConfigureAwait(IOperation? operation)
+        => operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? TaskWaits.Unwrap(inner) : operation;
+
+    private static IOperation ArgumentValue(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal)
+                return argument.Value;
+        }
+        return invocation.Arguments[ordinal].Value;
+    }
+
+    private static bool IsBoolResult(IMethodSymbol method)
+        => method.ReturnType.SpecialType == SpecialType.System_Boolean
+            || method.ReturnType is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments[0].SpecialType == SpecialType.System_Boolean;
+
+    private static bool Is(ITypeSymbol? type, INamedTypeSymbol? primitive) => primitive is not null && KnownTypes.Is(type, primitive);
+}

@@ -1,0 +1,393 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// Where the lock-order graph learned "something is taken while <see cref="Held"/> is held": an
+/// acquisition nested in its region, or a call made in it (<see cref="Via"/>).
+/// </summary>
+internal sealed class LockOrderWitness
+{
+    public LockOrderWitness(LockIdentity held, Location location, ISymbol member, IMethodSymbol? via, bool isAdjacentNesting)
+    {
+        Held = held;
+        Location = location;
+        Member = member;
+        Via = via;
+        IsAdjacentNesting = isAdjacentNesting;
+    }
+
+    public LockIdentity Held { get; }
+    public Location Location { get; }
+
+    /// <summary>The member whose code holds the lock here.</summary>
+    public ISymbol Member { get; }
+
+    /// <summary>The called method the inner lock is taken in (directly or further down), for a call.</summary>
+    public IMethodSymbol? Via { get; }
+
+    /// <summary><c>lock (a) { lock (b) { ... } }</c> with nothing else in the outer body: the two can be swapped.</summary>
+    public bool IsAdjacentNesting { get; }
+}
+
+/// <summary>What one method body contributes to the graph (collected by a walk of the body).</summary>
+internal sealed class MethodLockFacts
+{
+    public List<(IMethodSymbol Function, LockIdentity Lock)> Acquires { get; } = new();
+    public List<(IMethodSymbol Caller, IMethodSymbol Callee)> Calls { get; } = new();
+    public List<(LockIdentity Inner, LockOrderWitness Witness)> Nested { get; } = new();
+    public List<(IMethodSymbol Callee, LockOrderWitness Witness)> CallsUnderLock { get; } = new();
+}
+
+/// <summary>A lock-order inversion found in the graph, reported at <see cref="Witness"/>.</summary>
+internal sealed class LockOrderCycle
+{
+    public LockOrderCycle(LockIdentity inner, LockOrderWitness witness, IReadOnlyList<(LockIdentity Inner, LockOrderWitness Witness)> closingPath, int closingLength, bool offerSwap)
+    {
+        Inner = inner;
+        Witness = witness;
+        ClosingPath = closingPath;
+        ClosingLength = closingLength;
+        OfferSwap = offerSwap;
+    }
+
+    /// <summary>The lock taken at the witness while <c>Witness.Held</c> is held.</summary>
+    public LockIdentity Inner { get; }
+    public LockOrderWitness Witness { get; }
+
+    /// <summary>The first edges leading from <see cref="Inner"/> back to the held lock, each with one witness.</summary>
+    public IReadOnlyList<(LockIdentity Inner, LockOrderWitness Witness)> ClosingPath { get; }
+
+    /// <summary>How many edges the way back has in all (<see cref="ClosingPath"/> keeps the first few).</summary>
+    public int ClosingLength { get; }
+
+    /// <summary>Swapping this adjacent nesting restores the order the rest of the code uses.</summary>
+    public bool OfferSwap { get; }
+}
+
+/// <summary>
+/// The lock-order graph of a set of method bodies. Its nodes are locks and methods; its edges are
+/// "B is taken while A is held" (lock to lock), "M is called while A is held" (lock to method),
+/// "M takes A" and "M calls N" (from methods). A path from lock A to lock B means B can be
+/// requested while A is held, so a strongly connected component holding two locks is a possible
+/// deadlock. Components come from one iterative Tarjan pass, linear in nodes plus edges; only the
+/// (small) components with two or more locks are examined further.
+/// </summary>
+internal sealed class LockOrderGraph
+{
+    private readonly Dictionary<LockIdentity, int> _lockNodes = new();
+    private readonly Dictionary<IMethodSymbol, int> _methodNodes = new(SymbolEqualityComparer.Default);
+    private readonly List<LockIdentity?> _locks = new();
+    private readonly List<List<int>> _edges = new();
+    private readonly Dictionary<(int From, int To), List<LockOrderWitness>> _witnesses = new();
+    private readonly HashSet<(int From, int To)> _edgeSet = new();
+
+    /// <summary>A message names at most this many steps of a long cycle, and counts the rest.</summary>
+    public const int MaxReportedSteps = 3;
+
+    public void Add(MethodLockFacts facts)
+    {
+        foreach (var (function, taken) in facts.Acquires)
+            AddEdge(Method(function), Lock(taken), null);
+        foreach (var (caller, callee) in facts.Calls)
+            AddEdge(Method(caller), Method(callee), null);
+        foreach (var (inner, witness) in facts.Nested)
+            AddEdge(Lock(witness.Held), Lock(inner), witness);
+        foreach (var (callee, witness) in facts.CallsUnderLock)
+            AddEdge(Lock(witness.Held), Method(callee), witness);
+    }
+
+    /// <summary>Adds facts in a stable order (by where their member is declared) so messages do not vary between builds.</summary>
+    public void AddAll(IEnumerable<(string SortKey, MethodLockFacts Facts)> facts)
+    {
+        foreach (var (_, methodFacts) in facts.OrderBy(f => f.SortKey, System.StringComparer.Ordinal))
+            Add(methodFacts);
+    }
+
+    /// <summary>Every inversion, once per witness that takes part in a cycle.</summary>
+    public List<LockOrderCycle> FindCycles()
+    {
+        var cycles = new List<LockOrderCycle>();
+        foreach (var component in StronglyConnectedComponents())
+        {
+            if (component.Count(node => _locks[node] is not null) >= 2)
+                AddCycles(new HashSet<int>(component), cycles);
+        }
+        return cycles;
+    }
+
+    /// <summary>
+    /// Acquisitions against a declared hierarchy: lock B (rank lower) taken while A (rank higher) is
+    /// held, directly or through calls. One search per ranked lock.
+    /// </summary>
+    public List<(LockIdentity Inner, LockOrderWitness Witness)> FindHierarchyViolations(IReadOnlyDictionary<string, int> ranks)
+    {
+        var violations = new List<(LockIdentity, LockOrderWitness)>();
+        if (ranks.Count == 0)
+            return violations;
+        for (var node = 0; node < _locks.Count; node++)
+        {
+            if (_locks[node] is not { } held || !ranks.TryGetValue(held.HierarchyName, out var heldRank))
+                continue;
+            foreach (var (inner, witness) in LockEdgesFrom(node, allowed: null))
+            {
+                if (_locks[inner] is { } taken && ranks.TryGetValue(taken.HierarchyName, out var takenRank) && takenRank < heldRank)
+                    violations.Add((taken, witness));
+            }
+        }
+        return violations;
+    }
+
+    /// <summary>
+    /// For every edge leaving a lock of the component: the first other lock it leads to, and the
+    /// shortest way from that lock back (a breadth-first search inside the component). The lock-level
+    /// closure is never built: it is quadratic in long call chains.
+    /// </summary>
+    private void AddCycles(HashSet<int> component, List<LockOrderCycle> cycles)
+    {
+        foreach (var outer in component.Where(node => _locks[node] is not null).OrderBy(node => node))
+        {
+            foreach (var next in _edges[outer])
+            {
+                if (!component.Contains(next) || !_witnesses.TryGetValue((outer, next), out var witnesses))
+                    continue;
+                var inner = _locks[next] is not null ? next : NearestLock(next, outer, component);
+                if (inner < 0 || inner == outer || ClosingPath(inner, outer, component) is not { } closing)
+                    continue;
+                var offerSwap = closing.Count == 1 && _locks[next] is not null && PrefersReverse(witnesses.Count, closing[0].Witnesses.Count, outer, inner);
+                var steps = closing.Take(MaxReportedSteps).Select(step => (_locks[step.Inner]!, step.Witnesses[0])).ToList();
+                foreach (var witness in witnesses)
+                    cycles.Add(new LockOrderCycle(_locks[inner]!, witness, steps, closing.Count, offerSwap && witness.IsAdjacentNesting));
+            }
+        }
+    }
+
+    /// <summary>
+    /// For a two-lock inversion, whether the order outer-then-inner is the one to change: it has
+    /// fewer sites than the reverse; on a tie, the order by name decides, so Fix All changes one side only.
+    /// </summary>
+    private bool PrefersReverse(int forward, int backward, int outer, int inner)
+    {
+        if (forward != backward)
+            return forward < backward;
+        return string.CompareOrdinal(_locks[outer]!.HierarchyName, _locks[inner]!.HierarchyName) > 0;
+    }
+
+    /// <summary>The first lock other than <paramref name="held"/> that method <paramref name="method"/> reaches; -1 if none.</summary>
+    private int NearestLock(int method, int held, HashSet<int> component)
+    {
+        var seen = new HashSet<int> { method, held };
+        var queue = new Queue<int>();
+        queue.Enqueue(method);
+        while (queue.Count > 0)
+        {
+            foreach (var next in _edges[queue.Dequeue()])
+            {
+                if (!component.Contains(next) || !seen.Add(next))
+                    continue;
+                if (_locks[next] is not null)
+                    return next;
+                queue.Enqueue(next);
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// The shortest way from lock <paramref name="start"/> back to lock <paramref name="goal"/>, as
+    /// lock-level steps: each lock reached, with the witnesses of the edge that left the previous lock.
+    /// </summary>
+    private List<(int Inner, List<LockOrderWitness> Witnesses)>? ClosingPath(int start, int goal, HashSet<int> component)
+    {
+        var previous = new Dictionary<int, int> { [start] = start };
+        var queue = new Queue<int>();
+        queue.Enqueue(start);
+        while (queue.Count > 0 && !previous.ContainsKey(goal))
+        {
+            var node = queue.Dequeue();
+            foreach (var next in _edges[node])
+            {
+                if (!component.Contains(next) || previous.ContainsKey(next))
+                    continue;
+                previous[next] = node;
+                if (next == goal)
+                    break;
+                queue.Enqueue(next);
+            }
+        }
+        if (!previous.ContainsKey(goal))
+            return null;
+
+        var nodes = new List<int>();
+        for (var current = goal; current != start; current = previous[current])
+            nodes.Add(current);
+        nodes.Add(start);
+        nodes.Reverse();
+
+        var steps = new List<(int, List<LockOrderWitness>)>();
+        List<LockOrderWitness>? leaving = null;
+        for (var i = 1; i < nodes.Count; i++)
+        {
+            if (leaving is null && !_witnesses.TryGetValue((nodes[i - 1], nodes[i]), out leaving))
+                return null;
+            if (_locks[nodes[i]] is null)
+                continue;
+            steps.Add((nodes[i], leaving));
+            leaving = null;
+        }
+        return steps;
+    }
+
+    /// <summary>The locks reachable from lock <paramref name="from"/> without passing another lock, with the first step's witnesses.</summary>
+    private IEnumerable<(int Inner, LockOrderWitness Witness)> LockEdgesFrom(int from, HashSet<int>? allowed)
+    {
+        foreach (var next in _edges[from])
+        {
+            if (allowed is not null && !allowed.Contains(next))
+                continue;
+            var witnesses = _witnesses.TryGetValue((from, next), out var found) ? found : null;
+            if (witnesses is null)
+                continue;
+            if (_locks[next] is not null)
+            {
+                if (next != from)
+                {
+                    foreach (var witness in witnesses)
+                        yield return (next, witness);
+                }
+                continue;
+            }
+            foreach (var reached in LocksTakenBy(next, allowed))
+            {
+                if (reached == from)
+                    continue;
+                foreach (var witness in witnesses)
+                    yield return (reached, witness);
+            }
+        }
+    }
+
+    /// <summary>The locks a method takes, itself or through the methods it calls.</summary>
+    private IEnumerable<int> LocksTakenBy(int method, HashSet<int>? allowed)
+    {
+        var seen = new HashSet<int> { method };
+        var queue = new Queue<int>();
+        queue.Enqueue(method);
+        while (queue.Count > 0)
+        {
+            foreach (var next in _edges[queue.Dequeue()])
+            {
+                if (allowed is not null && !allowed.Contains(next) || !seen.Add(next))
+                    continue;
+                if (_locks[next] is not null)
+                    yield return next;
+                else
+                    queue.Enqueue(next);
+            }
+        }
+    }
+
+    /// <summary>Tarjan's algorithm without recursion: deep call chains must not overflow the stack.</summary>
+    private List<List<int>> StronglyConnectedComponents()
+    {
+        var count = _edges.Count;
+        var index = new int[count];
+        var low = new int[count];
+        var onStack = new bool[count];
+        for (var i = 0; i < count; i++)
+            index[i] = -1;
+        var stack = new Stack<int>();
+        var components = new List<List<int>>();
+        var work = new Stack<(int Node, int NextEdge)>();
+        var nextIndex = 0;
+
+        for (var root = 0; root < count; root++)
+        {
+            if (index[root] >= 0)
+                continue;
+            work.Push((root, 0));
+            while (work.Count > 0)
+            {
+                var (node, edge) = work.Pop();
+                if (edge == 0)
+                {
+                    index[node] = low[node] = nextIndex++;
+                    stack.Push(node);
+                    onStack[node] = true;
+                }
+                else
+                {
+                    var child = _edges[node][edge - 1];
+                    low[node] = System.Math.Min(low[node], low[child]);
+                }
+
+                var descended = false;
+                for (; edge < _edges[node].Count; edge++)
+                {
+                    var next = _edges[node][edge];
+                    if (index[next] < 0)
+                    {
+                        work.Push((node, edge + 1));
+                        work.Push((next, 0));
+                        descended = true;
+                        break;
+                    }
+                    if (onStack[next])
+                        low[node] = System.Math.Min(low[node], index[next]);
+                }
+                if (descended || low[node] != index[node])
+                    continue;
+
+                var component = new List<int>();
+                int member;
+                do
+                {
+                    member = stack.Pop();
+                    onStack[member] = false;
+                    component.Add(member);
+                }
+                while (member != node);
+                components.Add(component);
+            }
+        }
+        return components;
+    }
+
+    private int Lock(LockIdentity identity)
+    {
+        if (!_lockNodes.TryGetValue(identity, out var node))
+        {
+            _lockNodes[identity] = node = NewNode(identity);
+        }
+        return node;
+    }
+
+    private int Method(IMethodSymbol method)
+    {
+        if (!_methodNodes.TryGetValue(method, out var node))
+        {
+            _methodNodes[method] = node = NewNode(null);
+        }
+        return node;
+    }
+
+    private int NewNode(LockIdentity? identity)
+    {
+        _locks.Add(identity);
+        _edges.Add(new List<int>());
+        return _locks.Count - 1;
+    }
+
+    private void AddEdge(int from, int to, LockOrderWitness? witness)
+    {
+        if (_edgeSet.Add((from, to)))
+            _edges[from].Add(to);
+        if (witness is null)
+            return;
+        if (!_witnesses.TryGetValue((from, to), out var list))
+            _witnesses[(from, to)] = list = new List<LockOrderWitness>();
+        list.Add(witness);
+    }
+}

@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP3001: two code paths take the same locks in opposite orders (a cycle in the lock-order
+/// graph), so two threads can each hold one lock and wait forever for the other.
+/// </summary>
+/// <remarks>
+/// Each method body contributes the locks it takes, the locks it takes while holding others, and
+/// the calls it makes (also while holding a lock); <see cref="LockOrderGraph"/> joins them. Cycles
+/// within one type are solved at the type's symbol end, so the IDE shows them live; cycles that
+/// cross types need the whole compilation and are reported at compilation end, in builds.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
+{
+    internal const string SwapProperty = "AP3001.Swap";
+    internal const string HierarchyOptionKey = "lock_hierarchy";
+    private static readonly char[] HierarchySeparators = { '>', ',' };
+
+    private const string Title = "Locks are taken in inconsistent order";
+    private const string Message = "Lock order inversion: {0} is taken{1} while holding {2} here, but {3}";
+    private const string Description = "Two code paths take the same locks in opposite orders. When they run at the same time, each "
+        + "can hold one lock while waiting for the other, and both wait forever. Take the locks in one global order everywhere "
+        + "(or declare the order in .editorconfig with dotnet_code_quality.AP3001.lock_hierarchy).";
+
+    /// <summary>Cycles within one type: reported live, per document.</summary>
+    internal static readonly DiagnosticDescriptor Rule = new(
+        DiagnosticIds.LockOrderInversion, Title, Message, RuleCategories.Locking, DiagnosticSeverity.Warning,
+        isEnabledByDefault: true, description: Description, helpLinkUri: HelpLinks.For(DiagnosticIds.LockOrderInversion));
+
+    /// <summary>Cycles across types and declared-hierarchy violations: need the whole compilation.</summary>
+    internal static readonly DiagnosticDescriptor CompilationRule = new(
+        DiagnosticIds.LockOrderInversion, Title, Message, RuleCategories.Locking, DiagnosticSeverity.Warning,
+        isEnabledByDefault: true, description: Description, helpLinkUri: HelpLinks.For(DiagnosticIds.LockOrderInversion),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, CompilationRule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.LockOrderInversion);
+            var ranks = ParseHierarchy(ProjectOption(start.Options, start.Compilation, HierarchyOptionKey));
+            var allFacts = new ConcurrentBag<(string, MethodLockFacts)>();
+            var reportedLive = new ConcurrentDictionary<Location, bool>();
+
+            start.RegisterSymbolStartAction(symbolStart =>
+            {
+                var type = (INamedTypeSymbol)symbolStart.Symbol;
+                var typeFacts = new ConcurrentBag<(string, MethodLockFacts)>();
+                symbolStart.RegisterOperationBlockAction(block =>
+                {
+                    if (block.OwningSymbol is not IMethodSymbol method || !SymbolEqualityComparer.Default.Equals(method.ContainingType, type))
+                        return;
+                    var collector = new LockOrderFacts(primitives);
+                    foreach (var body in block.OperationBlocks)
+                        collector.Walk(body, method);
+                    var entry = (SortKey(block.OperationBlocks[0].Syntax), collector.Facts);
+                    typeFacts.Add(entry);
+                    allFacts.Add(entry);
+                });
+                symbolStart.RegisterSymbolEndAction(end =>
+                {
+                    if (typeFacts.IsEmpty)
+                        return;
+                    var graph = new LockOrderGraph();
+                    graph.AddAll(typeFacts);
+                    foreach (var cycle in graph.FindCycles())
+                    {
+                        if (reportedLive.TryAdd(cycle.Witness.Location, true))
+                            end.ReportDiagnostic(Create(Rule, cycle));
+                    }
+                });
+            }, SymbolKind.NamedType);
+
+            start.RegisterCompilationEndAction(end =>
+            {
+                if (allFacts.IsEmpty)
+                    return;
+                var graph = new LockOrderGraph();
+                graph.AddAll(allFacts);
+                var reported = new HashSet<Location>(reportedLive.Keys);
+                foreach (var cycle in graph.FindCycles())
+                {
+                    if (reported.Add(cycle.Witness.Location))
+                        end.ReportDiagnostic(Create(CompilationRule, cycle));
+                }
+                foreach (var (inner, witness) in graph.FindHierarchyViolations(ranks))
+                {
+                    if (reported.Add(witness.Location))
+                    {
+                        end.ReportDiagnostic(Diagnostic.Create(CompilationRule, witness.Location,
+                            inner.Describe(witness.Member.ContainingType), Via(witness), witness.Held.Describe(witness.Member.ContainingType),
+                            $"the declared lock hierarchy takes {inner.Describe(witness.Member.ContainingType)} first"));
+                    }
+                }
+            });
+        });
+    }
+
+    private static Diagnostic Create(DiagnosticDescriptor descriptor, LockOrderCycle cycle)
+    {
+        var witness = cycle.Witness;
+        var site = witness.Member.ContainingType;
+        var closing = string.Join(", and ", cycle.ClosingPath.Select(edge =>
+            $"{edge.Inner.Describe(site)} is taken{Via(edge.Witness)} while holding {edge.Witness.Held.Describe(site)} in '{SymbolNames.Qualified(edge.Witness.Member)}' ({Where(edge.Witness.Location)})"));
+        if (cycle.ClosingLength > cycle.ClosingPath.Count)
+            closing += $", and {cycle.ClosingLength - cycle.ClosingPath.Count} more nested acquisitions lead back to {witness.Held.Describe(site)}";
+        var properties = cycle.OfferSwap ? ImmutableDictionary<string, string?>.Empty.Add(SwapProperty, "true") : ImmutableDictionary<string, string?>.Empty;
+        return Diagnostic.Create(descriptor, witness.Location, cycle.ClosingPath.Select(edge => edge.Witness.Location), properties,
+            cycle.Inner.Describe(site), Via(witness), witness.Held.Describe(site), closing);
+    }
+
+    private static string Via(LockOrderWitness witness)
+        => witness.Via is { } callee ? $" (through '{SymbolNames.Qualified(callee)}')" : string.Empty;
+
+    private static string Where(Location location)
+    {
+        var span = location.GetLineSpan();
+        return $"{Path.GetFileName(span.Path)} line {span.StartLinePosition.Line + 1}";
+    }
+
+    private static string SortKey(SyntaxNode node) => $"{node.SyntaxTree.FilePath}|{node.SpanStart:D10}";
+
+    /// <summary>A project-wide option: read from the first source file's configuration (a .globalconfig applies to all).</summary>
+    internal static string? ProjectOption(AnalyzerOptions options, Compilation compilation, string key)
+        => compilation.SyntaxTrees.FirstOrDefault() is { } tree ? RuleOptions.Get(options, tree, DiagnosticIds.LockOrderInversion, key) : null;
+
+    /// <summary>"Bank._accounts > Bank._audit > Log._sync" (or commas): earlier locks are taken first.</summary>
+    internal static IReadOnlyDictionary<string, int> ParseHierarchy(string? text)
+    {
+        var ranks = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text))
+            return ranks;
+        foreach (var name in text!.Split(HierarchySeparators, System.StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim()).Where(n => n.Length > 0))
+        {
+            if (!ranks.ContainsKey(name))
+                ranks[name] = ranks.Count;
+        }
+        return ranks;
+    }
+
+    /// <summary>Collects one method body's contribution to the lock-order graph.</summary>
+    private sealed class LockOrderFacts : HeldLockWalker
+    {
+        public LockOrderFacts(LockPrimitives primitives)
+            : base(primitives)
+        {
+        }
+
+        public MethodLockFacts Facts { get; } = new();
+
+        protected override void OnAcquire(LockAcquisition acquisition, HeldLock? held)
+        {
+            if (acquisition.Identity is not { } taken || CurrentMember is null)
+                return;
+            if (CurrentFunction is { } function)
+                Facts.Acquires.Add((Normalize(function), taken));
+            // A timed try-acquire gives up instead of waiting forever: it cannot close a deadlock.
+            if (acquisition.IsConditional)
+                return;
+            foreach (var outer in DistinctHeld(held, taken))
+            {
+                var adjacent = ReferenceEquals(outer, held!.Acquisition) && IsAdjacentNesting(outer.Operation, acquisition.Operation);
+                Facts.Nested.Add((taken, new LockOrderWitness(outer.Identity!, acquisition.Location, CurrentMember, via: null, adjacent)));
+            }
+        }
+
+        protected override void OnOperation(IOperation operation, HeldLock? held)
+        {
+            var callee = operation switch
+            {
+                IInvocationOperation invocation when Primitives.TryGetAcquisition(invocation) is null => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            if (callee is null || !HasSourceBody(callee) || CurrentMember is null)
+                return;
+            callee = Normalize(callee);
+            if (CurrentFunction is { } function)
+                Facts.Calls.Add((Normalize(function), callee));
+            foreach (var outer in DistinctHeld(held, null))
+                Facts.CallsUnderLock.Add((callee, new LockOrderWitness(outer.Identity!, operation.Syntax.GetLocation(), CurrentMember, callee, isAdjacentNesting: false)));
+        }
+
+        /// <summary>The held acquisitions with an identity, each lock once, except <paramref name="taking"/> (re-entry is no order).</summary>
+        private static IEnumerable<LockAcquisition> DistinctHeld(HeldLock? held, LockIdentity? taking)
+        {
+            var seen = new HashSet<LockIdentity>();
+            foreach (var acquisition in HeldLock.Enumerate(held))
+            {
+                if (acquisition.Identity is { } identity && !identity.Equals(taking) && seen.Add(identity))
+                    yield return acquisition;
+            }
+        }
+
+        private static bool IsAdjacentNesting(IOperation outer, IOperation inner)
+            => outer is ILockOperation { Body: var body } && inner is ILockOperation
+                && (ReferenceEquals(body, inner) || body is IBlockOperation { Operations.Length: 1 } block && ReferenceEquals(block.Operations[0], inner));
+
+        private static bool HasSourceBody(IMethodSymbol method)
+            => !method.IsAbstract && !method.IsExtern && (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Length > 0;
+
+        private static IMethodSymbol Normalize(IMethodSymbol method)
+        {
+            var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+            return definition.PartialDefinitionPart ?? definition;
+        }
+    }
+}

@@ -1,0 +1,581 @@
+using System;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using AsyncPitfalls.Rules;
+using AsyncPitfalls.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.LockOrderInversionAnalyzer, AsyncPitfalls.Rules.LockOrderInversionCodeFix>;
+
+namespace AsyncPitfalls.Tests.Rules;
+
+public sealed class AP3001LockOrderInversionTests
+{
+    internal const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private static Task VerifyBuildAsync(string[] sources, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest<LockOrderInversionAnalyzer> { BuildOnly = true };
+        test.Sources.AddRange(sources.Select(s => Usings + s));
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Reports_TheGuidesTwoTasks_AtBothNestings_LiveAndInBuilds()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Bank
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Forward()
+                {
+                    lock (_a)
+                    {
+                        Console.WriteLine("a");
+                        lock ({|#0:_b|}) { }
+                    }
+                }
+
+                public void Reverse()
+                {
+                    lock (_b)
+                    {
+                        Console.WriteLine("b");
+                        lock ({|#1:_a|}) { }
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_b' is taken while holding '_a' here, but '_a' is taken while holding '_b' in 'Bank.Reverse' (Test0.cs line 24)"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("Lock order inversion: '_a' is taken while holding '_b' here, but '_b' is taken while holding '_a' in 'Bank.Forward' (Test0.cs line 15)"));
+
+    [Fact]
+    public Task Reports_ThreeLockCycle_WithTheWholeChain()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Pipeline
+            {
+                private static readonly object s_read = new();
+                private static readonly object s_parse = new();
+                private static readonly object s_write = new();
+
+                public void One() { lock (s_read) { lock ({|#0:s_parse|}) { } } }
+                public void Two() { lock (s_parse) { lock ({|#1:s_write|}) { } } }
+                public void Three() { lock (s_write) { lock ({|#2:s_read|}) { } } }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: 's_parse' is taken while holding 's_read' here, but 's_write' is taken while holding 's_parse' in 'Pipeline.Two' (Test0.cs line 12), and 's_read' is taken while holding 's_write' in 'Pipeline.Three' (Test0.cs line 13)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'s_write'", "", "'s_parse'", "'s_read' is taken while holding 's_write' in 'Pipeline.Three' (Test0.cs line 13), and 's_parse' is taken while holding 's_read' in 'Pipeline.One' (Test0.cs line 11)"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'s_read'", "", "'s_write'", "'s_parse' is taken while holding 's_read' in 'Pipeline.One' (Test0.cs line 11), and 's_write' is taken while holding 's_parse' in 'Pipeline.Two' (Test0.cs line 12)"));
+
+    [Fact]
+    public Task Reports_ThroughCalls_AndEveryPrimitive()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Cache
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                private readonly ReaderWriterLockSlim _index = new();
+                private readonly Mutex _file = new();
+
+                public async Task RefreshAsync()
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        {|#0:Reindex()|};
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                private void Reindex()
+                {
+                    _index.EnterWriteLock();
+                    try { {|#2:Save()|}; }
+                    finally { _index.ExitWriteLock(); }
+                }
+
+                private void Save()
+                {
+                    _file.WaitOne();
+                    try { } finally { _file.ReleaseMutex(); }
+                }
+
+                public void Flush()
+                {
+                    _file.WaitOne();
+                    {|#1:_gate.Wait()|};
+                    _gate.Release();
+                    _file.ReleaseMutex();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_index' is taken (through 'Cache.Reindex') while holding '_gate' here, but '_file' is taken (through 'Cache.Save') while holding '_index' in 'Cache.Reindex' (Test0.cs line 27), and '_gate' is taken while holding '_file' in 'Cache.Flush' (Test0.cs line 40)"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'_file'", " (through 'Cache.Save')", "'_index'", "'_gate' is taken while holding '_file' in 'Cache.Flush' (Test0.cs line 40), and '_index' is taken (through 'Cache.Reindex') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_gate'", "", "'_file'", "'_file' is taken (through 'Cache.Reindex') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"));
+
+    [Fact]
+    public Task Reports_MonitorEnterWithFlag_ThreadingLock_AndThisIdentity()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Registry
+            {
+                private readonly Lock _entries = new();
+
+                public void Add()
+                {
+                    var taken = false;
+                    try
+                    {
+                        Monitor.Enter(this, ref taken);
+                        using ({|#0:_entries.EnterScope()|}) { }
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(this);
+                    }
+                }
+
+                public void Clear()
+                {
+                    _entries.Enter();
+                    try { lock ({|#1:this|}) { } }
+                    finally { _entries.Exit(); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_entries' is taken while holding 'this' (Registry) here, but 'this' (Registry) is taken while holding '_entries' in 'Registry.Clear' (Test0.cs line 26)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'this' (Registry)", "", "'_entries'", "'_entries' is taken while holding 'this' (Registry) in 'Registry.Add' (Test0.cs line 15)"));
+
+    [Fact]
+    public Task Reports_TypeOfAndStaticFieldIdentity()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class Config
+            {
+                private static readonly object s_sync = new();
+                public static void Load() { lock (typeof(Config)) { lock ({|#0:s_sync|}) { } } }
+                public static void Save() { lock (Config.s_sync) { lock ({|#1:typeof(Config)|}) { } } }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'s_sync'", "", "'typeof(Config)'", "'typeof(Config)' is taken while holding 's_sync' in 'Config.Save' (Test0.cs line 9)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'typeof(Config)'", "", "'s_sync'", "'s_sync' is taken while holding 'typeof(Config)' in 'Config.Load' (Test0.cs line 8)"));
+
+    [Fact]
+    public Task NoDiagnostic_ConsistentOrder_ReentryLocalsTimedTriesAndDeferredLambdas()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Ledger
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void One() { lock (_a) { lock (_b) { } } }
+                public void Two() { lock (_a) { Helper(); } }
+                private void Helper() { lock (_b) { Console.WriteLine(); } }
+
+                public void Reentrant() { lock (_b) { lock (_b) { } } }
+
+                public void Locals()
+                {
+                    var first = new object();
+                    var second = new object();
+                    lock (second) { lock (first) { } }
+                    lock (first) { lock (second) { } }
+                }
+
+                public void Timed()
+                {
+                    lock (_b)
+                    {
+                        if (Monitor.TryEnter(_a, 100))
+                        {
+                            Monitor.Exit(_a);
+                        }
+                    }
+                }
+
+                public void Deferred()
+                {
+                    lock (_b)
+                    {
+                        Task.Run(() => { lock (_a) { } });
+                        ThreadPool.QueueUserWorkItem(_ => One());
+                    }
+                }
+
+                public void Transfer(Ledger from, Ledger to)
+                {
+                    lock (from._a) { lock (to._a) { } }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_InlineLambda_AndLocalFunction_AndRecursion()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Forward(List<int> items)
+                {
+                    lock (_a)
+                    {
+                        items.ForEach(i => { lock ({|#0:_b|}) { } });
+                    }
+                }
+
+                public void Reverse(int depth)
+                {
+                    if (depth > 0) Reverse(depth - 1);
+                    lock (_b)
+                    {
+                        {|#1:Inner()|};
+                    }
+
+                    void Inner() { lock (_a) { } }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_b'", "", "'_a'", "'_a' is taken (through 'Worker.Inner') while holding '_b' in 'Worker.Reverse' (Test0.cs line 23)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_a'", " (through 'Worker.Inner')", "'_b'", "'_b' is taken while holding '_a' in 'Worker.Forward' (Test0.cs line 14)"));
+
+    [Fact]
+    public Task Reports_AcrossTypesAndFiles_OnlyInBuilds()
+        => VerifyBuildAsync(new[]
+            {
+                """
+                class Accounts
+                {
+                    internal static readonly object Sync = new();
+
+                    public static void Post()
+                    {
+                        lock (Sync)
+                        {
+                            {|#0:Audit.Write()|};
+                        }
+                    }
+                }
+                """,
+                """
+                static class Audit
+                {
+                    private static readonly object s_log = new();
+
+                    public static void Write() { lock (s_log) { } }
+
+                    public static void Replay()
+                    {
+                        lock (s_log)
+                        {
+                            lock ({|#1:Accounts.Sync|}) { }
+                        }
+                    }
+                }
+                """,
+            },
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: 'Audit.s_log' is taken (through 'Audit.Write') while holding 'Sync' here, but 'Sync' is taken while holding 'Audit.s_log' in 'Audit.Replay' (Test1.cs line 15)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Accounts.Sync'", "", "'s_log'", "'s_log' is taken (through 'Audit.Write') while holding 'Accounts.Sync' in 'Accounts.Post' (Test0.cs line 13)"));
+
+    [Fact]
+    public Task Reports_PartialAndGenericTypes_AsOneLockPerField()
+        => VerifyBuildAsync(new[]
+            {
+                """
+                partial class Store<T>
+                {
+                    private static readonly object s_items = new();
+                    private readonly object _index = new();
+
+                    public void Add() { lock (s_items) { lock ({|#0:_index|}) { } } }
+                }
+                """,
+                """
+                partial class Store<T>
+                {
+                    public void Rebuild() { lock (_index) { lock ({|#1:s_items|}) { } } }
+                }
+
+                class User
+                {
+                    public void Use(Store<int> a, Store<string> b) { a.Add(); b.Rebuild(); }
+                }
+                """,
+            },
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_index'", "", "'s_items'", "'s_items' is taken while holding '_index' in 'Store.Rebuild' (Test1.cs line 7)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'s_items'", "", "'_index'", "'_index' is taken while holding 's_items' in 'Store.Add' (Test0.cs line 10)"));
+
+    [Fact]
+    public Task NoDiagnostic_InterfaceAndAbstractCalls_AreNotFollowed()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            interface ISink { void Write(); }
+            abstract class Sink { public abstract void Flush(); }
+
+            class Service
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+                private readonly ISink _sink;
+                private readonly Sink _other;
+
+                public Service(ISink sink, Sink other) { _sink = sink; _other = other; }
+
+                public void One() { lock (_a) { lock (_b) { } } }
+                public void Two() { lock (_b) { _sink.Write(); _other.Flush(); } }
+            }
+
+            class Writer : ISink
+            {
+                private readonly Service _service = new(null!, null!);
+                public void Write() => _service.One();
+            }
+            """);
+
+    [Fact]
+    public Task Reports_DeclaredHierarchy_WithoutACycle()
+    {
+        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
+        {
+            BuildOnly = true,
+            EditorConfig = "dotnet_code_quality.AP3001.lock_hierarchy = Bank._accounts > Bank._audit",
+            Sources =
+            {
+                Usings + """
+                class Bank
+                {
+                    private readonly object _accounts = new();
+                    private readonly object _audit = new();
+
+                    public void Fine() { lock (_accounts) { Console.WriteLine(); } }
+                    public void Wrong() { lock (_audit) { lock ({|#0:_accounts|}) { } } }
+                }
+                """,
+            },
+        };
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'_accounts'", "", "'_audit'", "the declared lock hierarchy takes '_accounts' first"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Reports_ConfiguredAsyncLock()
+    {
+        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
+        {
+            EditorConfig = "dotnet_code_quality.async_lock_methods = AcquireGateAsync",
+            Sources =
+            {
+                Usings + """
+                sealed class Gate { public Task<IDisposable> AcquireGateAsync() => Task.FromResult<IDisposable>(null!); }
+
+                class Sync
+                {
+                    private readonly Gate _gate = new();
+                    private readonly object _state = new();
+
+                    public async Task OneAsync()
+                    {
+                        using (await _gate.AcquireGateAsync())
+                        {
+                            lock ({|#0:_state|}) { }
+                        }
+                    }
+
+                    public async Task TwoAsync()
+                    {
+                        Monitor.Enter(_state);
+                        using var held = await {|#1:_gate.AcquireGateAsync()|};
+                        Monitor.Exit(_state);
+                    }
+                }
+                """,
+            },
+        };
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'_state'", "", "'_gate'", "'_gate' is taken while holding '_state' in 'Sync.TwoAsync' (Test0.cs line 23)"));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithArguments("'_gate'", "", "'_state'", "'_state' is taken while holding '_gate' in 'Sync.OneAsync' (Test0.cs line 16)"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public async Task AdditionalLocations_NameTheOtherAcquisitions()
+    {
+        var source = Usings + """
+            class Bank
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+                public void One() { lock (_a) { lock (_b) { } } }
+                public void Two() { lock (_b) { lock (_a) { } } }
+            }
+            """;
+        var diagnostics = await RunAsBuildAsync(source);
+        Assert.Equal(2, diagnostics.Length);
+        var first = diagnostics.OrderBy(d => d.Location.SourceSpan.Start).First();
+        var other = Assert.Single(first.AdditionalLocations);
+        Assert.Equal("_a", other.SourceTree!.GetText().ToString(other.SourceSpan));
+        Assert.Equal(9, other.GetLineSpan().StartLinePosition.Line);
+    }
+
+    [Fact]
+    public async Task Scales_ToThousandsOfLocksAndMethods_AndStaysDeterministic()
+    {
+        // A chain of 3000 methods, each taking its own lock and calling the next while holding it,
+        // plus one call from the last back to the first: one cycle of 3000 locks, found once per site.
+        const int count = 3000;
+        var source = new StringBuilder("using System;\nclass Chain\n{\n");
+        for (var i = 0; i < count; i++)
+        {
+            source.Append($"    private static readonly object s_{i} = new();\n");
+            var next = i + 1 < count ? $"M{i + 1}()" : "Console.WriteLine()";
+            source.Append($"    public static void M{i}() {{ lock (s_{i}) {{ {next}; }} }}\n");
+        }
+        source.Append("    public static void Close() { lock (s_" + (count - 1) + ") { M0(); } }\n}\n");
+
+        var first = await RunAsBuildAsync(source.ToString());
+        Assert.Equal(count, first.Length);
+        Assert.All(first, d => Assert.Equal(DiagnosticIds.LockOrderInversion, d.Id));
+        var second = await RunAsBuildAsync(source.ToString());
+        Assert.Equal(first.Select(d => d.GetMessage()), second.Select(d => d.GetMessage()));
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> RunAsBuildAsync(string source)
+    {
+        var compilation = CSharpCompilation.Create("Locks", new[] { CSharpSyntaxTree.ParseText(source, path: "Test0.cs") },
+            ReferenceAssemblies.NetCore, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var diagnostics = await AnalyzerRunner.RunAsBuildAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()),
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
+        return diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();
+    }
+
+    [Fact]
+    public Task Fix_SwapsTheAdjacentNestingThatDisagreesWithTheRest()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Bank
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void One() { lock (_a) { lock ({|#1:_b|}) { Console.WriteLine(1); } } }
+                public void Two() { lock (_a) { lock ({|#2:_b|}) { Console.WriteLine(2); } } }
+                public void Three()
+                {
+                    lock (_b)
+                    {
+                        lock ({|#0:_a|})
+                        {
+                            Console.WriteLine(3);
+                        }
+                    }
+                }
+            }
+            """,
+            new[]
+            {
+                Verify.Diagnostic().WithLocation(0).WithArguments("'_a'", "", "'_b'", "'_b' is taken while holding '_a' in 'Bank.One' (Test0.cs line 10)"),
+                Verify.Diagnostic().WithLocation(1).WithArguments("'_b'", "", "'_a'", "'_a' is taken while holding '_b' in 'Bank.Three' (Test0.cs line 16)"),
+                Verify.Diagnostic().WithLocation(2).WithArguments("'_b'", "", "'_a'", "'_a' is taken while holding '_b' in 'Bank.Three' (Test0.cs line 16)"),
+            },
+            Usings + """
+            class Bank
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void One() { lock (_a) { lock (_b) { Console.WriteLine(1); } } }
+                public void Two() { lock (_a) { lock (_b) { Console.WriteLine(2); } } }
+                public void Three()
+                {
+                    lock (_a)
+                    {
+                        lock (_b)
+                        {
+                            Console.WriteLine(3);
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_All_SwapsOnlyTheMinorityOrder()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Bank
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void One() { lock (_a) { lock ({|#0:_b|}) { } } }
+                public void Two() { lock (_b) { lock ({|#1:_a|}) { } } }
+                public void Three() { lock (_b) { lock ({|#2:_a|}) { } } }
+            }
+            """,
+            new[]
+            {
+                Verify.Diagnostic().WithLocation(0).WithArguments("'_b'", "", "'_a'", "'_a' is taken while holding '_b' in 'Bank.Two' (Test0.cs line 11)"),
+                Verify.Diagnostic().WithLocation(1).WithArguments("'_a'", "", "'_b'", "'_b' is taken while holding '_a' in 'Bank.One' (Test0.cs line 10)"),
+                Verify.Diagnostic().WithLocation(2).WithArguments("'_a'", "", "'_b'", "'_b' is taken while holding '_a' in 'Bank.One' (Test0.cs line 10)"),
+            },
+            Usings + """
+            class Bank
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void One() { lock (_b) { lock (_a) { } } }
+                public void Two() { lock (_b) { lock (_a) { } } }
+                public void Three() { lock (_b) { lock (_a) { } } }
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_WhenTheOuterBodyDoesMore()
+        => new CodeFixTest<LockOrderInversionAnalyzer, LockOrderInversionCodeFix>
+        {
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + """
+                class Bank
+                {
+                    private readonly object _a = new();
+                    private readonly object _b = new();
+
+                    public void One() { lock (_a) { Console.WriteLine(); lock ([|_b|]) { } } }
+                    public void Two() { lock (_b) { Console.WriteLine(); lock ([|_a|]) { } } }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoCrash_OnHalfTypedLocks()
+        => new AnalyzerTest<LockOrderInversionAnalyzer>
+        {
+            CheckOnlyForCrashes = true,
+            AllowCompilerErrors = true,
+            Sources =
+            {
+                Usings + """
+                class Broken
+                {
+                    private readonly object _a = new();
+                    public void One() { lock (_a) { lock ( } }
+                    public void Two() { lock () { Monitor.Enter(; _missing.Wait(); lock (_a) { Undefined(); } }
+                    public void Three() { using (_a.EnterScope( { } }
+                }
+                """,
+            },
+        }.RunAsync();
+}
