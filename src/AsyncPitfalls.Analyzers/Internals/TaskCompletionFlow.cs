@@ -19,6 +19,10 @@ namespace AsyncPitfalls.Internals;
 internal static class TaskCompletionFlow
 {
     public static bool IsKnownComplete(IOperation task, IOperation wait, OperationAnalysisContext context, KnownTypes types)
+        => IsKnownComplete(task, wait, context.GetControlFlowGraph, types);
+
+    /// <summary>The same question where the caller gets the enclosing body's graph another way (an operation block action).</summary>
+    public static bool IsKnownComplete(IOperation task, IOperation wait, Func<ControlFlowGraph> rootGraph, KnownTypes types)
     {
         var value = TaskWaits.Unwrap(task);
         if (value is null)
@@ -33,7 +37,7 @@ internal static class TaskCompletionFlow
         ControlFlowGraph? graph;
         try
         {
-            graph = FindGraph(context.GetControlFlowGraph(), wait);
+            graph = FindGraph(rootGraph(), wait);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

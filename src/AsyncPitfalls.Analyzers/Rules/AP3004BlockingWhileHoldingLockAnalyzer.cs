@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using AsyncPitfalls.Internals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace AsyncPitfalls.Rules;
+
+/// <summary>
+/// AP3004: a synchronous wait on a task, or a sleep, while a lock is held. Every thread that needs
+/// the lock waits as long as the blocked one; if the awaited work needs the lock (or the UI
+/// thread), nothing ever finishes.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = new(
+        id: DiagnosticIds.BlockingWhileHoldingLock,
+        title: "Do not block while holding a lock",
+        messageFormat: "{0} blocks while holding {1}; every thread that needs the lock waits too",
+        category: RuleCategories.Locking,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Waiting synchronously on a task or sleeping while a lock is held stretches the critical section by the whole "
+            + "wait: every other thread that needs the lock queues behind it. When the task's own continuation needs the same "
+            + "lock, or the thread it is waiting for is the one blocked, it never completes. Finish the wait before taking the lock.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.BlockingWhileHoldingLock));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!KnownTypes.TryCreate(start.Compilation, out var types))
+                return;
+            var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.BlockingWhileHoldingLock);
+            start.RegisterOperationBlockAction(block =>
+            {
+                foreach (var body in block.OperationBlocks)
+                    new BlockingFinder(primitives, block, body).Walk(body, block.OwningSymbol);
+            });
+        });
+    }
+
+    private sealed class BlockingFinder : HeldLockWalker
+    {
+        private readonly OperationBlockAnalysisContext _context;
+        private readonly IOperation _body;
+
+        public BlockingFinder(LockPrimitives primitives, OperationBlockAnalysisContext context, IOperation body)
+            : base(primitives)
+        {
+            _context = context;
+            _body = body;
+        }
+
+        protected override void OnOperation(IOperation operation, HeldLock? held)
+        {
+            if (held is null)
+                return;
+            var types = Primitives.Types;
+            string blocking;
+            if (TaskWaits.TryGet(operation, types, out var wait))
+            {
+                if (wait.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, operation, () => _context.GetControlFlowGraph(_body), types))
+                    return;
+                blocking = wait.Describe();
+            }
+            else if (operation is IInvocationOperation invocation && BlockingOperations.IsThreadSleep(invocation, types))
+            {
+                blocking = "'Thread.Sleep'";
+            }
+            else
+            {
+                return;
+            }
+            _context.ReportDiagnostic(Diagnostic.Create(Rule, operation.Syntax.GetLocation(), blocking, held.Acquisition.Describe(_context.OwningSymbol.ContainingType)));
+        }
+    }
+}
