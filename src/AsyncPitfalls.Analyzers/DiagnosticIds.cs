@@ -39,11 +39,17 @@ public static class DiagnosticIds
     /// <summary>AP3001: inconsistent lock ordering (a cycle in the lock-order graph).</summary>
     public const string LockOrderInversion = "AP3001";
 
+    /// <summary>AP3002: a lock acquired and released without a try/finally.</summary>
+    public const string ReleaseNotInFinally = "AP3002";
+
     /// <summary>AP3004: blocking on a task or sleeping while holding a lock.</summary>
     public const string BlockingWhileHoldingLock = "AP3004";
 
     /// <summary>AP3005: a thread-affine lock held across an await.</summary>
     public const string ThreadAffineLockAcrossAwait = "AP3005";
+
+    /// <summary>AP3006: an acquisition inside the try whose finally releases it.</summary>
+    public const string AcquireInsideTry = "AP3006";
 
     /// <summary>AP4001: an HttpClient or handler never disposed, stored or returned.</summary>
     public const string UndisposedHttpClient = "AP4001";

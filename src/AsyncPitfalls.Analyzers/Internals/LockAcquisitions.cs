@@ -225,6 +225,16 @@ internal sealed class LockPrimitives
         return null;
     }
 
+    /// <summary>The acquisition a statement performs as a whole (<c>_gate.Wait();</c>, <c>await _gate.WaitAsync(ct);</c>), if any.</summary>
+    public LockAcquisition? TryGetStatementAcquisition(IOperation statement)
+        => statement is IExpressionStatementOperation expression && TryGetAcquisition(expression.Operation) is { Operation: not ILockOperation } acquisition
+            ? acquisition
+            : null;
+
+    /// <summary>The lock a statement releases as a whole (<c>_gate.Release();</c>), if any.</summary>
+    public IOperation? TryGetStatementRelease(IOperation statement)
+        => statement is IExpressionStatementOperation expression ? TryGetReleasedLock(expression.Operation) : null;
+
     /// <summary>Whether two lock expressions name the same lock: same identity, or the same local/parameter.</summary>
     public static bool SameLock(IOperation? left, IOperation? right)
     {
