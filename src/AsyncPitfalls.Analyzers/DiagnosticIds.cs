@@ -42,6 +42,9 @@ public static class DiagnosticIds
     /// <summary>AP3002: a lock acquired and released without a try/finally.</summary>
     public const string ReleaseNotInFinally = "AP3002";
 
+    /// <summary>AP3003: a read-modify-write of shared state split by an await.</summary>
+    public const string ReadModifyWriteAcrossAwait = "AP3003";
+
     /// <summary>AP3004: blocking on a task or sleeping while holding a lock.</summary>
     public const string BlockingWhileHoldingLock = "AP3004";
 
