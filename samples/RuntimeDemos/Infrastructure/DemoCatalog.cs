@@ -22,6 +22,9 @@ public static class DemoCatalog
         new TimeoutDemo(),
         new ConnectionPoolingDemo(),
         new LeaksDemo(),
+        new DeadlockDemo(),
+        new LostUpdateDemo(),
+        new SemaphoreLeakDemo(),
     };
 
     public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
