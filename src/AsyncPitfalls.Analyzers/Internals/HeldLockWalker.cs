@@ -59,8 +59,17 @@ internal abstract class HeldLockWalker
     {
         CurrentMember = member;
         CurrentFunction = member as IMethodSymbol;
-        Visit(body, null);
+        try
+        {
+            Visit(body, null);
+        }
+        catch (System.InsufficientExecutionStackException)
+        {
+            // A pathologically deep expression (thousands of nested operators): the rest of this body
+            // goes unanalysed rather than the compiler process dying of a stack overflow.
+        }
     }
+
 
     /// <summary>An acquisition, with the locks already held when it runs.</summary>
     protected virtual void OnAcquire(LockAcquisition acquisition, HeldLock? held)
@@ -76,6 +85,7 @@ internal abstract class HeldLockWalker
     {
         if (operation is null)
             return;
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         OnOperation(operation, held);
         switch (operation)
         {

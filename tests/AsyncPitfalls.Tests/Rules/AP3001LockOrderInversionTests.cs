@@ -450,6 +450,16 @@ public sealed class AP3001LockOrderInversionTests
         Assert.Equal(first.Select(d => d.GetMessage()), second.Select(d => d.GetMessage()));
     }
 
+    [Fact]
+    public async Task NoCrash_OnAPathologicallyDeepExpressionUnderALock()
+    {
+        // 20,000 nested additions under a lock: the held-lock walk must give up on the body, not overflow the stack.
+        var terms = string.Join(" + ", Enumerable.Repeat("x", 20000));
+        var source = "class Deep { private readonly object _a = new(); public int M(int x) { lock (_a) { return " + terms + "; } } }";
+        var diagnostics = await RunAsBuildAsync(source);
+        Assert.Empty(diagnostics);
+    }
+
     private static async Task<ImmutableArray<Diagnostic>> RunAsBuildAsync(string source)
     {
         var compilation = CSharpCompilation.Create("Locks", new[] { CSharpSyntaxTree.ParseText(source, path: "Test0.cs") },
