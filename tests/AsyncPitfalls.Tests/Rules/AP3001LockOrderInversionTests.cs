@@ -451,6 +451,20 @@ public sealed class AP3001LockOrderInversionTests
     }
 
     [Fact]
+    public async Task OneOpenDocument_ShowsTheIntraTypeCycle_ButNotTheCrossTypeOne()
+    {
+        // The IDE's per-document request: GetAnalyzerSemanticDiagnosticsAsync(semanticModel, span).
+        var intraType = "class Bank { object _a = new(), _b = new(); void One() { lock (_a) { lock (_b) { } } } void Two() { lock (_b) { lock (_a) { } } } }";
+        var crossType = "class A { internal static object S = new(); static void One() { lock (S) { lock (B.S) { } } } } "
+            + "class B { internal static object S = new(); static void Two() { lock (S) { lock (A.S) { } } } }";
+        var intra = await AnalyzerRunner.RunAsIdeAsync(Compile(intraType), ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()), EmptyOptions);
+        var cross = await AnalyzerRunner.RunAsIdeAsync(Compile(crossType), ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()), EmptyOptions);
+        Assert.Equal(2, intra.Count(d => d.Id == DiagnosticIds.LockOrderInversion));
+        Assert.Empty(cross);
+        Assert.Equal(2, (await RunAsBuildAsync(crossType)).Length);
+    }
+
+    [Fact]
     public async Task NoCrash_OnAPathologicallyDeepExpressionUnderALock()
     {
         // 20,000 nested additions under a lock: the held-lock walk must give up on the body, not overflow the stack.
@@ -460,12 +474,15 @@ public sealed class AP3001LockOrderInversionTests
         Assert.Empty(diagnostics);
     }
 
+    private static readonly AnalyzerOptions EmptyOptions = new(ImmutableArray<AdditionalText>.Empty);
+
+    private static Compilation Compile(string source)
+        => CSharpCompilation.Create("Locks", new[] { CSharpSyntaxTree.ParseText(source, path: "Test0.cs") },
+            ReferenceAssemblies.NetCore, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
     private static async Task<ImmutableArray<Diagnostic>> RunAsBuildAsync(string source)
     {
-        var compilation = CSharpCompilation.Create("Locks", new[] { CSharpSyntaxTree.ParseText(source, path: "Test0.cs") },
-            ReferenceAssemblies.NetCore, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var diagnostics = await AnalyzerRunner.RunAsBuildAsync(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()),
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
+        var diagnostics = await AnalyzerRunner.RunAsBuildAsync(Compile(source), ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()), EmptyOptions);
         return diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();
     }
 
