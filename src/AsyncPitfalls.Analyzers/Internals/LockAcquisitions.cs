@@ -200,8 +200,10 @@ internal sealed class LockPrimitives
             return new LockAcquisition(LockKind.Semaphore, receiver, invocation, isConditional: IsBoolResult(method));
         if (method.Name == "WaitOne" && Is(receiver.Type, _mutex))
             return new LockAcquisition(LockKind.Mutex, receiver, invocation, isConditional: invocation.Arguments.Length > 0);
-        if (Is(type, _readerWriterLockSlim) && method.Name.StartsWith("Enter", System.StringComparison.Ordinal) || Is(type, _readerWriterLockSlim) && method.Name.StartsWith("TryEnter", System.StringComparison.Ordinal))
-            return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: method.Name.StartsWith("Try", System.StringComparison.Ordinal));
+        if (Is(type, _readerWriterLockSlim) && method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock")
+            return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: false);
+        if (Is(type, _readerWriterLockSlim) && method.Name is "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
+            return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: true);
         if (AsyncLockMethods.Contains(method.Name) && _types.IsAwaitable(method.ReturnType))
             return new LockAcquisition(LockKind.AsyncLock, receiver, invocation, isConditional: false);
         return null;

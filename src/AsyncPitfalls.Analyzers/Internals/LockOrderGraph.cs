@@ -131,7 +131,7 @@ internal sealed class LockOrderGraph
         {
             if (_locks[node] is not { } held || !ranks.TryGetValue(held.HierarchyName, out var heldRank))
                 continue;
-            foreach (var (inner, witness) in LockEdgesFrom(node, allowed: null))
+            foreach (var (inner, witness) in LockEdgesFrom(node))
             {
                 if (_locks[inner] is { } taken && ranks.TryGetValue(taken.HierarchyName, out var takenRank) && takenRank < heldRank)
                     violations.Add((taken, witness));
@@ -241,12 +241,10 @@ internal sealed class LockOrderGraph
     }
 
     /// <summary>The locks reachable from lock <paramref name="from"/> without passing another lock, with the first step's witnesses.</summary>
-    private IEnumerable<(int Inner, LockOrderWitness Witness)> LockEdgesFrom(int from, HashSet<int>? allowed)
+    private IEnumerable<(int Inner, LockOrderWitness Witness)> LockEdgesFrom(int from)
     {
         foreach (var next in _edges[from])
         {
-            if (allowed is not null && !allowed.Contains(next))
-                continue;
             var witnesses = _witnesses.TryGetValue((from, next), out var found) ? found : null;
             if (witnesses is null)
                 continue;
@@ -259,7 +257,7 @@ internal sealed class LockOrderGraph
                 }
                 continue;
             }
-            foreach (var reached in LocksTakenBy(next, allowed))
+            foreach (var reached in LocksTakenBy(next))
             {
                 if (reached == from)
                     continue;
@@ -270,7 +268,7 @@ internal sealed class LockOrderGraph
     }
 
     /// <summary>The locks a method takes, itself or through the methods it calls.</summary>
-    private IEnumerable<int> LocksTakenBy(int method, HashSet<int>? allowed)
+    private IEnumerable<int> LocksTakenBy(int method)
     {
         var seen = new HashSet<int> { method };
         var queue = new Queue<int>();
@@ -279,7 +277,7 @@ internal sealed class LockOrderGraph
         {
             foreach (var next in _edges[queue.Dequeue()])
             {
-                if (allowed is not null && !allowed.Contains(next) || !seen.Add(next))
+                if (!seen.Add(next))
                     continue;
                 if (_locks[next] is not null)
                     yield return next;

@@ -64,7 +64,7 @@ public sealed class ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
                     break;
                 }
                 if (statements[j] is ITryOperation)
-                    break; // A try after the acquisition: its finally is AP3006's and AP3001's business, not a bare release.
+                    break; // A try after the acquisition may release in its finally: not the bare-release shape.
             }
         }
     }

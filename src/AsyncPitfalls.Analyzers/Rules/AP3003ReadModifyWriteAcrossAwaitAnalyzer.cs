@@ -117,20 +117,11 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
             return (null, null);
         }
 
-        private static IAwaitOperation? FirstAwait(IOperation value)
+        private IAwaitOperation? FirstAwait(IOperation value)
             => value.DescendantsAndSelf().OfType<IAwaitOperation>().FirstOrDefault(a => SameFunction(a, value));
 
-        private static bool SameFunction(IOperation a, IOperation b) => EnclosingFunction(a) == EnclosingFunction(b);
-
-        private static IOperation? EnclosingFunction(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                    return current;
-            }
-            return null;
-        }
+        private bool SameFunction(IOperation a, IOperation b)
+            => SymbolEqualityComparer.Default.Equals(AsyncCode.EnclosingFunction(a, _context.OwningSymbol), AsyncCode.EnclosingFunction(b, _context.OwningSymbol));
 
         /// <summary>A field or property of this object or a static one: state other calls share. Locals and parameters are not.</summary>
         private static ISymbol? SharedMember(IOperation operation) => TaskWaits.Unwrap(operation) switch
