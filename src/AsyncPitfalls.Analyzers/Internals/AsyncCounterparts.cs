@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -14,11 +15,19 @@ internal sealed class AsyncCounterparts
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new();
     private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _extensionCache = new();
     private readonly MethodBodies _bodies;
+    private readonly System.Lazy<ImmutableHashSet<string>> _extensionBaseNames;
 
-    public AsyncCounterparts(KnownTypes types, MethodBodies bodies)
+    /// <summary>
+    /// Per referenced assembly (whose symbols the compilations of one session share): the names X of
+    /// its extension methods named XAsync.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ImmutableHashSet<string>> s_referencedExtensionBaseNames = new();
+
+    public AsyncCounterparts(KnownTypes types, MethodBodies bodies, Compilation compilation)
     {
         _types = types;
         _bodies = bodies;
+        _extensionBaseNames = new(() => ExtensionBaseNames(compilation));
     }
 
     /// <summary>
@@ -45,6 +54,9 @@ internal sealed class AsyncCounterparts
         if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
 
+        // Looking up extension methods is the expensive step; most names have no XAsync extension anywhere.
+        if (!_extensionBaseNames.Value.Contains(method.Name))
+            return null;
         candidates = _extensionCache.GetOrAdd((model.SyntaxTree, method, receiver), key => FindExtensions(key.Method, key.Receiver, model, position));
         return Choose(candidates, method, enclosingMember);
     }
@@ -107,6 +119,51 @@ internal sealed class AsyncCounterparts
                 found.Add(candidate);
         }
         return found.ToImmutable();
+    }
+
+    /// <summary>
+    /// The names X for which some extension method XAsync exists in the compilation or its references: a
+    /// superset of what a lookup at any position can find, built once per compilation (and once per
+    /// referenced assembly).
+    /// </summary>
+    private static ImmutableHashSet<string> ExtensionBaseNames(Compilation compilation)
+    {
+        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+        AddExtensionBaseNames(compilation.Assembly.GlobalNamespace, names);
+        foreach (var reference in compilation.References)
+        {
+            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol { MightContainExtensionMethods: true } assembly)
+                names.UnionWith(s_referencedExtensionBaseNames.GetValue(assembly, a =>
+                {
+                    var found = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+                    AddExtensionBaseNames(a.GlobalNamespace, found);
+                    return found.ToImmutable();
+                }));
+        }
+        return names.ToImmutable();
+    }
+
+    private static void AddExtensionBaseNames(INamespaceSymbol root, ImmutableHashSet<string>.Builder names)
+    {
+        var pending = new Stack<INamespaceSymbol>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var ns = pending.Pop();
+            foreach (var child in ns.GetNamespaceMembers())
+                pending.Push(child);
+            // Extension methods live only in top-level static classes.
+            foreach (var type in ns.GetTypeMembers())
+            {
+                if (!type.MightContainExtensionMethods)
+                    continue;
+                foreach (var name in type.MemberNames)
+                {
+                    if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+                        names.Add(name.Substring(0, name.Length - AsyncSuffix.Length));
+                }
+            }
+        }
     }
 
     private bool IsCounterpart(IMethodSymbol candidate, ImmutableArray<IParameterSymbol> parameters, ImmutableArray<ITypeSymbol> typeArguments)

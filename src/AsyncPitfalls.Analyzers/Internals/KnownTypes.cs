@@ -58,7 +58,7 @@ internal sealed class KnownTypes
             compilation.GetBestType("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
         }.Where(t => t is not null).Select(t => t!).ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
         Bodies = new MethodBodies();
-        Counterparts = new AsyncCounterparts(this, Bodies);
+        Counterparts = new AsyncCounterparts(this, Bodies, compilation);
     }
 
     public Compilation Compilation { get; }

@@ -11,10 +11,14 @@ namespace AsyncPitfalls.Internals;
 /// </summary>
 internal static class RuleOptions
 {
+    /// <summary>The two keys of each (rule, option) pair, built once: options are read per operation.</summary>
+    private static readonly ConcurrentDictionary<(string RuleId, string Key), (string ForRule, string ForAll)> s_keys = new();
+
     public static string? Get(AnalyzerOptions options, SyntaxTree tree, string ruleId, string key)
     {
         var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-        if (config.TryGetValue($"dotnet_code_quality.{ruleId}.{key}", out var value) || config.TryGetValue($"dotnet_code_quality.{key}", out value))
+        var keys = s_keys.GetOrAdd((ruleId, key), k => ($"dotnet_code_quality.{k.RuleId}.{k.Key}", $"dotnet_code_quality.{k.Key}"));
+        if (config.TryGetValue(keys.ForRule, out var value) || config.TryGetValue(keys.ForAll, out value))
             return value;
         return null;
     }

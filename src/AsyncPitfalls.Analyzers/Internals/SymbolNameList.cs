@@ -20,7 +20,14 @@ internal sealed class SymbolNameList
 
     private readonly ImmutableHashSet<string> _entries;
 
-    private SymbolNameList(ImmutableHashSet<string> entries) => _entries = entries;
+    /// <summary>Every dot-separated part of every entry: a type whose name is not here matches nothing, with no string built.</summary>
+    private readonly ImmutableHashSet<string> _nameParts;
+
+    private SymbolNameList(ImmutableHashSet<string> entries)
+    {
+        _entries = entries;
+        _nameParts = entries.SelectMany(e => e.Split('.')).ToImmutableHashSet(StringComparer.Ordinal);
+    }
 
     public bool IsEmpty => _entries.IsEmpty;
 
@@ -38,7 +45,8 @@ internal sealed class SymbolNameList
 
     public static SymbolNameList Of(params string[] entries) => new(entries.ToImmutableHashSet(StringComparer.Ordinal));
 
-    public SymbolNameList Union(SymbolNameList other) => new(_entries.Union(other._entries));
+    /// <summary>Both lists; without allocating when either is empty (no option set, the usual case).</summary>
+    public SymbolNameList Union(SymbolNameList other) => other.IsEmpty ? this : IsEmpty ? other : new(_entries.Union(other._entries));
 
     public bool ContainsMethod(IMethodSymbol method)
         => !IsEmpty && (_entries.Contains(method.Name) || ContainsType(method.ContainingType, method.Name));
@@ -47,7 +55,7 @@ internal sealed class SymbolNameList
 
     private bool ContainsType(ITypeSymbol? type, string? member)
     {
-        if (type is null)
+        if (type is null || !_nameParts.Contains(type.Name))
             return false;
         var suffix = member is null ? string.Empty : "." + member;
         var fullName = FullName(type);
