@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace AsyncPitfalls.Benchmarks;
+
+/// <summary>What one analyzer set cost on one corpus, medians over the iterations.</summary>
+public sealed record SetResult(
+    string Set,
+    double AnalyzerMs,
+    double WallMs,
+    double AllocatedMb,
+    int Diagnostics,
+    int AnalyzerExceptions,
+    IReadOnlyDictionary<string, double> PerAnalyzerMs);
+
+/// <summary>One corpus: its compile time and every set's analysis, medians over the iterations.</summary>
+public sealed record CorpusResult(string Corpus, int Lines, int CompileErrors, double CompileMs, double CompileAllocatedMb, IReadOnlyList<SetResult> Sets)
+{
+    public SetResult? Set(string name) => Sets.FirstOrDefault(s => s.Set == name);
+}
+
+public static class Measurement
+{
+    /// <summary>
+    /// Parse, bind and emit the corpus on one thread: the compile time the analyzers are compared with.
+    /// Returns milliseconds, allocated megabytes and the compile errors (the corpus should have none).
+    /// </summary>
+    public static (double Ms, double AllocatedMb, int Errors) Compile(Corpus corpus)
+    {
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var stopwatch = Stopwatch.StartNew();
+        var compilation = corpus.Compile(corpus.Parse());
+        using var peStream = new MemoryStream();
+        var emit = compilation.Emit(peStream);
+        var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+        return (elapsed, allocated, emit.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>
+    /// Runs one set over a fresh compilation of the corpus with every rule on, sequentially (concurrent execution
+    /// off, so the telemetry is CPU time without contention), and reads the driver's per-analyzer execution time.
+    /// </summary>
+    public static async Task<(double WallMs, double AllocatedMb, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)> AnalyzeAsync(
+        Corpus corpus, AnalyzerSet set, CancellationToken cancellationToken)
+    {
+        var exceptions = 0;
+        var compilation = corpus.Compile(corpus.Trees, set.EnableEverything());
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: (_, _, _) => Interlocked.Increment(ref exceptions),
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: true,
+            reportSuppressedDiagnostics: false);
+        var withAnalyzers = compilation.WithAnalyzers(set.Analyzers, options);
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var stopwatch = Stopwatch.StartNew();
+        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        var wall = stopwatch.Elapsed.TotalMilliseconds;
+        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+
+        var perAnalyzer = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var analyzer in set.Analyzers)
+        {
+            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, cancellationToken).ConfigureAwait(false);
+            perAnalyzer[AnalyzerKey(analyzer)] = telemetry.ExecutionTime.TotalMilliseconds;
+        }
+        return (wall, allocated, diagnostics.Length, exceptions, perAnalyzer);
+    }
+
+    /// <summary>An analyzer's name in the tables: its type and the ids it reports.</summary>
+    public static string AnalyzerKey(DiagnosticAnalyzer analyzer) => $"{analyzer.GetType().Name} ({AnalyzerSet.IdsOf(analyzer)})";
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0)
+            return 0;
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Measures every set on the corpus <paramref name="iterations"/> times and keeps the medians.</summary>
+    public static async Task<CorpusResult> MeasureAsync(Corpus corpus, IReadOnlyList<AnalyzerSet> sets, int iterations, Action<string> log, CancellationToken cancellationToken)
+    {
+        var compiles = new List<(double Ms, double AllocatedMb, int Errors)>();
+        var runs = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
+        for (var iteration = 1; iteration <= iterations; iteration++)
+        {
+            Collect();
+            var compile = Compile(corpus);
+            compiles.Add(compile);
+            log($"  {corpus.Name}, iteration {iteration}/{iterations}: compile {compile.Ms:F0} ms ({compile.Errors} errors)");
+            foreach (var set in sets)
+            {
+                Collect();
+                var run = await AnalyzeAsync(corpus, set, cancellationToken).ConfigureAwait(false);
+                runs[set.Name].Add(run);
+                log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms, {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
+            }
+        }
+
+        var results = sets.Select(set =>
+        {
+            var setRuns = runs[set.Name];
+            var perAnalyzer = setRuns[0].PerAnalyzerMs.Keys.ToDictionary(k => k, k => Median(setRuns.Select(r => r.PerAnalyzerMs[k])), StringComparer.Ordinal);
+            return new SetResult(
+                set.Name,
+                Median(setRuns.Select(r => r.PerAnalyzerMs.Values.Sum())),
+                Median(setRuns.Select(r => r.WallMs)),
+                Median(setRuns.Select(r => r.AllocatedMb)),
+                setRuns[^1].Diagnostics,
+                setRuns.Max(r => r.Exceptions),
+                perAnalyzer);
+        }).ToList();
+        return new CorpusResult(corpus.Name, corpus.Lines, compiles[^1].Errors, Median(compiles.Select(c => c.Ms)), Median(compiles.Select(c => c.AllocatedMb)), results);
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

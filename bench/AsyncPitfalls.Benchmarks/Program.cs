@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+
+namespace AsyncPitfalls.Benchmarks;
+
+public static class Program
+{
+    private const string Usage = """
+        Analyzer execution time of AsyncPitfalls next to its peers, on the same compilations.
+
+        usage: dotnet run -c Release --project bench/AsyncPitfalls.Benchmarks -- [options]
+
+          --sizes <n,n,...>   generated corpus sizes in lines (default 50000,200000,1000000)
+          --iterations <n>    runs per corpus and set; the median is reported (default 5)
+          --peers <a,b,...>   only these peers (default: all restored: AsyncFixer, VS Threading, Meziantou, IDisposableAnalyzers)
+          --rules <id,id,...> only the AsyncPitfalls analyzers that report these ids (for profiling one rule)
+          --no-own-sources    skip the corpus of this repository's own sources
+          --quick             5,000 and 10,000 lines, one iteration: the CI smoke run
+          --write-docs        rewrite the results section of docs/benchmarks.md and docs/benchmarks.svg
+
+        The exit code is 1 when any analyzer threw, 0 otherwise; targets are reported, not enforced.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var sizes = new List<int> { 50_000, 200_000, 1_000_000 };
+        var iterations = 5;
+        var ownSources = true;
+        var writeDocs = false;
+        List<string>? peers = null;
+        string[]? rules = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--sizes" when i + 1 < args.Length:
+                    sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                    break;
+                case "--iterations" when i + 1 < args.Length:
+                    iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--peers" when i + 1 < args.Length:
+                    peers = args[++i].Split(',').ToList();
+                    break;
+                case "--rules" when i + 1 < args.Length:
+                    rules = args[++i].Split(',');
+                    break;
+                case "--no-own-sources":
+                    ownSources = false;
+                    break;
+                case "--quick":
+                    sizes = new List<int> { 5_000, 10_000 };
+                    iterations = 1;
+                    break;
+                case "--write-docs":
+                    writeDocs = true;
+                    break;
+                default:
+                    Console.WriteLine(Usage);
+                    return args[i] is "--help" or "-h" ? 0 : 2;
+            }
+        }
+
+        var started = Stopwatch.StartNew();
+        var ours = AnalyzerSets.AsyncPitfalls();
+        if (rules is not null)
+            ours = ours with { Analyzers = ours.Reporting(rules).ToImmutableArray() };
+        var sets = new List<AnalyzerSet> { ours };
+        sets.AddRange(AnalyzerSets.Peers(peers));
+        foreach (var set in sets)
+            Console.WriteLine($"{set.Name}: {set.Analyzers.Length} analyzers, {set.EnableEverything().Count} diagnostic ids");
+
+        // JIT every analyzer and the compiler, and load the referenced assemblies' metadata, off the record: the
+        // first analyzer to touch a reference would otherwise pay for decoding it.
+        Console.WriteLine("warm-up");
+        var warmUp = new List<Corpus> { Corpus.Generated(2_000) };
+        if (ownSources)
+            warmUp.Add(Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
+        foreach (var corpus in warmUp)
+            await Measurement.MeasureAsync(corpus, sets, 1, _ => { }, CancellationToken.None);
+
+        var results = new List<CorpusResult>();
+        var corpora = sizes.Select(size => (Func<Corpus>)(() => Corpus.Generated(size))).ToList();
+        if (ownSources)
+            corpora.Add(() => Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
+        foreach (var createCorpus in corpora)
+        {
+            var corpus = createCorpus();
+            Console.WriteLine($"{corpus.Name}: {corpus.Lines:N0} lines in {corpus.Sources.Length} files");
+            results.Add(await Measurement.MeasureAsync(corpus, sets, iterations, Console.WriteLine, CancellationToken.None));
+        }
+
+        var peakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        var environment = $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, "
+            + $".NET {Environment.Version}, Roslyn {typeof(Compilation).Assembly.GetName().Version}; "
+            + $"{iterations} iteration(s), medians; peak working set {peakWorkingSetMb:N0} MB; the whole run took {started.Elapsed.TotalMinutes:F1} min. "
+            + "Analyzers: " + string.Join(", ", sets.Select(s => $"{s.Name} ({s.Analyzers.Length} analyzers, {s.EnableEverything().Count} rules)")) + ".";
+        var report = new Report(results, environment);
+        var markdown = report.Markdown();
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+
+        if (writeDocs)
+            WriteDocs(markdown, report.Svg());
+        return results.SelectMany(r => r.Sets).Any(s => s.AnalyzerExceptions > 0) ? 1 : 0;
+    }
+
+    private static void WriteDocs(string markdown, string svg)
+    {
+        const string Begin = "<!-- benchmark results: begin -->";
+        const string End = "<!-- benchmark results: end -->";
+        var docs = Path.Combine(AnalyzerSets.RepositoryRoot, "docs");
+        var page = Path.Combine(docs, "benchmarks.md");
+        var text = File.ReadAllText(page);
+        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
+        var end = text.IndexOf(End, StringComparison.Ordinal);
+        if (begin < 0 || end < begin)
+            throw new InvalidOperationException($"{page} needs the markers '{Begin}' and '{End}'.");
+        text = text[..(begin + Begin.Length)] + Environment.NewLine + Environment.NewLine + markdown + Environment.NewLine + text[end..];
+        File.WriteAllText(page, text);
+        File.WriteAllText(Path.Combine(docs, "benchmarks.svg"), svg);
+        Console.WriteLine($"wrote {page} and docs/benchmarks.svg");
+    }
+}
