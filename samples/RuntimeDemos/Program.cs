@@ -95,7 +95,7 @@ public static class Program
             output.Line();
             output.Line($"== {demo.Name} ({demo.Rules}): {demo.Description}");
             output.Line();
-            var report = await demo.RunAsync(context, interrupt.Token);
+            var report = await RunSafelyAsync(demo, context, interrupt.Token);
             output.Line(report.Render());
             results.Add((demo, report.ClaimHolds));
         }
@@ -107,6 +107,19 @@ public static class Program
                 output.Line($"  did not hold: {demo.Name}");
         }
         return results.All(r => r.Held) ? 0 : 1;
+    }
+
+    /// <summary>A demo that throws fails its claim; the rest of the catalog still runs.</summary>
+    public static async Task<DemoReport> RunSafelyAsync(IDemo demo, DemoContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await demo.RunAsync(context, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new DemoReport("error").AddRow(ex.GetType().Name).Conclude(false, $"The demo threw: {ex.Message}");
+        }
     }
 
     private static void PrintList()

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using RuntimeDemos.Demos;
+using RuntimeDemos.Demos.Basics;
+using RuntimeDemos.Demos.Coordination;
 
 namespace RuntimeDemos.Infrastructure;
 
@@ -10,6 +12,15 @@ public static class DemoCatalog
 {
     public static IReadOnlyList<IDemo> All { get; } = new IDemo[]
     {
+        new SequentialVsConcurrentDemo(),
+        new RestaurantDemo(),
+        new TaskLifecycleDemo(),
+        new WhenAllFailuresDemo(),
+        new CompletionOrderDemo(),
+        new WhenAnyDemo(),
+        new TaskGroupDemo(),
+        new WaitAsyncDemo(),
+        new ShieldDemo(),
         new SleepVsDelayDemo(),
         new BlockingDemo(),
         new PoolStarvationDemo(),
