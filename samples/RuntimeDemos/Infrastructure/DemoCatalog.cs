@@ -4,6 +4,7 @@ using System.Linq;
 using RuntimeDemos.Demos;
 using RuntimeDemos.Demos.Basics;
 using RuntimeDemos.Demos.Coordination;
+using RuntimeDemos.Demos.Synchronization;
 
 namespace RuntimeDemos.Infrastructure;
 
@@ -21,6 +22,10 @@ public static class DemoCatalog
         new TaskGroupDemo(),
         new WaitAsyncDemo(),
         new ShieldDemo(),
+        new ChannelsDemo(),
+        new RateLimitedDownloaderDemo(),
+        new EventsDemo(),
+        new TokenBucketDemo(),
         new SleepVsDelayDemo(),
         new BlockingDemo(),
         new PoolStarvationDemo(),
