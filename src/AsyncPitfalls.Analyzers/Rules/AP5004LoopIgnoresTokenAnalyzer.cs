@@ -84,10 +84,26 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
         return loop is IForEachLoopOperation { IsAsynchronous: true };
     }
 
-    /// <summary>Any token in the loop: passed on, checked, a token source's Token, a carrier's RequestAborted.</summary>
+    /// <summary>
+    /// Any token in the loop: passed on, checked, a token source's Token, a carrier's RequestAborted; or a call
+    /// of a local function that uses a token it captured.
+    /// </summary>
     private static bool ObservesAToken(ILoopOperation loop, KnownTypes types)
     {
-        foreach (var node in loop.DescendantsAndSelf())
+        if (ReferencesAToken(loop, types))
+            return true;
+        foreach (var node in loop.Descendants())
+        {
+            if (node is IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call
+                && LocalFunctionBody(loop, call.TargetMethod) is { } localFunction && ReferencesAToken(localFunction, types))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool ReferencesAToken(IOperation root, KnownTypes types)
+    {
+        foreach (var node in root.DescendantsAndSelf())
         {
             if (node is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
                 && (CancellationTokens.IsCancellationToken(node.Type, types) || SymbolEqualityComparer.Default.Equals(node.Type, types.CancellationTokenSource)))
@@ -96,6 +112,20 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
                 return true;
         }
         return false;
+    }
+
+    /// <summary>The declaration of <paramref name="localFunction"/> in the body around <paramref name="operation"/>.</summary>
+    private static ILocalFunctionOperation? LocalFunctionBody(IOperation operation, IMethodSymbol localFunction)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+            root = root.Parent;
+        foreach (var node in root.Descendants())
+        {
+            if (node is ILocalFunctionOperation declaration && SymbolEqualityComparer.Default.Equals(declaration.Symbol, localFunction.OriginalDefinition))
+                return declaration;
+        }
+        return null;
     }
 
     private static Location LoopKeyword(ILoopOperation loop)

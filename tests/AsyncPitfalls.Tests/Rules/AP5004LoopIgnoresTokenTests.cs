@@ -28,10 +28,20 @@ public sealed class AP5004LoopIgnoresTokenTests
                             work.Dequeue()();
                     }
                 }
+
+                public async Task LocalFunctionAsync(IEnumerable<string> files, Func<string, Task> import, CancellationToken ct)
+                {
+                    // A local function that captures no token observes nothing either.
+                    async Task ImportOneAsync(string file) => await import(file);
+
+                    {|#2:foreach|} (var file in files)
+                        await ImportOneAsync(file);
+                }
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("This loop in 'ImportAsync' never observes 'ct': cancelling cannot stop it between iterations; pass 'ct' on or check it"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("Pump", "token"));
+            Verify.Diagnostic().WithLocation(1).WithArguments("Pump", "token"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("LocalFunctionAsync", "ct"));
 
     [Fact]
     public Task NoDiagnostic_ObservingLoops_ComputationLoops_NoTokenParameter()
@@ -57,6 +67,15 @@ public sealed class AP5004LoopIgnoresTokenTests
                 {
                     while (!ct.IsCancellationRequested)
                         await poll();
+                }
+
+                public async Task LocalFunctionAsync(IEnumerable<string> files, Func<string, CancellationToken, Task> import, CancellationToken ct)
+                {
+                    // The local function passes on the token it captured.
+                    async Task ImportOneAsync(string file) => await import(file, ct);
+
+                    foreach (var file in files)
+                        await ImportOneAsync(file);
                 }
 
                 public int Sum(int[] values, CancellationToken ct)
