@@ -4,6 +4,7 @@ using System.Linq;
 using RuntimeDemos.Demos;
 using RuntimeDemos.Demos.Basics;
 using RuntimeDemos.Demos.Coordination;
+using RuntimeDemos.Demos.Resilience;
 using RuntimeDemos.Demos.Synchronization;
 
 namespace RuntimeDemos.Infrastructure;
@@ -26,6 +27,9 @@ public static class DemoCatalog
         new RateLimitedDownloaderDemo(),
         new EventsDemo(),
         new TokenBucketDemo(),
+        new RetryBackoffDemo(),
+        new CircuitBreakerDemo(),
+        new ExceptionHandlingDemo(),
         new SleepVsDelayDemo(),
         new BlockingDemo(),
         new PoolStarvationDemo(),
