@@ -2,9 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using RuntimeDemos.Demos;
+using RuntimeDemos.Demos.Applications;
 using RuntimeDemos.Demos.Basics;
 using RuntimeDemos.Demos.Coordination;
+using RuntimeDemos.Demos.Performance;
 using RuntimeDemos.Demos.Resilience;
+using RuntimeDemos.Demos.Resources;
 using RuntimeDemos.Demos.Synchronization;
 
 namespace RuntimeDemos.Infrastructure;
@@ -30,6 +33,11 @@ public static class DemoCatalog
         new RetryBackoffDemo(),
         new CircuitBreakerDemo(),
         new ExceptionHandlingDemo(),
+        new BatchingDemo(),
+        new StreamingDemo(),
+        new PaginatorDemo(),
+        new PoliteScraperDemo(),
+        new AsyncResourcesDemo(),
         new SleepVsDelayDemo(),
         new BlockingDemo(),
         new PoolStarvationDemo(),

@@ -62,6 +62,8 @@ public sealed class LoopbackServer : IAsyncDisposable
                 context.Request.Path = "/" + rest;
             return next(context);
         });
+        // Route after the rewrite above (otherwise WebApplication routes first, on the original path).
+        app.UseRouting();
         app.MapGet("/delay/{seconds:double}", async (double seconds, CancellationToken requestAborted) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 30)), requestAborted);
