@@ -61,10 +61,15 @@ public sealed partial class AsyncVoidDemo : IDemo
 
     private static async Task<(int ExitCode, bool Crashed)> RunChildAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        // Under 'dotnet RuntimeDemos.dll' the process is the dotnet host: name the app first.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-            start.ArgumentList.Add(typeof(AsyncVoidDemo).Assembly.Location);
+        // Run this app again: directly when this process is its own executable; otherwise (under 'dotnet
+        // RuntimeDemos.dll', or inside a test host) through the dotnet host, naming the app first.
+        var app = typeof(AsyncVoidDemo).Assembly.Location;
+        var self = Environment.ProcessPath!;
+        var runsItself = Path.GetFileNameWithoutExtension(self) == Path.GetFileNameWithoutExtension(app);
+        var host = Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(runsItself ? self : host) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (!runsItself)
+            start.ArgumentList.Add(app);
         start.ArgumentList.Add(ChildArgument);
 
         using var child = Process.Start(start)!;

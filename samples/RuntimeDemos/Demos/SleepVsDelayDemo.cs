@@ -16,7 +16,7 @@ namespace RuntimeDemos.Demos;
 /// </summary>
 public sealed partial class SleepVsDelayDemo : IDemo
 {
-    private const int Operations = 32;
+    private const int Operations = 64;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(300);
 
     public string Name => "sleep-vs-delay";

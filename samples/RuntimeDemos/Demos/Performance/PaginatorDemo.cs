@@ -46,6 +46,12 @@ public sealed class PaginatorDemo : IDemo
             }
         }
 
+        // Warm-up (connection, JSON serializer): the measured run compares pages, not first-call costs.
+        await foreach (var _ in ItemsAsync(cancellationToken).Take(1).WithCancellation(cancellationToken))
+        {
+        }
+
+        pagesFetched = 0;
         var clock = Stopwatch.StartNew();
         var firstItemAt = TimeSpan.Zero;
         var all = new List<int>();
