@@ -60,8 +60,9 @@ public sealed class EventsDemo : IDemo
         for (var i = 0; i < releasedAt.Length; i++)
             report.AddRow($"worker {i + 1}", Measure.Ms(releasedAt[i]), Measure.Ms(releasedAt[i] - signalledAt));
         report.AddRow($"impatient (timeout {Measure.Ms(context.Scaled(ImpatientTimeout))})", impatientGotIt ? "released" : "timed out", "");
+        // "Together": well within the start-up they waited for (a few ms on an idle machine).
         var spread = releasedAt.Max() - signalledAt;
-        return report.Conclude(releasedAt.All(t => t >= signalledAt) && spread < TimeSpan.FromMilliseconds(50) && !impatientGotIt,
+        return report.Conclude(releasedAt.All(t => t >= signalledAt) && spread < context.Scaled(StartUp) / 3 && !impatientGotIt,
             $"No worker went on before the signal at {Measure.Ms(signalledAt)}; all {Waiters} were released within {Measure.Ms(spread)} of it, and the impatient waiter timed out.");
     }
 }
