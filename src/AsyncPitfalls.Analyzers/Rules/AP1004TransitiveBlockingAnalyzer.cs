@@ -88,8 +88,10 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         private readonly Compilation _compilation;
         private readonly ParsedOptionCache<SymbolNameList> _exclusions = new(SymbolNameList.Parse);
         private readonly ConcurrentDictionary<IMethodSymbol, Block> _directBlocks = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentBag<IMethodSymbol>> _callers = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentBag<AsyncCall> _asyncCalls = new();
+        // Plain queues, grouped at compilation end: a ConcurrentBag per callee costs a ThreadLocal each,
+        // and creating many of those grows superlinearly.
+        private readonly ConcurrentQueue<(IMethodSymbol Callee, IMethodSymbol Caller)> _calls = new();
+        private readonly ConcurrentQueue<AsyncCall> _asyncCalls = new();
 
         public CallGraph(KnownTypes types, Compilation compilation)
         {
@@ -109,7 +111,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                 // A helper with its own NameAsync twin is AP1003's to report, at the same call.
                 if (operation is IInvocationOperation call && IsFollowable(call.TargetMethod) && !AsyncCode.IsOffloaded(asyncCode, _types)
                     && SyncApiCalls.FindCounterpart(call, _types, exclusions, asyncCode.Function) is null)
-                    _asyncCalls.Add(new AsyncCall(call.TargetMethod.OriginalDefinition, call.Syntax.GetLocation(), asyncCode.Describe()));
+                    _asyncCalls.Enqueue(new AsyncCall(call.TargetMethod.OriginalDefinition, call.Syntax.GetLocation(), asyncCode.Describe()));
                 return;
             }
 
@@ -125,7 +127,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             }
             else if (operation is IInvocationOperation invocation && IsFollowable(invocation.TargetMethod))
             {
-                _callers.GetOrAdd(invocation.TargetMethod.OriginalDefinition, _ => new ConcurrentBag<IMethodSymbol>()).Add(function);
+                _calls.Enqueue((invocation.TargetMethod.OriginalDefinition, function));
             }
         }
 
@@ -133,6 +135,14 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         {
             if (_asyncCalls.IsEmpty || _directBlocks.IsEmpty)
                 return;
+
+            var callersOf = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            foreach (var (callee, caller) in _calls)
+            {
+                if (!callersOf.TryGetValue(callee, out var callers))
+                    callersOf[callee] = callers = new List<IMethodSymbol>();
+                callers.Add(caller);
+            }
 
             // Breadth-first from the blocking methods to their callers: every method reaching a block,
             // with the nearest block as its witness. Sorted so that the witness is the same on every run.
@@ -147,7 +157,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 var callee = queue.Dequeue();
-                if (!_callers.TryGetValue(callee, out var callers))
+                if (!callersOf.TryGetValue(callee, out var callers))
                     continue;
                 foreach (var caller in callers.OrderBy(c => Key(c.Locations.FirstOrDefault()), System.StringComparer.Ordinal))
                 {
