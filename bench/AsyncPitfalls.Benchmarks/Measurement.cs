@@ -49,7 +49,7 @@ public static class Measurement
     /// Runs one set over a fresh compilation of the corpus with every rule on, sequentially (concurrent execution
     /// off, so the telemetry is CPU time without contention), and reads the driver's per-analyzer execution time.
     /// </summary>
-    public static async Task<(double WallMs, double AllocatedMb, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)> AnalyzeAsync(
+    public static async Task<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)> AnalyzeAsync(
         Corpus corpus, AnalyzerSet set, CancellationToken cancellationToken)
     {
         var exceptions = 0;
@@ -63,10 +63,13 @@ public static class Measurement
         var withAnalyzers = compilation.WithAnalyzers(set.Analyzers, options);
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var pausedBefore = GC.GetTotalPauseDuration();
         var stopwatch = Stopwatch.StartNew();
         var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
         var wall = stopwatch.Elapsed.TotalMilliseconds;
         var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0;
+        // Collections pause everything; the ones that land inside an analyzer's callback count in its time.
+        var gcPause = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
 
         var perAnalyzer = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var analyzer in set.Analyzers)
@@ -74,7 +77,7 @@ public static class Measurement
             var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, cancellationToken).ConfigureAwait(false);
             perAnalyzer[AnalyzerKey(analyzer)] = telemetry.ExecutionTime.TotalMilliseconds;
         }
-        return (wall, allocated, diagnostics.Length, exceptions, perAnalyzer);
+        return (wall, allocated, gcPause, diagnostics.Length, exceptions, perAnalyzer);
     }
 
     /// <summary>An analyzer's name in the tables: its type and the ids it reports.</summary>
@@ -92,7 +95,7 @@ public static class Measurement
     public static async Task<CorpusResult> MeasureAsync(Corpus corpus, IReadOnlyList<AnalyzerSet> sets, int iterations, Action<string> log, CancellationToken cancellationToken)
     {
         var compiles = new List<(double Ms, double AllocatedMb, int Errors)>();
-        var runs = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
+        var runs = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
         for (var iteration = 1; iteration <= iterations; iteration++)
         {
             Collect();
@@ -104,7 +107,7 @@ public static class Measurement
                 Collect();
                 var run = await AnalyzeAsync(corpus, set, cancellationToken).ConfigureAwait(false);
                 runs[set.Name].Add(run);
-                log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms, {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
+                log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms (GC pauses {run.GcPauseMs,6:F0} ms), {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
             }
         }
 
