@@ -48,8 +48,15 @@ public sealed class DemoClaimTests(LoopbackServerFixture fixture) : IClassFixtur
         var context = new DemoContext(fixture.Server, Scale, ConsoleOutput.ForConsole());
 
         var report = await Program.RunSafelyAsync(demo, context, timeout.Token);
+        if (report.ClaimHolds)
+            return;
 
-        Assert.True(report.ClaimHolds, $"{name}: the claim did not hold.\n{report.Render()}");
+        // The claims are about time on a shared two-core machine, where `dotnet test` runs the other test
+        // project at the same moment: a stall of the whole process can bunch timers together. One more run,
+        // after a pause; a claim that is really broken fails both.
+        await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
+        var retry = await Program.RunSafelyAsync(demo, context, timeout.Token);
+        Assert.True(retry.ClaimHolds, $"{name}: the claim did not hold, twice.\n{report.Render()}\n{retry.Render()}");
     }
 
     [Fact]
