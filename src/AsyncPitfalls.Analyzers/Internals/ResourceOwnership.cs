@@ -132,10 +132,7 @@ internal static class ResourceOwnership
 
     private static bool IsCapturedOrUsingDeclared(ILocalSymbol local, IOperation creation)
     {
-        var root = creation;
-        while (root.Parent is not null)
-            root = root.Parent;
-        foreach (var node in root.Descendants())
+        foreach (var node in OperationTree.Root(creation).Descendants())
         {
             if (node is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {

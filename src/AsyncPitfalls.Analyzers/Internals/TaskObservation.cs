@@ -48,6 +48,13 @@ internal sealed class TaskObservationOptions
             cache.Get(RuleOptions.Get(options, tree, ruleId, AwaitableTypesKey)),
             RuleOptions.GetFlag(options, tree, ruleId, ReportWhereCs4014ReportsKey, defaultValue: false));
 
+    /// <summary>One rule's options for each file, read once per file and compilation.</summary>
+    public static PerFileOptions<TaskObservationOptions> PerFile(AnalyzerOptions options, string ruleId)
+    {
+        var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+        return new PerFileOptions<TaskObservationOptions>(tree => Read(options, tree, ruleId, names));
+    }
+
     /// <summary>Awaitable by the C# pattern, or configured as such (the type or one of its bases).</summary>
     public bool IsAwaitable(KnownTypes types, ITypeSymbol? type)
     {

@@ -46,18 +46,18 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var exclusions = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var exclusions = ExclusionsPerFile(start.Options);
             start.RegisterOperationAction(c => Analyze(c, types, exclusions), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> exclusionCache)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> fileExclusions)
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (!AsyncCode.TryGetContext(invocation, context.ContainingSymbol, types, out var asyncCode) || AsyncCode.IsOffloaded(asyncCode, types))
             return;
 
-        var exclusions = Exclusions(context, exclusionCache);
+        var exclusions = fileExclusions.For(invocation.Syntax.SyntaxTree);
         if (SyncApiCalls.FindCounterpart(invocation, types, exclusions, asyncCode.Function) is not { } counterpart)
             return;
 
@@ -93,12 +93,15 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The shipped exclusions (unless turned off) plus the ones the user lists, for this file.</summary>
-    internal static SymbolNameList Exclusions(OperationAnalysisContext context, ParsedOptionCache<SymbolNameList> cache)
+    /// <summary>The shipped exclusions (unless turned off) plus the ones the user lists, for each file.</summary>
+    internal static PerFileOptions<SymbolNameList> ExclusionsPerFile(AnalyzerOptions options)
     {
-        var tree = context.Operation.Syntax.SyntaxTree;
-        var configured = cache.Get(RuleOptions.Get(context.Options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.ExcludedSymbolNamesKey));
-        var useDefaults = RuleOptions.GetFlag(context.Options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.UseDefaultExclusionsKey, defaultValue: true);
-        return useDefaults ? SyncApiCalls.DefaultExclusions.Union(configured) : configured;
+        var cache = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+        return new PerFileOptions<SymbolNameList>(tree =>
+        {
+            var configured = cache.Get(RuleOptions.Get(options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.ExcludedSymbolNamesKey));
+            var useDefaults = RuleOptions.GetFlag(options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.UseDefaultExclusionsKey, defaultValue: true);
+            return useDefaults ? SyncApiCalls.DefaultExclusions.Union(configured) : configured;
+        });
     }
 }

@@ -48,7 +48,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var graph = new CallGraph(types, start.Compilation);
+            var graph = new CallGraph(types, start.Compilation, start.Options);
             start.RegisterOperationAction(graph.Visit, OperationKind.Invocation, OperationKind.PropertyReference);
             start.RegisterCompilationEndAction(graph.Report);
         });
@@ -86,17 +86,18 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
     {
         private readonly KnownTypes _types;
         private readonly Compilation _compilation;
-        private readonly ParsedOptionCache<SymbolNameList> _exclusions = new(SymbolNameList.Parse);
+        private readonly PerFileOptions<SymbolNameList> _exclusions;
         private readonly ConcurrentDictionary<IMethodSymbol, Block> _directBlocks = new(SymbolEqualityComparer.Default);
         // Plain queues, grouped at compilation end: a ConcurrentBag per callee costs a ThreadLocal each,
         // and creating many of those grows superlinearly.
         private readonly ConcurrentQueue<(IMethodSymbol Callee, IMethodSymbol Caller)> _calls = new();
         private readonly ConcurrentQueue<AsyncCall> _asyncCalls = new();
 
-        public CallGraph(KnownTypes types, Compilation compilation)
+        public CallGraph(KnownTypes types, Compilation compilation, AnalyzerOptions options)
         {
             _types = types;
             _compilation = compilation;
+            _exclusions = AsyncCounterpartAnalyzer.ExclusionsPerFile(options);
         }
 
         public void Visit(OperationAnalysisContext context)
@@ -105,7 +106,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             if (InsideSynchronousLambda(operation))
                 return; // Deferred: a sync lambda's body does not run when the method runs.
 
-            var exclusions = AsyncCounterpartAnalyzer.Exclusions(context, _exclusions);
+            var exclusions = _exclusions.For(operation.Syntax.SyntaxTree);
             if (AsyncCode.TryGetContext(operation, context.ContainingSymbol, _types, out var asyncCode))
             {
                 // A helper with its own NameAsync twin is AP1003's to report, at the same call.

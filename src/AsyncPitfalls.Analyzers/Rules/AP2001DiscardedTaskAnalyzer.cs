@@ -42,20 +42,20 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var options = TaskObservationOptions.PerFile(start.Options, DiagnosticIds.DiscardedTask);
             var helpers = new ObserveHelpers(types);
-            start.RegisterOperationAction(c => Analyze(c, types, names, helpers), OperationKind.ExpressionStatement);
+            start.RegisterOperationAction(c => Analyze(c, types, options, helpers), OperationKind.ExpressionStatement);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names, ObserveHelpers helpers)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions, ObserveHelpers helpers)
     {
         var value = ((IExpressionStatementOperation)context.Operation).Operation;
         // Assignments of any kind (=, ??=, +=, deconstruction) store the task rather than drop it.
         if (value is IAwaitOperation or IAssignmentOperation or ICoalesceAssignmentOperation or IDeconstructionAssignmentOperation || value.Type is null)
             return;
 
-        var options = TaskObservationOptions.Read(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.DiscardedTask, names);
+        var options = fileOptions.For(context.Operation.Syntax.SyntaxTree);
         if (!options.IsAwaitable(types, value.Type))
             return;
 

@@ -40,60 +40,38 @@ public sealed class UnobservedTaskLocalAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
-            start.RegisterOperationBlockStartAction(block => AnalyzeBlock(block, types, names));
-            start.RegisterOperationAction(c => AnalyzeValueUse(c, types, names), OperationKind.Interpolation, OperationKind.Invocation, OperationKind.Binary);
+            var options = TaskObservationOptions.PerFile(start.Options, DiagnosticIds.UnobservedTaskLocal);
+            start.RegisterOperationAction(c => AnalyzeDeclarator(c, types, options), OperationKind.VariableDeclarator);
+            start.RegisterOperationAction(c => AnalyzeValueUse(c, types, options), OperationKind.Interpolation, OperationKind.Invocation, OperationKind.Binary);
         });
     }
 
-    private static void AnalyzeBlock(OperationBlockStartAnalysisContext block, KnownTypes types, ParsedOptionCache<SymbolNameList> names)
+    /// <summary>
+    /// A task local starts a search of its body for a read; ordinary locals cost nothing more. A value
+    /// use (printing the task) is reported where it is, and counts as a read here, so the declaration
+    /// is not reported a second time.
+    /// </summary>
+    private static void AnalyzeDeclarator(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions)
     {
-        var tree = block.OperationBlocks.IsEmpty ? null : block.OperationBlocks[0].Syntax.SyntaxTree;
-        if (tree is null)
+        var declarator = (IVariableDeclaratorOperation)context.Operation;
+        if (declarator.GetVariableInitializer()?.Value is not { } initializer)
             return;
-        var options = TaskObservationOptions.Read(block.Options, tree, DiagnosticIds.UnobservedTaskLocal, names);
-        var gate = new object();
-        var candidates = new Dictionary<ILocalSymbol, IVariableDeclaratorOperation>(SymbolEqualityComparer.Default);
-        var read = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-
-        block.RegisterOperationAction(c =>
+        var options = fileOptions.For(declarator.Syntax.SyntaxTree);
+        if (!options.IsAwaitable(types, declarator.Symbol.Type) || TaskWaits.Unwrap(initializer) is not { } task || !options.IsAwaitable(types, task.Type)
+            || TaskCompletionFlow.IsCompleteByConstruction(task, types) || TaskUses.IsFireAndForgetSafe(initializer, options))
+            return;
+        foreach (var reference in OperationTree.ReferencesTo(declarator.Symbol, declarator))
         {
-            var declarator = (IVariableDeclaratorOperation)c.Operation;
-            var initializer = declarator.GetVariableInitializer()?.Value;
-            if (initializer is null || !options.IsAwaitable(types, declarator.Symbol.Type) || !options.IsAwaitable(types, TaskWaits.Unwrap(initializer)?.Type)
-                || TaskCompletionFlow.IsCompleteByConstruction(TaskWaits.Unwrap(initializer)!, types) || TaskUses.IsFireAndForgetSafe(initializer, options))
+            if (!IsWriteTarget(reference))
                 return;
-            lock (gate)
-                candidates[declarator.Symbol] = declarator;
-        }, OperationKind.VariableDeclarator);
-
-        block.RegisterOperationAction(c =>
-        {
-            // A value use (printing the task) is reported where it is; it also keeps the declaration
-            // from being reported a second time as never read.
-            var reference = (ILocalReferenceOperation)c.Operation;
-            if (reference.IsDeclaration || IsWriteTarget(reference))
-                return;
-            lock (gate)
-                read.Add(reference.Local);
-        }, OperationKind.LocalReference);
-
-        block.RegisterOperationBlockEndAction(c =>
-        {
-            foreach (var pair in candidates)
-            {
-                if (read.Contains(pair.Key))
-                    continue;
-                var initializer = pair.Value.GetVariableInitializer()!.Value;
-                var message = $"Task '{pair.Key.Name}' from {OperationNames.DescribeProducer(initializer)} is never awaited, returned or passed on; its work may not finish and its exceptions are lost";
-                c.ReportDiagnostic(Diagnostic.Create(Rule, pair.Value.Syntax.GetLocation(), WithAsync(pair.Value, c.OwningSymbol, "Unread"), message));
-            }
-        });
+        }
+        var message = $"Task '{declarator.Symbol.Name}' from {OperationNames.DescribeProducer(initializer)} is never awaited, returned or passed on; its work may not finish and its exceptions are lost";
+        context.ReportDiagnostic(Diagnostic.Create(Rule, declarator.Syntax.GetLocation(), WithAsync(declarator, context.ContainingSymbol, "Unread"), message));
     }
 
-    private static void AnalyzeValueUse(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names)
+    private static void AnalyzeValueUse(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions)
     {
-        var options = TaskObservationOptions.Read(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.UnobservedTaskLocal, names);
+        var options = fileOptions.For(context.Operation.Syntax.SyntaxTree);
         IOperation? task = context.Operation switch
         {
             IInterpolationOperation interpolation => interpolation.Expression,

@@ -40,64 +40,77 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
-            start.RegisterOperationBlockStartAction(block => AnalyzeBlock(block, types, names));
+            var options = TaskObservationOptions.PerFile(start.Options, DiagnosticIds.UnobservedTaskCollection);
+            start.RegisterOperationAction(c => AnalyzeFill(c, types, options), OperationKind.Invocation, OperationKind.SimpleAssignment, OperationKind.VariableDeclarator);
         });
     }
 
-    private static void AnalyzeBlock(OperationBlockStartAnalysisContext block, KnownTypes types, ParsedOptionCache<SymbolNameList> names)
+    /// <summary>
+    /// A collection filled with tasks (an add in a loop, a materialized projection) starts a search of
+    /// its body; ordinary locals cost nothing more. The collection is reported once, at the first place
+    /// that fills it, and only if no use observes it.
+    /// </summary>
+    private static void AnalyzeFill(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions)
     {
-        if (block.OperationBlocks.IsEmpty)
-            return;
-        var options = TaskObservationOptions.Read(block.Options, block.OperationBlocks[0].Syntax.SyntaxTree, DiagnosticIds.UnobservedTaskCollection, names);
-        var gate = new object();
-        var filledInLoop = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
-        var observed = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-
-        block.RegisterOperationAction(c =>
+        var options = fileOptions.For(context.Operation.Syntax.SyntaxTree);
+        var filled = context.Operation switch
         {
-            var reference = (ILocalReferenceOperation)c.Operation;
-            if (reference.IsDeclaration || !HoldsTasks(reference.Local.Type, types, options))
+            IInvocationOperation { Instance: ILocalReferenceOperation reference, TargetMethod.Name: "Add" or "Insert" or "Push" or "Enqueue" or "TryAdd" } => reference,
+            ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation reference } } => reference,
+            _ => null,
+        };
+        ILocalSymbol collection;
+        if (filled is not null)
+        {
+            if (Classify(filled, types, options, out _) != Use.AddsTaskInLoop || !HoldsTasks(filled.Local.Type, types, options))
                 return;
-            switch (Classify(reference, types, options, out var site))
+            collection = filled.Local;
+        }
+        else if (context.Operation is IVariableDeclaratorOperation declarator && declarator.GetVariableInitializer()?.Value is { } initializer
+            && IsMaterializedTaskProjection(initializer, types, options))
+        {
+            collection = declarator.Symbol;
+        }
+        else
+        {
+            return;
+        }
+
+        var site = context.Operation;
+        if (!ReferenceEquals(FirstUnobservedFill(collection, site, types, options), site))
+            return;
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(CollectionProperty, collection.Name);
+        if (AsyncCode.EnclosingFunction(site, context.ContainingSymbol) is { IsAsync: false })
+            properties = properties.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
+        context.ReportDiagnostic(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties,
+            collection.Name, AsyncCode.DescribeEnclosingFunction(site, context.ContainingSymbol)));
+    }
+
+    /// <summary>Where <paramref name="collection"/> is first filled with tasks, or null when some use observes it.</summary>
+    private static IOperation? FirstUnobservedFill(ILocalSymbol collection, IOperation site, KnownTypes types, TaskObservationOptions options)
+    {
+        IOperation? first = null;
+        foreach (var node in OperationTree.Root(site).Descendants())
+        {
+            switch (node)
             {
-                case Use.AddsTaskInLoop:
-                    lock (gate)
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, collection)
+                    && declarator.GetVariableInitializer()?.Value is { } initializer && IsMaterializedTaskProjection(initializer, types, options):
+                    first ??= declarator;
+                    break;
+                case ILocalReferenceOperation { IsDeclaration: false } reference when SymbolEqualityComparer.Default.Equals(reference.Local, collection):
+                    switch (Classify(reference, types, options, out var fill))
                     {
-                        if (!filledInLoop.ContainsKey(reference.Local))
-                            filledInLoop[reference.Local] = site!;
+                        case Use.Observes:
+                            return null;
+                        case Use.AddsTaskInLoop:
+                            first ??= fill;
+                            break;
                     }
                     break;
-                case Use.Observes:
-                    lock (gate)
-                        observed.Add(reference.Local);
-                    break;
             }
-        }, OperationKind.LocalReference);
-
-        block.RegisterOperationAction(c =>
-        {
-            var declarator = (IVariableDeclaratorOperation)c.Operation;
-            if (declarator.GetVariableInitializer()?.Value is { } initializer && IsMaterializedTaskProjection(initializer, types, options))
-            {
-                lock (gate)
-                    filledInLoop[declarator.Symbol] = declarator;
-            }
-        }, OperationKind.VariableDeclarator);
-
-        block.RegisterOperationBlockEndAction(c =>
-        {
-            foreach (var pair in filledInLoop)
-            {
-                if (observed.Contains(pair.Key))
-                    continue;
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(CollectionProperty, pair.Key.Name);
-                if (AsyncCode.EnclosingFunction(pair.Value, c.OwningSymbol) is { IsAsync: false })
-                    properties = properties.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
-                c.ReportDiagnostic(Diagnostic.Create(Rule, pair.Value.Syntax.GetLocation(), properties,
-                    pair.Key.Name, AsyncCode.DescribeEnclosingFunction(pair.Value, c.OwningSymbol)));
-            }
-        });
+        }
+        return first;
     }
 
     private enum Use { Neutral, AddsTaskInLoop, Observes }

@@ -58,10 +58,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
 
     private static bool CallsCancelAfter(IOperation creation, ILocalSymbol local)
     {
-        var root = creation;
-        while (root.Parent is not null)
-            root = root.Parent;
-        foreach (var node in root.Descendants())
+        foreach (var node in OperationTree.Root(creation).Descendants())
         {
             if (node is IInvocationOperation { TargetMethod.Name: "CancelAfter", Instance: ILocalReferenceOperation reference } && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 return true;

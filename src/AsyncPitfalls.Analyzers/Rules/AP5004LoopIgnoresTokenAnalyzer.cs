@@ -117,10 +117,7 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
     /// <summary>The declaration of <paramref name="localFunction"/> in the body around <paramref name="operation"/>.</summary>
     private static ILocalFunctionOperation? LocalFunctionBody(IOperation operation, IMethodSymbol localFunction)
     {
-        var root = operation;
-        while (root.Parent is not null)
-            root = root.Parent;
-        foreach (var node in root.Descendants())
+        foreach (var node in OperationTree.Root(operation).Descendants())
         {
             if (node is ILocalFunctionOperation declaration && SymbolEqualityComparer.Default.Equals(declaration.Symbol, localFunction.OriginalDefinition))
                 return declaration;

@@ -51,7 +51,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
             return;
 
         var tasks = Tasks(invocation, types);
-        var root = Root(invocation);
+        var root = OperationTree.Root(invocation);
         // Completion-order processing (while (tasks.Count > 0) { ... WhenAny(tasks) ... }) awaits every task eventually.
         if (CancellationHandlers.InsideLoop(invocation) || CancelsATokenSource(root, types))
             return;
@@ -104,14 +104,6 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         }
         foreach (var child in unwrapped.ChildOperations)
             Collect(child, types, tasks);
-    }
-
-    private static IOperation Root(IOperation operation)
-    {
-        var root = operation;
-        while (root.Parent is not null)
-            root = root.Parent;
-        return root;
     }
 
     /// <summary>Anything in the member that cancels a token source: the losers' work is stopped on purpose.</summary>

@@ -92,6 +92,33 @@ public sealed class AP2002UnobservedTaskLocalTests
             """);
 
     [Fact]
+    public Task Reports_InsideLambdasAndLocalFunctions_AndSeesReadsFromNestedOnes()
+        => Verify.VerifyAnalyzerAsync(Prelude + """
+            class Service
+            {
+                private readonly Func<Store, Task> _handler = async store =>
+                {
+                    var {|#0:saving = store.SaveAsync()|};
+                    await Task.Yield();
+                };
+
+                public void Run(Store store)
+                {
+                    async Task LocalAsync()
+                    {
+                        var {|#1:counting = store.CountAsync()|};
+                        var flushing = store.FlushAsync();
+                        Func<Task> later = async () => await flushing;
+                        await later();
+                    }
+                    _ = LocalAsync();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Task 'saving' from 'Store.SaveAsync' is never awaited, returned or passed on; its work may not finish and its exceptions are lost"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("Task 'counting' from 'Store.CountAsync' is never awaited, returned or passed on; its work may not finish and its exceptions are lost"));
+
+    [Fact]
     public Task NoDiagnostic_ObjectParametersThatAreNotFormatting()
         => Verify.VerifyAnalyzerAsync(Prelude + """
             class Service

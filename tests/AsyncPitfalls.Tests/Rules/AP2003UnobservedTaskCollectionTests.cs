@@ -99,6 +99,40 @@ public sealed class AP2003UnobservedTaskCollectionTests
             }
             """);
 
+    [Fact]
+    public Task Reports_OnceAtTheFirstFill_WhenNoUseObserves()
+        => Verify.VerifyAnalyzerAsync(Prelude + """
+            class Service
+            {
+                public void TwoLoops(Store[] stores)
+                {
+                    var tasks = new List<Task>();
+                    foreach (var store in stores)
+                        {|#0:tasks.Add(store.SaveAsync())|};
+                    foreach (var store in stores)
+                        tasks.Add(store.SaveAsync());
+                    tasks.Clear();
+                }
+
+                public void ProjectionThenLoop(Store[] stores)
+                {
+                    var {|#1:tasks = stores.Select(s => s.SaveAsync()).ToList()|};
+                    foreach (var store in stores)
+                        tasks.Add(store.SaveAsync());
+                }
+
+                public void ObservedInALambda(Store[] stores, Action<Func<Task>> later)
+                {
+                    var tasks = new List<Task>();
+                    foreach (var store in stores)
+                        tasks.Add(store.SaveAsync());
+                    later(() => Task.WhenAll(tasks));
+                }
+            }
+            """,
+            CSharpAnalyzerVerifier<UnobservedTaskCollectionAnalyzer>.Diagnostic().WithLocation(0).WithArguments("tasks", "method 'TwoLoops'"),
+            CSharpAnalyzerVerifier<UnobservedTaskCollectionAnalyzer>.Diagnostic().WithLocation(1).WithArguments("tasks", "method 'ProjectionThenLoop'"));
+
     [Theory]
     [InlineData("void M() { var t = new List<Task>(); foreach (var x in Missing) t.Add(x.Run()); }")]
     [InlineData("void M() { var t = new List<Task>(); for (;;) t.Add( }")]
