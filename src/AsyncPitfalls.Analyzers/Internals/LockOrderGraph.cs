@@ -35,6 +35,19 @@ internal sealed class LockOrderWitness
 /// <summary>What one method body contributes to the graph (collected by a walk of the body).</summary>
 internal sealed class MethodLockFacts
 {
+    public MethodLockFacts(SyntaxNode body)
+    {
+        FilePath = body.SyntaxTree.FilePath;
+        Position = body.SpanStart;
+    }
+
+    /// <summary>Where the body is: facts join the graph in this order, so messages do not vary between builds.</summary>
+    public string FilePath { get; }
+    public int Position { get; }
+
+    /// <summary>No lock taken and no call into source: nothing to add to the graph.</summary>
+    public bool IsEmpty => Acquires.Count == 0 && Calls.Count == 0 && Nested.Count == 0 && CallsUnderLock.Count == 0;
+
     public List<(IMethodSymbol Function, LockIdentity Lock)> Acquires { get; } = new();
     public List<(IMethodSymbol Caller, IMethodSymbol Callee)> Calls { get; } = new();
     public List<(LockIdentity Inner, LockOrderWitness Witness)> Nested { get; } = new();
@@ -99,10 +112,10 @@ internal sealed class LockOrderGraph
             AddEdge(Lock(witness.Held), Method(callee), witness);
     }
 
-    /// <summary>Adds facts in a stable order (by where their member is declared) so messages do not vary between builds.</summary>
-    public void AddAll(IEnumerable<(string SortKey, MethodLockFacts Facts)> facts)
+    /// <summary>Adds facts in a stable order (by where their body is) so messages do not vary between builds.</summary>
+    public void AddAll(IEnumerable<MethodLockFacts> facts)
     {
-        foreach (var (_, methodFacts) in facts.OrderBy(f => f.SortKey, System.StringComparer.Ordinal))
+        foreach (var methodFacts in facts.OrderBy(f => f.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Position))
             Add(methodFacts);
     }
 

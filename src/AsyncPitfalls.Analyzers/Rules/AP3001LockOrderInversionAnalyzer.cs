@@ -58,23 +58,24 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             var ranks = ParseHierarchy(ProjectOption(start.Options, start.Compilation, HierarchyOptionKey));
             // Queues, not ConcurrentBag: a bag per type costs a ThreadLocal each, and creating many of those
             // grows superlinearly (measured: x2 per line from 50k to 400k lines).
-            var allFacts = new ConcurrentQueue<(string, MethodLockFacts)>();
+            var allFacts = new ConcurrentQueue<MethodLockFacts>();
             var reportedLive = new ConcurrentDictionary<Location, bool>();
 
             start.RegisterSymbolStartAction(symbolStart =>
             {
                 var type = (INamedTypeSymbol)symbolStart.Symbol;
-                var typeFacts = new ConcurrentQueue<(string, MethodLockFacts)>();
+                var typeFacts = new ConcurrentQueue<MethodLockFacts>();
                 symbolStart.RegisterOperationBlockAction(block =>
                 {
                     if (block.OwningSymbol is not IMethodSymbol method || !SymbolEqualityComparer.Default.Equals(method.ContainingType, type))
                         return;
-                    var collector = new LockOrderFacts(primitives);
+                    var collector = new LockOrderFacts(primitives, block.OperationBlocks[0].Syntax);
                     foreach (var body in block.OperationBlocks)
                         collector.Walk(body, method);
-                    var entry = (SortKey(block.OperationBlocks[0].Syntax), collector.Facts);
-                    typeFacts.Enqueue(entry);
-                    allFacts.Enqueue(entry);
+                    if (collector.Facts.IsEmpty)
+                        return;
+                    typeFacts.Enqueue(collector.Facts);
+                    allFacts.Enqueue(collector.Facts);
                 });
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
@@ -137,8 +138,6 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
         return $"{Path.GetFileName(span.Path)} line {span.StartLinePosition.Line + 1}";
     }
 
-    private static string SortKey(SyntaxNode node) => $"{node.SyntaxTree.FilePath}|{node.SpanStart:D10}";
-
     /// <summary>A project-wide option: read from the first source file's configuration (a .globalconfig applies to all).</summary>
     internal static string? ProjectOption(AnalyzerOptions options, Compilation compilation, string key)
         => compilation.SyntaxTrees.FirstOrDefault() is { } tree ? RuleOptions.Get(options, tree, DiagnosticIds.LockOrderInversion, key) : null;
@@ -160,12 +159,11 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     /// <summary>Collects one method body's contribution to the lock-order graph.</summary>
     private sealed class LockOrderFacts : HeldLockWalker
     {
-        public LockOrderFacts(LockPrimitives primitives)
+        public LockOrderFacts(LockPrimitives primitives, SyntaxNode body)
             : base(primitives)
-        {
-        }
+            => Facts = new MethodLockFacts(body);
 
-        public MethodLockFacts Facts { get; } = new();
+        public MethodLockFacts Facts { get; }
 
         protected override void OnAcquire(LockAcquisition acquisition, HeldLock? held)
         {
@@ -174,7 +172,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             if (CurrentFunction is { } function)
                 Facts.Acquires.Add((Normalize(function), taken));
             // A timed try-acquire gives up instead of waiting forever: it cannot close a deadlock.
-            if (acquisition.IsConditional)
+            if (acquisition.IsConditional || held is null)
                 return;
             foreach (var outer in DistinctHeld(held, taken))
             {
@@ -196,12 +194,14 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             callee = Normalize(callee);
             if (CurrentFunction is { } function)
                 Facts.Calls.Add((Normalize(function), callee));
+            if (held is null)
+                return;
             foreach (var outer in DistinctHeld(held, null))
                 Facts.CallsUnderLock.Add((callee, new LockOrderWitness(outer.Identity!, operation.Syntax.GetLocation(), CurrentMember, callee, isAdjacentNesting: false)));
         }
 
         /// <summary>The held acquisitions with an identity, each lock once, except <paramref name="taking"/> (re-entry is no order).</summary>
-        private static IEnumerable<LockAcquisition> DistinctHeld(HeldLock? held, LockIdentity? taking)
+        private static IEnumerable<LockAcquisition> DistinctHeld(HeldLock held, LockIdentity? taking)
         {
             var seen = new HashSet<LockIdentity>();
             foreach (var acquisition in HeldLock.Enumerate(held))
