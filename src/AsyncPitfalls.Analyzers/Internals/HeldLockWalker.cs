@@ -71,6 +71,17 @@ internal abstract class HeldLockWalker
     }
 
 
+    /// <summary>
+    /// Whether a lock is held where <paramref name="operation"/> runs: one walk of its body, for rules
+    /// that find a rare shape first and only then ask about the locks around it.
+    /// </summary>
+    public static bool IsLockHeldAt(LockPrimitives primitives, IOperation operation, ISymbol member)
+    {
+        var finder = new HeldLockFinder(primitives, operation);
+        finder.Walk(OperationTree.Root(operation), member);
+        return finder.IsHeld;
+    }
+
     /// <summary>An acquisition, with the locks already held when it runs.</summary>
     protected virtual void OnAcquire(LockAcquisition acquisition, HeldLock? held)
     {
@@ -224,5 +235,23 @@ internal abstract class HeldLockWalker
                 return current.Name == "System";
         }
         return false;
+    }
+}
+
+/// <summary>Records whether a lock is held at one operation of the walked body.</summary>
+internal sealed class HeldLockFinder : HeldLockWalker
+{
+    private readonly IOperation _target;
+
+    public HeldLockFinder(LockPrimitives primitives, IOperation target)
+        : base(primitives)
+        => _target = target;
+
+    public bool IsHeld { get; private set; }
+
+    protected override void OnOperation(IOperation operation, HeldLock? held)
+    {
+        if (ReferenceEquals(operation, _target))
+            IsHeld = held is not null;
     }
 }

@@ -149,7 +149,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             // with the nearest block as its witness. Sorted so that the witness is the same on every run.
             var witness = new Dictionary<IMethodSymbol, Block>(SymbolEqualityComparer.Default);
             var queue = new Queue<IMethodSymbol>();
-            foreach (var pair in _directBlocks.OrderBy(p => Key(p.Value.Location), System.StringComparer.Ordinal))
+            foreach (var pair in _directBlocks.OrderBy(p => p.Value.Location, SourceOrder.Instance))
             {
                 witness[pair.Key] = pair.Value;
                 queue.Enqueue(pair.Key);
@@ -160,7 +160,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                 var callee = queue.Dequeue();
                 if (!callersOf.TryGetValue(callee, out var callers))
                     continue;
-                foreach (var caller in callers.OrderBy(c => Key(c.Locations.FirstOrDefault()), System.StringComparer.Ordinal))
+                foreach (var caller in callers.OrderBy(c => c.Locations.FirstOrDefault(), SourceOrder.Instance))
                 {
                     if (witness.ContainsKey(caller))
                         continue;
@@ -216,10 +216,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        private static Block Earlier(Block a, Block b) => string.CompareOrdinal(Key(a.Location), Key(b.Location)) <= 0 ? a : b;
-
-        private static string Key(Location? location)
-            => location is null ? string.Empty : $"{location.SourceTree?.FilePath}:{location.SourceSpan.Start:D10}";
+        private static Block Earlier(Block a, Block b) => SourceOrder.Instance.Compare(a.Location, b.Location) <= 0 ? a : b;
 
         private static string Describe(Location location)
         {

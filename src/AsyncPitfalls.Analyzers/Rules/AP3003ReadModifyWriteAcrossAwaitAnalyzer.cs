@@ -43,92 +43,84 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.ReadModifyWriteAcrossAwait);
-            start.RegisterOperationBlockAction(block =>
-            {
-                foreach (var body in block.OperationBlocks)
-                    new SplitWriteFinder(primitives, block, body).Walk(body, block.OwningSymbol);
-            });
+            start.RegisterOperationAction(c => Analyze(c, primitives), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment);
         });
     }
 
-    private sealed class SplitWriteFinder : HeldLockWalker
+    /// <summary>
+    /// A write to a shared member with a read and an await before it starts the search; only then does
+    /// the held-lock walk of the body run, so bodies without the shape cost one type test per assignment.
+    /// </summary>
+    private static void Analyze(OperationAnalysisContext context, LockPrimitives primitives)
     {
-        private readonly OperationBlockAnalysisContext _context;
-        private readonly IOperation _body;
+        var assignment = (IAssignmentOperation)context.Operation;
+        if (SharedMember(assignment.Target) is not { } member)
+            return;
 
-        public SplitWriteFinder(LockPrimitives primitives, OperationBlockAnalysisContext context, IOperation body)
-            : base(primitives)
+        var function = AsyncCode.EnclosingFunction(assignment, context.ContainingSymbol);
+        IOperation? read = null;
+        IAwaitOperation? awaited = null;
+        switch (assignment)
         {
-            _context = context;
-            _body = body;
-        }
-
-        protected override void OnOperation(IOperation operation, HeldLock? held)
-        {
-            if (held is not null || operation is not IAssignmentOperation { Target: var target } assignment || SharedMember(target) is not { } member)
-                return;
-
-            IOperation? read = null;
-            IAwaitOperation? awaited = null;
-            switch (assignment)
-            {
-                case ICompoundAssignmentOperation compound:
-                    read = compound.Target;
-                    awaited = FirstAwait(compound.Value);
-                    break;
-                case ISimpleAssignmentOperation simple:
-                    awaited = FirstAwait(simple.Value);
-                    read = simple.Value.Descendants().FirstOrDefault(o => SharedMember(o) is { } m && SymbolEqualityComparer.Default.Equals(m, member)
-                        && awaited is not null && o.Syntax.SpanStart < awaited.Syntax.SpanStart);
-                    if (read is null)
-                        (read, awaited) = ReadThroughLocal(simple, member);
-                    break;
-            }
-            if (read is null || awaited is null)
-                return;
-
-            var properties = assignment is ICompoundAssignmentOperation && TaskWaits.Unwrap(((ICompoundAssignmentOperation)assignment).Value) is IAwaitOperation
-                ? ImmutableDictionary<string, string?>.Empty.Add(CompoundProperty, "true")
-                : ImmutableDictionary<string, string?>.Empty;
-            var line = awaited.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-            _context.ReportDiagnostic(Diagnostic.Create(Rule, assignment.Syntax.GetLocation(), properties,
-                member.Name, line, AsyncCode.DescribeEnclosingFunction(assignment, _context.OwningSymbol)));
-        }
-
-        /// <summary><c>var v = _n; await ...; _n = f(v);</c>: the local's initializer reads the member, an await lies between.</summary>
-        private (IOperation? Read, IAwaitOperation? Await) ReadThroughLocal(ISimpleAssignmentOperation assignment, ISymbol member)
-        {
-            foreach (var local in assignment.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
-            {
-                var declarator = _body.Descendants().OfType<IVariableDeclaratorOperation>()
-                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local));
-                if (declarator?.Initializer?.Value is not { } initializer)
-                    continue;
-                var read = initializer.DescendantsAndSelf().FirstOrDefault(o => SharedMember(o) is { } m && SymbolEqualityComparer.Default.Equals(m, member));
+            case ICompoundAssignmentOperation compound:
+                read = compound.Target;
+                awaited = FirstAwait(compound.Value, function, context.ContainingSymbol);
+                break;
+            case ISimpleAssignmentOperation simple:
+                awaited = FirstAwait(simple.Value, function, context.ContainingSymbol);
+                read = awaited is null ? null : simple.Value.Descendants().FirstOrDefault(o => SharedMember(o) is { } m && SymbolEqualityComparer.Default.Equals(m, member)
+                    && o.Syntax.SpanStart < awaited.Syntax.SpanStart);
                 if (read is null)
-                    continue;
-                var start = declarator.Syntax.Span.End;
-                var end = assignment.Syntax.SpanStart;
-                var awaited = _body.Descendants().OfType<IAwaitOperation>().FirstOrDefault(a => a.Syntax.SpanStart > start && a.Syntax.SpanStart < end
-                    && SameFunction(a, assignment));
-                if (awaited is not null)
-                    return (read, awaited);
-            }
-            return (null, null);
+                    (read, awaited) = ReadThroughLocal(simple, member, function, context.ContainingSymbol);
+                break;
         }
+        if (read is null || awaited is null || HeldLockWalker.IsLockHeldAt(primitives, assignment, context.ContainingSymbol))
+            return;
 
-        private IAwaitOperation? FirstAwait(IOperation value)
-            => value.DescendantsAndSelf().OfType<IAwaitOperation>().FirstOrDefault(a => SameFunction(a, value));
-
-        private bool SameFunction(IOperation a, IOperation b)
-            => SymbolEqualityComparer.Default.Equals(AsyncCode.EnclosingFunction(a, _context.OwningSymbol), AsyncCode.EnclosingFunction(b, _context.OwningSymbol));
-
-        /// <summary>A field or property of this object or a static one: state other calls share. Locals and parameters are not.</summary>
-        private static ISymbol? SharedMember(IOperation operation) => TaskWaits.Unwrap(operation) switch
-        {
-            IFieldReferenceOperation { Field: { IsConst: false } field } reference when reference.Instance is null or IInstanceReferenceOperation => field,
-            IPropertyReferenceOperation { Arguments.IsEmpty: true } reference when reference.Instance is null or IInstanceReferenceOperation => reference.Property,
-            _ => null,
-        };
+        var properties = assignment is ICompoundAssignmentOperation { Value: var value } && TaskWaits.Unwrap(value) is IAwaitOperation
+            ? ImmutableDictionary<string, string?>.Empty.Add(CompoundProperty, "true")
+            : ImmutableDictionary<string, string?>.Empty;
+        var line = awaited.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, assignment.Syntax.GetLocation(), properties,
+            member.Name, line, AsyncCode.DescribeEnclosingFunction(assignment, context.ContainingSymbol)));
     }
+
+    /// <summary><c>var v = _n; await ...; _n = f(v);</c>: the local's initializer reads the member, an await lies between.</summary>
+    private static (IOperation? Read, IAwaitOperation? Await) ReadThroughLocal(ISimpleAssignmentOperation assignment, ISymbol member, IMethodSymbol? function, ISymbol containingSymbol)
+    {
+        IOperation? body = null;
+        foreach (var local in assignment.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+        {
+            body ??= OperationTree.Root(assignment);
+            var declarator = body.Descendants().OfType<IVariableDeclaratorOperation>()
+                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local));
+            if (declarator?.Initializer?.Value is not { } initializer)
+                continue;
+            var read = initializer.DescendantsAndSelf().FirstOrDefault(o => SharedMember(o) is { } m && SymbolEqualityComparer.Default.Equals(m, member));
+            if (read is null)
+                continue;
+            var start = declarator.Syntax.Span.End;
+            var end = assignment.Syntax.SpanStart;
+            var awaited = body.Descendants().OfType<IAwaitOperation>().FirstOrDefault(a => a.Syntax.SpanStart > start && a.Syntax.SpanStart < end
+                && InFunction(a, function, containingSymbol));
+            if (awaited is not null)
+                return (read, awaited);
+        }
+        return (null, null);
+    }
+
+    /// <summary>The first await in <paramref name="value"/> that suspends <paramref name="function"/> itself (not a lambda inside it).</summary>
+    private static IAwaitOperation? FirstAwait(IOperation value, IMethodSymbol? function, ISymbol containingSymbol)
+        => value.DescendantsAndSelf().OfType<IAwaitOperation>().FirstOrDefault(a => InFunction(a, function, containingSymbol));
+
+    private static bool InFunction(IOperation operation, IMethodSymbol? function, ISymbol containingSymbol)
+        => SymbolEqualityComparer.Default.Equals(AsyncCode.EnclosingFunction(operation, containingSymbol), function);
+
+    /// <summary>A field or property of this object or a static one: state other calls share. Locals and parameters are not.</summary>
+    private static ISymbol? SharedMember(IOperation operation) => TaskWaits.Unwrap(operation) switch
+    {
+        IFieldReferenceOperation { Field: { IsConst: false } field } reference when reference.Instance is null or IInstanceReferenceOperation => field,
+        IPropertyReferenceOperation { Arguments.IsEmpty: true } reference when reference.Instance is null or IInstanceReferenceOperation => reference.Property,
+        _ => null,
+    };
 }
