@@ -72,14 +72,14 @@ internal abstract class HeldLockWalker
 
 
     /// <summary>
-    /// Whether a lock is held where <paramref name="operation"/> runs: one walk of its body, for rules
-    /// that find a rare shape first and only then ask about the locks around it.
+    /// The locks held where <paramref name="operation"/> runs (null: none): one walk of its body, for
+    /// rules that find a rare shape first and only then ask about the locks around it.
     /// </summary>
-    public static bool IsLockHeldAt(LockPrimitives primitives, IOperation operation, ISymbol member)
+    public static HeldLock? HeldAt(LockPrimitives primitives, IOperation operation, ISymbol member)
     {
         var finder = new HeldLockFinder(primitives, operation);
         finder.Walk(OperationTree.Root(operation), member);
-        return finder.IsHeld;
+        return finder.Held;
     }
 
     /// <summary>An acquisition, with the locks already held when it runs.</summary>
@@ -238,7 +238,7 @@ internal abstract class HeldLockWalker
     }
 }
 
-/// <summary>Records whether a lock is held at one operation of the walked body.</summary>
+/// <summary>Records the locks held at one operation of the walked body.</summary>
 internal sealed class HeldLockFinder : HeldLockWalker
 {
     private readonly IOperation _target;
@@ -247,11 +247,11 @@ internal sealed class HeldLockFinder : HeldLockWalker
         : base(primitives)
         => _target = target;
 
-    public bool IsHeld { get; private set; }
+    public HeldLock? Held { get; private set; }
 
     protected override void OnOperation(IOperation operation, HeldLock? held)
     {
         if (ReferenceEquals(operation, _target))
-            IsHeld = held is not null;
+            Held = held;
     }
 }

@@ -74,7 +74,7 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
                     (read, awaited) = ReadThroughLocal(simple, member, function, context.ContainingSymbol);
                 break;
         }
-        if (read is null || awaited is null || HeldLockWalker.IsLockHeldAt(primitives, assignment, context.ContainingSymbol))
+        if (read is null || awaited is null || HeldLockWalker.HeldAt(primitives, assignment, context.ContainingSymbol) is not null)
             return;
 
         var properties = assignment is ICompoundAssignmentOperation { Value: var value } && TaskWaits.Unwrap(value) is IAwaitOperation

@@ -37,47 +37,26 @@ public sealed class BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.BlockingWhileHoldingLock);
-            start.RegisterOperationBlockAction(block =>
-            {
-                foreach (var body in block.OperationBlocks)
-                    new BlockingFinder(primitives, block, body).Walk(body, block.OwningSymbol);
-            });
+            start.RegisterOperationAction(c => Analyze(c, primitives), OperationKind.Invocation, OperationKind.PropertyReference);
         });
     }
 
-    private sealed class BlockingFinder : HeldLockWalker
+    /// <summary>
+    /// A blocking wait or sleep starts the search; only then does the held-lock walk of its body run,
+    /// so bodies without one cost a name test per call.
+    /// </summary>
+    private static void Analyze(OperationAnalysisContext context, LockPrimitives primitives)
     {
-        private readonly OperationBlockAnalysisContext _context;
-        private readonly IOperation _body;
-
-        public BlockingFinder(LockPrimitives primitives, OperationBlockAnalysisContext context, IOperation body)
-            : base(primitives)
-        {
-            _context = context;
-            _body = body;
-        }
-
-        protected override void OnOperation(IOperation operation, HeldLock? held)
-        {
-            if (held is null)
-                return;
-            var types = Primitives.Types;
-            string blocking;
-            if (TaskWaits.TryGet(operation, types, out var wait))
-            {
-                if (wait.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, operation, () => _context.GetControlFlowGraph(_body), types))
-                    return;
-                blocking = wait.Describe();
-            }
-            else if (operation is IInvocationOperation invocation && BlockingOperations.IsThreadSleep(invocation, types))
-            {
-                blocking = "'Thread.Sleep'";
-            }
-            else
-            {
-                return;
-            }
-            _context.ReportDiagnostic(Diagnostic.Create(Rule, operation.Syntax.GetLocation(), blocking, held.Acquisition.Describe(_context.OwningSymbol.ContainingType)));
-        }
+        var operation = context.Operation;
+        var types = primitives.Types;
+        TaskWait? wait = TaskWaits.TryGet(operation, types, out var found) ? found : null;
+        if (wait is null && !(operation is IInvocationOperation invocation && BlockingOperations.IsThreadSleep(invocation, types)))
+            return;
+        if (HeldLockWalker.HeldAt(primitives, operation, context.ContainingSymbol) is not { } held)
+            return;
+        if (wait?.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, operation, context, types))
+            return;
+        var blocking = wait?.Describe() ?? "'Thread.Sleep'";
+        context.ReportDiagnostic(Diagnostic.Create(Rule, operation.Syntax.GetLocation(), blocking, held.Acquisition.Describe(context.ContainingSymbol.ContainingType)));
     }
 }

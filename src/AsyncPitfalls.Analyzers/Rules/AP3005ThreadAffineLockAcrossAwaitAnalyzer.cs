@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -40,10 +41,24 @@ public sealed class ThreadAffineLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.ThreadAffineLockAcrossAwait);
-            start.RegisterOperationBlockAction(block =>
+            // Only bodies that take a thread-affine lock by a call (a lock statement cannot contain an
+            // await) get the held-lock walk; the rest cost a type test per call. The report is at the
+            // await, so it comes from the block end: the IDE keeps an operation's diagnostics inside it.
+            start.RegisterOperationBlockStartAction(blockStart =>
             {
-                foreach (var body in block.OperationBlocks)
-                    new AwaitFinder(primitives, block).Walk(body, block.OwningSymbol);
+                var takesThreadAffineLock = new StrongBox<bool>();
+                blockStart.RegisterOperationAction(c =>
+                {
+                    if (!takesThreadAffineLock.Value && primitives.TryGetAcquisition(c.Operation) is { IsThreadAffine: true })
+                        takesThreadAffineLock.Value = true;
+                }, OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(block =>
+                {
+                    if (!takesThreadAffineLock.Value)
+                        return;
+                    foreach (var body in block.OperationBlocks)
+                        new AwaitFinder(primitives, block).Walk(body, block.OwningSymbol);
+                });
             });
         });
     }
