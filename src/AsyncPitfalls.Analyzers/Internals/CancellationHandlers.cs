@@ -86,7 +86,8 @@ internal static class CancellationHandlers
     /// <summary>
     /// The function requested this cancellation itself: it has no token parameter (no caller's request
     /// can come in that way), and it cancels a token source it created with <c>new</c> (not linked to
-    /// an outside token). Catching the resulting exception is then the expected outcome.
+    /// an outside token) or one its object owns (<c>_stopping.Cancel(); try { await _loop; } catch ...</c>,
+    /// the shutdown of a worker). Catching the resulting exception is then the expected outcome.
     /// </summary>
     public static bool CancelsItsOwnTokenSource(IOperation operation, IMethodSymbol? function, KnownTypes types)
     {
@@ -97,13 +98,20 @@ internal static class CancellationHandlers
             root = root.Parent;
         foreach (var node in root.Descendants())
         {
-            if (node is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" or "CancelAfter", Instance: ILocalReferenceOperation source }
+            if (node is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" or "CancelAfter", Instance: { } source }
                 && SymbolEqualityComparer.Default.Equals(source.Type, types.CancellationTokenSource)
-                && CreatedWithNew(source.Local))
+                && IsOwnTokenSource(source))
                 return true;
         }
         return false;
     }
+
+    private static bool IsOwnTokenSource(IOperation source) => source switch
+    {
+        ILocalReferenceOperation local => CreatedWithNew(local.Local),
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } => true,
+        _ => false,
+    };
 
     private static bool CreatedWithNew(ILocalSymbol local)
         => local.DeclaringSyntaxReferences.Length == 1

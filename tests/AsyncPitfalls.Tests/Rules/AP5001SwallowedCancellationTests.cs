@@ -159,7 +159,7 @@ public sealed class AP5001SwallowedCancellationTests
             """);
 
     [Fact]
-    public Task NoDiagnostic_WhenTheMethodCancelsItsOwnTokenSource_Reports_WhenLinkedOrTakingAToken()
+    public Task NoDiagnostic_WhenTheMethodCancelsItsOwnOrItsObjectsTokenSource_Reports_WhenLinkedOrTakingAToken()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Harness
             {
@@ -182,8 +182,33 @@ public sealed class AP5001SwallowedCancellationTests
                     return "fallback";
                 }
             }
+
+            class Worker : IAsyncDisposable
+            {
+                private readonly CancellationTokenSource _stopping = new();
+                private Task? _loop;
+
+                public void Start(Func<CancellationToken, Task> run) => _loop = run(_stopping.Token);
+
+                public async ValueTask DisposeAsync()
+                {
+                    _stopping.Cancel();
+                    try { await _loop!; }
+                    catch (OperationCanceledException) { }
+                    _stopping.Dispose();
+                }
+
+                public async Task StopAsync(CancellationToken ct)
+                {
+                    _stopping.Cancel();
+                    try { await _loop!.WaitAsync(ct); }
+                    {|#1:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("stopped");
+                }
+            }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the code after it runs"));
 
     [Fact]
     public Task Reports_FilterOnTheOwnTokenOnly()
