@@ -17,6 +17,7 @@ public sealed record SetResult(
     double AnalyzerMs,
     double WallMs,
     double AllocatedMb,
+    double GcPauseMs,
     int Diagnostics,
     int AnalyzerExceptions,
     IReadOnlyDictionary<string, double> PerAnalyzerMs);
@@ -120,6 +121,7 @@ public static class Measurement
                 Median(setRuns.Select(r => r.PerAnalyzerMs.Values.Sum())),
                 Median(setRuns.Select(r => r.WallMs)),
                 Median(setRuns.Select(r => r.AllocatedMb)),
+                Median(setRuns.Select(r => r.GcPauseMs)),
                 setRuns[^1].Diagnostics,
                 setRuns.Max(r => r.Exceptions),
                 perAnalyzer);

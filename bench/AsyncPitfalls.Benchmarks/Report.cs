@@ -69,10 +69,11 @@ public sealed class Report
             ours[0].PerAnalyzerMs.Keys.OrderBy(k => k, StringComparer.Ordinal)
                 .Select(key => new[] { key }.Concat(ours.Select(s => Ms(s.PerAnalyzerMs[key])))));
 
-        md.AppendLine("**Memory and crashes**: megabytes allocated during each analysis (the compiler's binding for that run included), and analyzer exceptions:").AppendLine();
+        md.AppendLine("**Memory, collections and crashes**: megabytes allocated during each analysis (the compiler's binding for that run included), "
+            + "the share of the analysis's wall time spent in garbage-collection pauses (they count inside whichever analyzer is running), and analyzer exceptions:").AppendLine();
         Table(md, new[] { "Corpus", "Compile" }.Concat(SetNames),
             _results.Select(r => new[] { r.Corpus, Mb(r.CompileAllocatedMb) }
-                .Concat(r.Sets.Select(s => $"{Mb(s.AllocatedMb)}{(s.AnalyzerExceptions > 0 ? $", {s.AnalyzerExceptions} exceptions" : "")}"))));
+                .Concat(r.Sets.Select(s => $"{Mb(s.AllocatedMb)}, GC {Percent(s.GcPauseMs / s.WallMs)}{(s.AnalyzerExceptions > 0 ? $", {s.AnalyzerExceptions} exceptions" : "")}"))));
 
         md.AppendLine("**Targets**:").AppendLine();
         foreach (var line in Targets())
@@ -187,6 +188,8 @@ public sealed class Report
     private static string Mb(double mb) => mb.ToString("N0", CultureInfo.InvariantCulture) + " MB";
 
     private static string Ratio(double ratio) => double.IsNaN(ratio) ? "-" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "x";
+
+    private static string Percent(double share) => double.IsNaN(share) ? "-" : share.ToString("P0", CultureInfo.InvariantCulture);
 
     private static string Count(int lines) => lines.ToString("N0", CultureInfo.InvariantCulture);
 }
