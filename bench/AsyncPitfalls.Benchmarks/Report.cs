@@ -189,7 +189,7 @@ public sealed class Report
 
     private static string Ratio(double ratio) => double.IsNaN(ratio) ? "-" : ratio.ToString("F2", CultureInfo.InvariantCulture) + "x";
 
-    private static string Percent(double share) => double.IsNaN(share) ? "-" : share.ToString("P0", CultureInfo.InvariantCulture);
+    private static string Percent(double share) => double.IsNaN(share) ? "-" : (100 * share).ToString("F0", CultureInfo.InvariantCulture) + "%";
 
     private static string Count(int lines) => lines.ToString("N0", CultureInfo.InvariantCulture);
 }
