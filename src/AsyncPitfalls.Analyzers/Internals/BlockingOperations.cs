@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncPitfalls.Internals;
@@ -17,10 +18,11 @@ internal static class BlockingOperations
     /// synchronous wait on a task that is not known to be complete, a sleep, or a call with an
     /// awaitable counterpart; null otherwise.
     /// </summary>
-    public static string? DescribeIfBlocking(IOperation operation, KnownTypes types, SymbolNameList exclusions, ISymbol containingMember, System.Func<IOperation, IOperation, bool> isKnownComplete)
+    /// <remarks>Takes the context itself, not a callback: a lambda capturing it would be allocated for every operation.</remarks>
+    public static string? DescribeIfBlocking(IOperation operation, KnownTypes types, SymbolNameList exclusions, ISymbol containingMember, OperationAnalysisContext context)
     {
         if (TaskWaits.TryGet(operation, types, out var wait))
-            return wait.Task is { } task && isKnownComplete(task, operation) ? null : wait.Describe();
+            return wait.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, operation, context, types) ? null : wait.Describe();
 
         if (operation is not IInvocationOperation invocation)
             return null;

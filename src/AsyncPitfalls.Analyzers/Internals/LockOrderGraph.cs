@@ -45,13 +45,24 @@ internal sealed class MethodLockFacts
     public string FilePath { get; }
     public int Position { get; }
 
-    /// <summary>No lock taken and no call into source: nothing to add to the graph.</summary>
-    public bool IsEmpty => Acquires.Count == 0 && Calls.Count == 0 && Nested.Count == 0 && CallsUnderLock.Count == 0;
+    // Created on first use: most bodies only make calls, so they keep one list instead of four until compilation end.
+    private List<(IMethodSymbol, LockIdentity)>? _acquires;
+    private List<(IMethodSymbol, IMethodSymbol)>? _calls;
+    private List<(LockIdentity, LockOrderWitness)>? _nested;
+    private List<(IMethodSymbol, LockOrderWitness)>? _callsUnderLock;
 
-    public List<(IMethodSymbol Function, LockIdentity Lock)> Acquires { get; } = new();
-    public List<(IMethodSymbol Caller, IMethodSymbol Callee)> Calls { get; } = new();
-    public List<(LockIdentity Inner, LockOrderWitness Witness)> Nested { get; } = new();
-    public List<(IMethodSymbol Callee, LockOrderWitness Witness)> CallsUnderLock { get; } = new();
+    /// <summary>No lock taken and no call into source: nothing to add to the graph.</summary>
+    public bool IsEmpty => _acquires is null && _calls is null && _nested is null && _callsUnderLock is null;
+
+    public IReadOnlyList<(IMethodSymbol Function, LockIdentity Lock)> Acquires => (IReadOnlyList<(IMethodSymbol, LockIdentity)>?)_acquires ?? System.Array.Empty<(IMethodSymbol, LockIdentity)>();
+    public IReadOnlyList<(IMethodSymbol Caller, IMethodSymbol Callee)> Calls => (IReadOnlyList<(IMethodSymbol, IMethodSymbol)>?)_calls ?? System.Array.Empty<(IMethodSymbol, IMethodSymbol)>();
+    public IReadOnlyList<(LockIdentity Inner, LockOrderWitness Witness)> Nested => (IReadOnlyList<(LockIdentity, LockOrderWitness)>?)_nested ?? System.Array.Empty<(LockIdentity, LockOrderWitness)>();
+    public IReadOnlyList<(IMethodSymbol Callee, LockOrderWitness Witness)> CallsUnderLock => (IReadOnlyList<(IMethodSymbol, LockOrderWitness)>?)_callsUnderLock ?? System.Array.Empty<(IMethodSymbol, LockOrderWitness)>();
+
+    public void AddAcquire(IMethodSymbol function, LockIdentity taken) => (_acquires ??= new()).Add((function, taken));
+    public void AddCall(IMethodSymbol caller, IMethodSymbol callee) => (_calls ??= new()).Add((caller, callee));
+    public void AddNested(LockIdentity inner, LockOrderWitness witness) => (_nested ??= new()).Add((inner, witness));
+    public void AddCallUnderLock(IMethodSymbol callee, LockOrderWitness witness) => (_callsUnderLock ??= new()).Add((callee, witness));
 }
 
 /// <summary>A lock-order inversion found in the graph, reported at <see cref="Witness"/>.</summary>

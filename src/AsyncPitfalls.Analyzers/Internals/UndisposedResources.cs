@@ -12,21 +12,23 @@ internal static class UndisposedResources
     public const string LocalProperty = "Local";
 
     /// <summary>
-    /// Reports <paramref name="rule"/> at <paramref name="creation"/> when the resource is dropped, or
-    /// kept in a local that some path neither disposes nor lets go. <paramref name="messageArguments"/>
-    /// makes the message's arguments from the local (null when the resource is dropped unnamed).
+    /// Whether the resource created at <paramref name="creation"/> is left without an owner: dropped
+    /// (<paramref name="local"/> is null), or kept in a local that some path neither disposes nor lets go.
     /// </summary>
-    public static void ReportIfNotLookedAfter(OperationAnalysisContext context, IOperation creation, DiagnosticDescriptor rule, System.Func<ILocalSymbol?, object[]> messageArguments)
-    {
-        switch (ResourceOwnership.FateOf(creation, out var local))
+    public static bool IsNotLookedAfter(OperationAnalysisContext context, IOperation creation, out ILocalSymbol? local)
+        => ResourceOwnership.FateOf(creation, out local) switch
         {
-            case ResourceOwnership.Fate.Dropped:
-                context.ReportDiagnostic(Diagnostic.Create(rule, creation.Syntax.GetLocation(), messageArguments(null)));
-                break;
-            case ResourceOwnership.Fate.Local when local is not null && !ResourceOwnership.IsLookedAfterOnEveryPath(local, creation, context):
-                var properties = ImmutableDictionary<string, string?>.Empty.Add(LocalProperty, local.Name);
-                context.ReportDiagnostic(Diagnostic.Create(rule, creation.Syntax.GetLocation(), properties, messageArguments(local)));
-                break;
-        }
+            ResourceOwnership.Fate.Dropped => true,
+            ResourceOwnership.Fate.Local => local is not null && !ResourceOwnership.IsLookedAfterOnEveryPath(local, creation, context),
+            _ => false,
+        };
+
+    /// <summary>Reports <paramref name="rule"/> at <paramref name="creation"/>, naming the local for the fix's <c>using</c> when there is one.</summary>
+    public static void Report(OperationAnalysisContext context, DiagnosticDescriptor rule, IOperation creation, ILocalSymbol? local, params object[] messageArguments)
+    {
+        var properties = local is null
+            ? ImmutableDictionary<string, string?>.Empty
+            : ImmutableDictionary<string, string?>.Empty.Add(LocalProperty, local.Name);
+        context.ReportDiagnostic(Diagnostic.Create(rule, creation.Syntax.GetLocation(), properties, messageArguments));
     }
 }

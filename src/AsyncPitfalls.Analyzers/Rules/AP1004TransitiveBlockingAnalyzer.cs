@@ -119,8 +119,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function)
                 return;
 
-            var blocking = BlockingOperations.DescribeIfBlocking(operation, _types, exclusions, function,
-                (task, wait) => TaskCompletionFlow.IsKnownComplete(task, wait, context, _types));
+            var blocking = BlockingOperations.DescribeIfBlocking(operation, _types, exclusions, function, context);
             if (blocking is not null)
             {
                 var block = new Block(blocking, operation.Syntax.GetLocation());

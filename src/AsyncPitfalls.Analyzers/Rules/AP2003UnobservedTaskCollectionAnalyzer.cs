@@ -52,13 +52,15 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void AnalyzeFill(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions)
     {
-        var options = fileOptions.For(context.Operation.Syntax.SyntaxTree);
         var filled = context.Operation switch
         {
             IInvocationOperation { Instance: ILocalReferenceOperation reference, TargetMethod.Name: "Add" or "Insert" or "Push" or "Enqueue" or "TryAdd" } => reference,
             ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation reference } } => reference,
             _ => null,
         };
+        if (filled is null && context.Operation is not IVariableDeclaratorOperation)
+            return;
+        var options = fileOptions.For(context.Operation.Syntax.SyntaxTree);
         ILocalSymbol collection;
         if (filled is not null)
         {

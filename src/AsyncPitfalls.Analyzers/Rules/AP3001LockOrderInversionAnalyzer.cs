@@ -170,14 +170,15 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             if (acquisition.Identity is not { } taken || CurrentMember is null)
                 return;
             if (CurrentFunction is { } function)
-                Facts.Acquires.Add((Normalize(function), taken));
-            // A timed try-acquire gives up instead of waiting forever: it cannot close a deadlock.
-            if (acquisition.IsConditional || held is null)
+                Facts.AddAcquire(Normalize(function), taken);
+            // With nothing held there is no order; a timed try-acquire gives up instead of waiting
+            // forever, so it cannot close a deadlock.
+            if (held is null || acquisition.IsConditional)
                 return;
             foreach (var outer in DistinctHeld(held, taken))
             {
-                var adjacent = ReferenceEquals(outer, held!.Acquisition) && IsAdjacentNesting(outer.Operation, acquisition.Operation);
-                Facts.Nested.Add((taken, new LockOrderWitness(outer.Identity!, acquisition.Location, CurrentMember, via: null, adjacent)));
+                var adjacent = ReferenceEquals(outer, held.Acquisition) && IsAdjacentNesting(outer.Operation, acquisition.Operation);
+                Facts.AddNested(taken, new LockOrderWitness(outer.Identity!, acquisition.Location, CurrentMember, via: null, adjacent));
             }
         }
 
@@ -193,11 +194,11 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 return;
             callee = Normalize(callee);
             if (CurrentFunction is { } function)
-                Facts.Calls.Add((Normalize(function), callee));
+                Facts.AddCall(Normalize(function), callee);
             if (held is null)
                 return;
             foreach (var outer in DistinctHeld(held, null))
-                Facts.CallsUnderLock.Add((callee, new LockOrderWitness(outer.Identity!, operation.Syntax.GetLocation(), CurrentMember, callee, isAdjacentNesting: false)));
+                Facts.AddCallUnderLock(callee, new LockOrderWitness(outer.Identity!, operation.Syntax.GetLocation(), CurrentMember, callee, isAdjacentNesting: false));
         }
 
         /// <summary>The held acquisitions with an identity, each lock once, except <paramref name="taking"/> (re-entry is no order).</summary>

@@ -57,7 +57,10 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
         if (SharedMember(assignment.Target) is not { } member)
             return;
 
+        // Only an async function can await between the read and the write.
         var function = AsyncCode.EnclosingFunction(assignment, context.ContainingSymbol);
+        if (function is { IsAsync: false } && !AsyncCode.IsTopLevelStatementsEntryPoint(function))
+            return;
         IOperation? read = null;
         IAwaitOperation? awaited = null;
         switch (assignment)

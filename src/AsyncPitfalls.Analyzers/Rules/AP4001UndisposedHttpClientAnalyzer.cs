@@ -41,8 +41,11 @@ public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
                 var creation = (IObjectCreationOperation)c.Operation;
                 if (!IsHttpClientOrHandler(creation.Type, types))
                     return;
-                var where = AsyncCode.DescribeEnclosingFunction(creation, c.ContainingSymbol);
-                UndisposedResources.ReportIfNotLookedAfter(c, creation, Rule, local => new object[] { local?.Name ?? $"new {creation.Type!.Name}", where });
+                if (UndisposedResources.IsNotLookedAfter(c, creation, out var local))
+                {
+                    UndisposedResources.Report(c, Rule, creation, local,
+                        local?.Name ?? $"new {creation.Type!.Name}", AsyncCode.DescribeEnclosingFunction(creation, c.ContainingSymbol));
+                }
             }, OperationKind.ObjectCreation);
         });
     }

@@ -59,7 +59,10 @@ public sealed class UndisposedResponseAnalyzer : DiagnosticAnalyzer
 
         // EnsureSuccessStatusCode() returns the same response: follow it.
         var creation = operation.Parent is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode" } ensure && ensure.Instance == operation ? ensure : operation;
-        UndisposedResources.ReportIfNotLookedAfter(context, creation, Rule,
-            local => new object[] { local is null ? "The HttpResponseMessage" : $"HttpResponseMessage '{local.Name}'", SymbolNames.Qualified(call.TargetMethod) });
+        if (UndisposedResources.IsNotLookedAfter(context, creation, out var local))
+        {
+            UndisposedResources.Report(context, Rule, creation, local,
+                local is null ? "The HttpResponseMessage" : $"HttpResponseMessage '{local.Name}'", SymbolNames.Qualified(call.TargetMethod));
+        }
     }
 }

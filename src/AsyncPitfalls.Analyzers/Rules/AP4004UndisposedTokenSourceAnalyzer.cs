@@ -35,25 +35,24 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationTokenSource is null)
                 return;
-            start.RegisterOperationAction(c =>
-            {
-                var operation = c.Operation;
-                var linked = operation is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" };
-                var created = operation is IObjectCreationOperation creation && SymbolEqualityComparer.Default.Equals(creation.Type, types.CancellationTokenSource);
-                if (!linked && !created || linked && !SymbolEqualityComparer.Default.Equals(((IInvocationOperation)operation).TargetMethod.ContainingType, types.CancellationTokenSource))
-                    return;
-                var timed = operation is IObjectCreationOperation { Arguments.Length: > 0 };
-                var where = AsyncCode.DescribeEnclosingFunction(operation, c.ContainingSymbol);
-                UndisposedResources.ReportIfNotLookedAfter(c, operation, Rule, local => new object[]
-                {
-                    local?.Name ?? "new CancellationTokenSource",
-                    where,
-                    linked ? "it stays registered on its outer token, and alive as long as that token is"
-                        : timed || local is not null && CallsCancelAfter(operation, local) ? "its CancelAfter timer keeps it alive until it fires"
-                        : "its timer and registrations are released only when it is collected",
-                });
-            }, OperationKind.ObjectCreation, OperationKind.Invocation);
+            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.ObjectCreation, OperationKind.Invocation);
         });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+    {
+        var operation = context.Operation;
+        var linked = operation is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" } invocation
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.CancellationTokenSource);
+        var created = operation is IObjectCreationOperation creation && SymbolEqualityComparer.Default.Equals(creation.Type, types.CancellationTokenSource);
+        if (!linked && !created || !UndisposedResources.IsNotLookedAfter(context, operation, out var local))
+            return;
+        var timed = operation is IObjectCreationOperation { Arguments.Length: > 0 };
+        var consequence = linked ? "it stays registered on its outer token, and alive as long as that token is"
+            : timed || local is not null && CallsCancelAfter(operation, local) ? "its CancelAfter timer keeps it alive until it fires"
+            : "its timer and registrations are released only when it is collected";
+        UndisposedResources.Report(context, Rule, operation, local,
+            local?.Name ?? "new CancellationTokenSource", AsyncCode.DescribeEnclosingFunction(operation, context.ContainingSymbol), consequence);
     }
 
     private static bool CallsCancelAfter(IOperation creation, ILocalSymbol local)
