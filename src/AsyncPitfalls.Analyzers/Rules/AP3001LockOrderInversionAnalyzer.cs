@@ -216,8 +216,10 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             => outer is ILockOperation { Body: var body } && inner is ILockOperation
                 && (ReferenceEquals(body, inner) || body is IBlockOperation { Operations.Length: 1 } block && ReferenceEquals(block.Operations[0], inner));
 
+        /// <remarks>Asks the stored locations, not DeclaringSyntaxReferences: that builds a new array on every call, and this runs for every call in the program.</remarks>
         private static bool HasSourceBody(IMethodSymbol method)
-            => !method.IsAbstract && !method.IsExtern && (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Length > 0;
+            => !method.IsAbstract && !method.IsExtern && !method.IsImplicitlyDeclared
+                && (method.PartialImplementationPart ?? method).Locations is { IsEmpty: false } locations && locations[0].IsInSource;
 
         private static IMethodSymbol Normalize(IMethodSymbol method)
         {
