@@ -35,17 +35,22 @@ internal sealed class LockOrderWitness
 /// <summary>What one method body contributes to the graph (collected by a walk of the body).</summary>
 internal sealed class MethodLockFacts
 {
-    public MethodLockFacts(SyntaxNode body)
+    public MethodLockFacts(SyntaxNode body, IMethodSymbol owner)
     {
         FilePath = body.SyntaxTree.FilePath;
         Position = body.SpanStart;
+        Owner = owner;
     }
 
     /// <summary>Where the body is: facts join the graph in this order, so messages do not vary between builds.</summary>
     public string FilePath { get; }
     public int Position { get; }
 
+    /// <summary>The method the body belongs to; its local functions are the other callers in <see cref="Calls"/>.</summary>
+    public IMethodSymbol Owner { get; }
+
     // Created on first use: most bodies only make calls, so they keep one list instead of four until compilation end.
+    private List<IMethodSymbol>? _localFunctions;
     private List<(IMethodSymbol, LockIdentity)>? _acquires;
     private List<(IMethodSymbol, IMethodSymbol)>? _calls;
     private List<(LockIdentity, LockOrderWitness)>? _nested;
@@ -54,15 +59,35 @@ internal sealed class MethodLockFacts
     /// <summary>No lock taken and no call into source: nothing to add to the graph.</summary>
     public bool IsEmpty => _acquires is null && _calls is null && _nested is null && _callsUnderLock is null;
 
+    /// <summary>Something happens here while a lock is held: only such bodies start a way out of a lock, so every inversion passes through one.</summary>
+    public bool HoldsLocks => _nested is not null || _callsUnderLock is not null;
+
+    public IReadOnlyList<IMethodSymbol> LocalFunctions => (IReadOnlyList<IMethodSymbol>?)_localFunctions ?? System.Array.Empty<IMethodSymbol>();
     public IReadOnlyList<(IMethodSymbol Function, LockIdentity Lock)> Acquires => (IReadOnlyList<(IMethodSymbol, LockIdentity)>?)_acquires ?? System.Array.Empty<(IMethodSymbol, LockIdentity)>();
     public IReadOnlyList<(IMethodSymbol Caller, IMethodSymbol Callee)> Calls => (IReadOnlyList<(IMethodSymbol, IMethodSymbol)>?)_calls ?? System.Array.Empty<(IMethodSymbol, IMethodSymbol)>();
     public IReadOnlyList<(LockIdentity Inner, LockOrderWitness Witness)> Nested => (IReadOnlyList<(LockIdentity, LockOrderWitness)>?)_nested ?? System.Array.Empty<(LockIdentity, LockOrderWitness)>();
     public IReadOnlyList<(IMethodSymbol Callee, LockOrderWitness Witness)> CallsUnderLock => (IReadOnlyList<(IMethodSymbol, LockOrderWitness)>?)_callsUnderLock ?? System.Array.Empty<(IMethodSymbol, LockOrderWitness)>();
 
-    public void AddAcquire(IMethodSymbol function, LockIdentity taken) => (_acquires ??= new()).Add((function, taken));
-    public void AddCall(IMethodSymbol caller, IMethodSymbol callee) => (_calls ??= new()).Add((caller, callee));
+    public void AddAcquire(IMethodSymbol function, LockIdentity taken)
+    {
+        NoteFunction(function);
+        (_acquires ??= new()).Add((function, taken));
+    }
+
+    public void AddCall(IMethodSymbol caller, IMethodSymbol callee)
+    {
+        NoteFunction(caller);
+        (_calls ??= new()).Add((caller, callee));
+    }
+
     public void AddNested(LockIdentity inner, LockOrderWitness witness) => (_nested ??= new()).Add((inner, witness));
     public void AddCallUnderLock(IMethodSymbol callee, LockOrderWitness witness) => (_callsUnderLock ??= new()).Add((callee, witness));
+
+    private void NoteFunction(IMethodSymbol function)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(function, Owner) && !(_localFunctions?.Contains(function, SymbolEqualityComparer.Default) ?? false))
+            (_localFunctions ??= new()).Add(function);
+    }
 }
 
 /// <summary>A lock-order inversion found in the graph, reported at <see cref="Witness"/>.</summary>
@@ -111,7 +136,75 @@ internal sealed class LockOrderGraph
     /// <summary>A message names at most this many steps of a long cycle, and counts the rest.</summary>
     public const int MaxReportedSteps = 3;
 
-    public void Add(MethodLockFacts facts)
+    /// <summary>
+    /// The graph of the bodies that can take part in an inversion; null when none can. Every cycle
+    /// leaves a lock through a nested acquisition or a call made while holding it, so it runs only
+    /// through bodies that hold a lock and the methods their locked calls reach. The rest, most of a
+    /// program's calls, never enter the graph: the cycles and their witnesses stay the same, at a
+    /// fraction of the nodes.
+    /// </summary>
+    public static LockOrderGraph? ForInversions(IReadOnlyCollection<MethodLockFacts> facts)
+    {
+        var relevant = new List<MethodLockFacts>();
+        var pending = new Queue<IMethodSymbol>();
+        foreach (var methodFacts in facts)
+        {
+            if (!methodFacts.HoldsLocks)
+                continue;
+            relevant.Add(methodFacts);
+            foreach (var (callee, _) in methodFacts.CallsUnderLock)
+                pending.Enqueue(callee);
+        }
+        if (relevant.Count == 0)
+            return null;
+        if (pending.Count > 0)
+            AddReachedBodies(facts, relevant, pending);
+
+        var graph = new LockOrderGraph();
+        // In a stable order (by where the body is), so messages do not vary between builds.
+        foreach (var methodFacts in relevant.OrderBy(f => f.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Position))
+            graph.Add(methodFacts);
+        return graph;
+    }
+
+    /// <summary>Adds to <paramref name="relevant"/> the bodies of the methods reached by calls from <paramref name="pending"/> on.</summary>
+    private static void AddReachedBodies(IReadOnlyCollection<MethodLockFacts> facts, List<MethodLockFacts> relevant, Queue<IMethodSymbol> pending)
+    {
+        var included = new HashSet<MethodLockFacts>(relevant);
+        var bodies = new Dictionary<IMethodSymbol, MethodLockFacts>(facts.Count, SymbolEqualityComparer.Default);
+        foreach (var methodFacts in facts)
+        {
+            Index(methodFacts.Owner, methodFacts);
+            foreach (var function in methodFacts.LocalFunctions)
+                Index(function, methodFacts);
+        }
+
+        var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        while (pending.Count > 0)
+        {
+            var function = pending.Dequeue();
+            if (!reached.Add(function) || !bodies.TryGetValue(function, out var body))
+                continue;
+            if (included.Add(body))
+                relevant.Add(body);
+            foreach (var (caller, callee) in body.Calls)
+            {
+                if (SymbolEqualityComparer.Default.Equals(caller, function))
+                    pending.Enqueue(callee);
+            }
+        }
+
+        void Index(IMethodSymbol function, MethodLockFacts body)
+        {
+            // Two bodies for one method (only in broken code): include the second outright; more real edges leave the cycles as they are.
+            if (!bodies.ContainsKey(function))
+                bodies[function] = body;
+            else if (included.Add(body))
+                relevant.Add(body);
+        }
+    }
+
+    private void Add(MethodLockFacts facts)
     {
         foreach (var (function, taken) in facts.Acquires)
             AddEdge(Method(function), Lock(taken), null);
@@ -121,13 +214,6 @@ internal sealed class LockOrderGraph
             AddEdge(Lock(witness.Held), Lock(inner), witness);
         foreach (var (callee, witness) in facts.CallsUnderLock)
             AddEdge(Lock(witness.Held), Method(callee), witness);
-    }
-
-    /// <summary>Adds facts in a stable order (by where their body is) so messages do not vary between builds.</summary>
-    public void AddAll(IEnumerable<MethodLockFacts> facts)
-    {
-        foreach (var methodFacts in facts.OrderBy(f => f.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Position))
-            Add(methodFacts);
     }
 
     /// <summary>Every inversion, once per witness that takes part in a cycle.</summary>

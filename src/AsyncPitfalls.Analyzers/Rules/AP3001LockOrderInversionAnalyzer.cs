@@ -69,7 +69,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 {
                     if (block.OwningSymbol is not IMethodSymbol method || !SymbolEqualityComparer.Default.Equals(method.ContainingType, type))
                         return;
-                    var collector = new LockOrderFacts(primitives, block.OperationBlocks[0].Syntax);
+                    var collector = new LockOrderFacts(primitives, block.OperationBlocks[0].Syntax, method);
                     foreach (var body in block.OperationBlocks)
                         collector.Walk(body, method);
                     if (collector.Facts.IsEmpty)
@@ -79,10 +79,8 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 });
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
-                    if (typeFacts.IsEmpty)
+                    if (LockOrderGraph.ForInversions(typeFacts) is not { } graph)
                         return;
-                    var graph = new LockOrderGraph();
-                    graph.AddAll(typeFacts);
                     foreach (var cycle in graph.FindCycles())
                     {
                         if (reportedLive.TryAdd(cycle.Witness.Location, true))
@@ -93,10 +91,8 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
             start.RegisterCompilationEndAction(end =>
             {
-                if (allFacts.IsEmpty)
+                if (LockOrderGraph.ForInversions(allFacts) is not { } graph)
                     return;
-                var graph = new LockOrderGraph();
-                graph.AddAll(allFacts);
                 var reported = new HashSet<Location>(reportedLive.Keys);
                 foreach (var cycle in graph.FindCycles())
                 {
@@ -159,9 +155,9 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     /// <summary>Collects one method body's contribution to the lock-order graph.</summary>
     private sealed class LockOrderFacts : HeldLockWalker
     {
-        public LockOrderFacts(LockPrimitives primitives, SyntaxNode body)
+        public LockOrderFacts(LockPrimitives primitives, SyntaxNode body, IMethodSymbol method)
             : base(primitives)
-            => Facts = new MethodLockFacts(body);
+            => Facts = new MethodLockFacts(body, Normalize(method));
 
         public MethodLockFacts Facts { get; }
 

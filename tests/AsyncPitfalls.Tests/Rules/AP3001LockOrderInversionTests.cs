@@ -291,6 +291,85 @@ public sealed class AP3001LockOrderInversionTests
             Verify.Diagnostic().WithLocation(1).WithArguments("'Accounts.Sync'", "", "'s_log'", "'s_log' is taken (through 'Audit.Write') while holding 'Accounts.Sync' in 'Accounts.Post' (Test0.cs line 13)"));
 
     [Fact]
+    public Task Reports_AcrossTypes_ThroughLockFreeMethodsConstructorsAndLocalFunctions()
+        => VerifyBuildAsync(new[]
+            {
+                """
+                class Orders
+                {
+                    internal static readonly object Sync = new();
+                    public static void Place()
+                    {
+                        lock (Sync)
+                        {
+                            {|#0:Pipeline.Run()|};
+                        }
+                    }
+                    public static void Browse() { Pipeline.Describe(); new Step().Describe(); }
+                }
+                """,
+                """
+                static class Pipeline
+                {
+                    public static void Run() { var step = new Step(); step.Go(); }
+                    public static void Describe() => Console.WriteLine(nameof(Pipeline));
+                }
+
+                class Step
+                {
+                    public Step() { Describe(); }
+                    public void Describe() => Console.WriteLine(nameof(Step));
+                    public void Go()
+                    {
+                        Describe();
+                        Write();
+                        void Write() => Ledger.Record();
+                    }
+                }
+                """,
+                """
+                static class Ledger
+                {
+                    private static readonly object s_book = new();
+                    public static void Record() { lock (s_book) { } }
+                    public static void Reconcile() { lock (s_book) { lock ({|#1:Orders.Sync|}) { } } }
+                }
+                """,
+            },
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: 'Ledger.s_book' is taken (through 'Pipeline.Run') while holding 'Sync' here, but 'Sync' is taken while holding 'Ledger.s_book' in 'Ledger.Reconcile' (Test2.cs line 9)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Orders.Sync'", "", "'s_book'", "'s_book' is taken (through 'Pipeline.Run') while holding 'Orders.Sync' in 'Orders.Place' (Test0.cs line 12)"));
+
+    [Fact]
+    public Task Reports_DeclaredHierarchy_ThroughACallChain()
+    {
+        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
+        {
+            BuildOnly = true,
+            EditorConfig = "dotnet_code_quality.AP3001.lock_hierarchy = Bank._accounts > Journal._audit",
+            Sources =
+            {
+                Usings + """
+                class Bank
+                {
+                    private readonly object _accounts = new();
+                    public void Settle(Journal journal) { Console.WriteLine(); journal.Append(this); }
+                    public void Touch() { lock (_accounts) { } }
+                }
+
+                class Journal
+                {
+                    private readonly object _audit = new();
+                    public void Append(Bank bank) { lock (_audit) { {|#0:Forward(bank)|}; } }
+                    private static void Forward(Bank bank) => bank.Touch();
+                }
+                """,
+            },
+        };
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'Bank._accounts'", " (through 'Journal.Forward')", "'_audit'", "the declared lock hierarchy takes 'Bank._accounts' first"));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task Reports_PartialAndGenericTypes_AsOneLockPerField()
         => VerifyBuildAsync(new[]
             {
