@@ -31,6 +31,18 @@ public sealed class AP3001LockOrderInversionTests
         return test.RunAsync();
     }
 
+    private static Task VerifyBuildWithHierarchyAsync(string hierarchy, string source, DiagnosticResult expected)
+    {
+        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
+        {
+            BuildOnly = true,
+            EditorConfig = "dotnet_code_quality.AP3001.lock_hierarchy = " + hierarchy,
+            Sources = { Usings + source },
+        };
+        test.ExpectedDiagnostics.Add(expected);
+        return test.RunAsync();
+    }
+
     [Fact]
     public Task Reports_TheGuidesTwoTasks_AtBothNestings_LiveAndInBuilds()
         => Verify.VerifyAnalyzerAsync(Usings + """
@@ -341,33 +353,22 @@ public sealed class AP3001LockOrderInversionTests
 
     [Fact]
     public Task Reports_DeclaredHierarchy_ThroughACallChain()
-    {
-        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
-        {
-            BuildOnly = true,
-            EditorConfig = "dotnet_code_quality.AP3001.lock_hierarchy = Bank._accounts > Journal._audit",
-            Sources =
+        => VerifyBuildWithHierarchyAsync("Bank._accounts > Journal._audit", """
+            class Bank
             {
-                Usings + """
-                class Bank
-                {
-                    private readonly object _accounts = new();
-                    public void Settle(Journal journal) { Console.WriteLine(); journal.Append(this); }
-                    public void Touch() { lock (_accounts) { } }
-                }
+                private readonly object _accounts = new();
+                public void Settle(Journal journal) { Console.WriteLine(); journal.Append(this); }
+                public void Touch() { lock (_accounts) { } }
+            }
 
-                class Journal
-                {
-                    private readonly object _audit = new();
-                    public void Append(Bank bank) { lock (_audit) { {|#0:Forward(bank)|}; } }
-                    private static void Forward(Bank bank) => bank.Touch();
-                }
-                """,
-            },
-        };
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'Bank._accounts'", " (through 'Journal.Forward')", "'_audit'", "the declared lock hierarchy takes 'Bank._accounts' first"));
-        return test.RunAsync();
-    }
+            class Journal
+            {
+                private readonly object _audit = new();
+                public void Append(Bank bank) { lock (_audit) { {|#0:Forward(bank)|}; } }
+                private static void Forward(Bank bank) => bank.Touch();
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Bank._accounts'", " (through 'Journal.Forward')", "'_audit'", "the declared lock hierarchy takes 'Bank._accounts' first"));
 
     [Fact]
     public Task Reports_PartialAndGenericTypes_AsOneLockPerField()
@@ -425,28 +426,17 @@ public sealed class AP3001LockOrderInversionTests
 
     [Fact]
     public Task Reports_DeclaredHierarchy_WithoutACycle()
-    {
-        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
-        {
-            BuildOnly = true,
-            EditorConfig = "dotnet_code_quality.AP3001.lock_hierarchy = Bank._accounts > Bank._audit",
-            Sources =
+        => VerifyBuildWithHierarchyAsync("Bank._accounts > Bank._audit", """
+            class Bank
             {
-                Usings + """
-                class Bank
-                {
-                    private readonly object _accounts = new();
-                    private readonly object _audit = new();
+                private readonly object _accounts = new();
+                private readonly object _audit = new();
 
-                    public void Fine() { lock (_accounts) { Console.WriteLine(); } }
-                    public void Wrong() { lock (_audit) { lock ({|#0:_accounts|}) { } } }
-                }
-                """,
-            },
-        };
-        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'_accounts'", "", "'_audit'", "the declared lock hierarchy takes '_accounts' first"));
-        return test.RunAsync();
-    }
+                public void Fine() { lock (_accounts) { Console.WriteLine(); } }
+                public void Wrong() { lock (_audit) { lock ({|#0:_accounts|}) { } } }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_accounts'", "", "'_audit'", "the declared lock hierarchy takes '_accounts' first"));
 
     [Fact]
     public Task Reports_ConfiguredAsyncLock()
