@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -98,39 +99,47 @@ internal abstract class HeldLockWalker
             return;
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         OnOperation(operation, held);
-        switch (operation)
+        // On Kind, not on the interfaces: this runs for every operation of every body, and an
+        // interface type test per case costs more than the rest of the visit.
+        switch (operation.Kind)
         {
-            case ILockOperation lockOperation:
+            case OperationKind.Lock:
+                var lockOperation = (ILockOperation)operation;
                 Visit(lockOperation.LockedValue, held);
                 var acquisition = new LockAcquisition(LockKind.Monitor, lockOperation.LockedValue, lockOperation, isConditional: false);
                 OnAcquire(acquisition, held);
                 Visit(lockOperation.Body, new HeldLock(acquisition, held));
                 return;
 
-            case IBlockOperation block:
-                VisitSequence(block.Operations, held);
+            case OperationKind.Block:
+                VisitSequence(((IBlockOperation)operation).Operations, held);
                 return;
 
-            case IUsingOperation @using when ResourceAcquisition(@using.Resources) is { } scope:
+            case OperationKind.Using when ResourceAcquisition(((IUsingOperation)operation).Resources) is { } scope:
+                var @using = (IUsingOperation)operation;
                 Visit(@using.Resources, held);
                 Visit(@using.Body, new HeldLock(scope, held));
                 return;
 
-            case IConditionalOperation conditional when Primitives.TryGetAcquisition(conditional.Condition) is { IsConditional: true } attempt:
+            case OperationKind.Conditional when Primitives.TryGetAcquisition(((IConditionalOperation)operation).Condition) is { IsConditional: true } attempt:
+                var conditional = (IConditionalOperation)operation;
                 Visit(conditional.Condition, held);
                 Visit(conditional.WhenTrue, new HeldLock(attempt, held));
                 Visit(conditional.WhenFalse, held);
                 return;
 
-            case IAnonymousFunctionOperation function:
+            case OperationKind.AnonymousFunction:
+                var function = (IAnonymousFunctionOperation)operation;
                 VisitDeferred(function.Symbol, function.Body, isLocalFunction: false);
                 return;
 
-            case ILocalFunctionOperation localFunction:
+            case OperationKind.LocalFunction:
+                var localFunction = (ILocalFunctionOperation)operation;
                 VisitDeferred(localFunction.Symbol, localFunction.Body ?? localFunction.IgnoredBody, isLocalFunction: true);
                 return;
 
-            case IInvocationOperation invocation:
+            case OperationKind.Invocation:
+                var invocation = (IInvocationOperation)operation;
                 if (Primitives.TryGetAcquisition(invocation) is { } call)
                     OnAcquire(call, held);
                 var runsInline = RunsDelegatesInline(invocation.TargetMethod);
@@ -150,7 +159,7 @@ internal abstract class HeldLockWalker
         }
     }
 
-    private void VisitSequence(IEnumerable<IOperation> statements, HeldLock? held)
+    private void VisitSequence(ImmutableArray<IOperation> statements, HeldLock? held)
     {
         var current = held;
         foreach (var statement in statements)
@@ -172,10 +181,10 @@ internal abstract class HeldLockWalker
     }
 
     /// <summary>An acquisition statement whose lock stays held for the statements after it.</summary>
-    private LockAcquisition? StatementAcquisition(IOperation statement) => statement switch
+    private LockAcquisition? StatementAcquisition(IOperation statement) => statement.Kind switch
     {
-        IExpressionStatementOperation expression => Primitives.TryGetAcquisition(expression.Operation),
-        IUsingDeclarationOperation declaration => ResourceAcquisition(declaration.DeclarationGroup),
+        OperationKind.ExpressionStatement => Primitives.TryGetAcquisition(((IExpressionStatementOperation)statement).Operation),
+        OperationKind.UsingDeclaration => ResourceAcquisition(((IUsingDeclarationOperation)statement).DeclarationGroup),
         _ => null,
     };
 

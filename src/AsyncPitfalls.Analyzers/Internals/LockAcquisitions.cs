@@ -186,27 +186,34 @@ internal sealed class LockPrimitives
     private LockAcquisition? TryGetAcquisition(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
-        var type = method.ContainingType;
-        if (type is null)
+        if (method.ContainingType is not { } type)
             return null;
 
-        if (Is(type, _monitor) && method.IsStatic && invocation.Arguments.Length > 0 && method.Name is "Enter" or "TryEnter")
-            return new LockAcquisition(LockKind.Monitor, ArgumentValue(invocation, 0), invocation, isConditional: method.Name == "TryEnter");
-        if (invocation.Instance is not { } receiver)
-            return null;
-        if (Is(type, _threadingLock) && method.Name is "Enter" or "TryEnter" or "EnterScope")
-            return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: method.Name == "TryEnter");
-        if (Is(type, _semaphoreSlim) && method.Name is "Wait" or "WaitAsync")
-            return new LockAcquisition(LockKind.Semaphore, receiver, invocation, isConditional: IsBoolResult(method));
-        if (method.Name == "WaitOne" && Is(receiver.Type, _mutex))
-            return new LockAcquisition(LockKind.Mutex, receiver, invocation, isConditional: invocation.Arguments.Length > 0);
-        if (Is(type, _readerWriterLockSlim) && method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock")
-            return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: false);
-        if (Is(type, _readerWriterLockSlim) && method.Name is "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
-            return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: true);
-        if (AsyncLockMethods.Contains(method.Name) && _types.IsAwaitable(method.ReturnType))
-            return new LockAcquisition(LockKind.AsyncLock, receiver, invocation, isConditional: false);
-        return null;
+        // The name first: it rules out almost every call in a program without a walk up its base types.
+        var name = method.Name;
+        var receiver = invocation.Instance;
+        switch (name)
+        {
+            case "Enter" or "TryEnter":
+                if (method.IsStatic && invocation.Arguments.Length > 0 && Is(type, _monitor))
+                    return new LockAcquisition(LockKind.Monitor, ArgumentValue(invocation, 0), invocation, isConditional: name == "TryEnter");
+                if (receiver is not null && Is(type, _threadingLock))
+                    return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: name == "TryEnter");
+                break;
+            case "EnterScope" when receiver is not null && Is(type, _threadingLock):
+                return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: false);
+            case "Wait" or "WaitAsync" when receiver is not null && Is(type, _semaphoreSlim):
+                return new LockAcquisition(LockKind.Semaphore, receiver, invocation, isConditional: IsBoolResult(method));
+            case "WaitOne" when receiver is not null && Is(receiver.Type, _mutex):
+                return new LockAcquisition(LockKind.Mutex, receiver, invocation, isConditional: invocation.Arguments.Length > 0);
+            case "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" when receiver is not null && Is(type, _readerWriterLockSlim):
+                return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: false);
+            case "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock" when receiver is not null && Is(type, _readerWriterLockSlim):
+                return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: true);
+        }
+        return receiver is not null && AsyncLockMethods.Contains(name) && _types.IsAwaitable(method.ReturnType)
+            ? new LockAcquisition(LockKind.AsyncLock, receiver, invocation, isConditional: false)
+            : null;
     }
 
     /// <summary>The lock expression <paramref name="operation"/> releases (<c>Monitor.Exit(x)</c>, <c>x.Release()</c>...), if it is a release.</summary>
@@ -214,17 +221,16 @@ internal sealed class LockPrimitives
     {
         if (TaskWaits.Unwrap(operation) is not IInvocationOperation invocation || invocation.TargetMethod.ContainingType is not { } type)
             return null;
-        var name = invocation.TargetMethod.Name;
-        if (Is(type, _monitor) && name == "Exit" && invocation.Arguments.Length == 1)
-            return ArgumentValue(invocation, 0);
-        if (invocation.Instance is not { } receiver)
-            return null;
-        if (Is(type, _threadingLock) && name == "Exit"
-            || Is(type, _semaphoreSlim) && name == "Release"
-            || Is(type, _mutex) && name == "ReleaseMutex"
-            || Is(type, _readerWriterLockSlim) && name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
-            return receiver;
-        return null;
+        var receiver = invocation.Instance;
+        return invocation.TargetMethod.Name switch
+        {
+            "Exit" when receiver is null => Is(type, _monitor) && invocation.Arguments.Length == 1 ? ArgumentValue(invocation, 0) : null,
+            "Exit" => Is(type, _threadingLock) ? receiver : null,
+            "Release" => Is(type, _semaphoreSlim) ? receiver : null,
+            "ReleaseMutex" => Is(type, _mutex) ? receiver : null,
+            "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" => Is(type, _readerWriterLockSlim) ? receiver : null,
+            _ => null,
+        };
     }
 
     /// <summary>The acquisition a statement performs as a whole (<c>_gate.Wait();</c>, <c>await _gate.WaitAsync(ct);</c>), if any.</summary>

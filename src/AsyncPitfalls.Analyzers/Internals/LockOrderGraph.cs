@@ -141,21 +141,30 @@ internal sealed class LockOrderGraph
     /// leaves a lock through a nested acquisition or a call made while holding it, so it runs only
     /// through bodies that hold a lock and the methods their locked calls reach. The rest, most of a
     /// program's calls, never enter the graph: the cycles and their witnesses stay the same, at a
-    /// fraction of the nodes.
+    /// fraction of the nodes. A cycle needs two locks that each have something happen while they
+    /// are held; with fewer, as in most types, <paramref name="cyclesOnly"/> builds no graph at all
+    /// (a declared hierarchy is broken by a single nesting).
     /// </summary>
-    public static LockOrderGraph? ForInversions(IReadOnlyCollection<MethodLockFacts> facts)
+    public static LockOrderGraph? ForInversions(IReadOnlyCollection<MethodLockFacts> facts, bool cyclesOnly)
     {
         var relevant = new List<MethodLockFacts>();
         var pending = new Queue<IMethodSymbol>();
+        LockIdentity? firstHeld = null;
+        var twoLocksHeld = false;
         foreach (var methodFacts in facts)
         {
             if (!methodFacts.HoldsLocks)
                 continue;
             relevant.Add(methodFacts);
-            foreach (var (callee, _) in methodFacts.CallsUnderLock)
+            foreach (var (_, witness) in methodFacts.Nested)
+                NoteHeld(witness.Held);
+            foreach (var (callee, witness) in methodFacts.CallsUnderLock)
+            {
+                NoteHeld(witness.Held);
                 pending.Enqueue(callee);
+            }
         }
-        if (relevant.Count == 0)
+        if (relevant.Count == 0 || cyclesOnly && !twoLocksHeld)
             return null;
         if (pending.Count > 0)
             AddReachedBodies(facts, relevant, pending);
@@ -165,6 +174,14 @@ internal sealed class LockOrderGraph
         foreach (var methodFacts in relevant.OrderBy(f => f.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Position))
             graph.Add(methodFacts);
         return graph;
+
+        void NoteHeld(LockIdentity held)
+        {
+            if (firstHeld is null)
+                firstHeld = held;
+            else if (!twoLocksHeld && !firstHeld.Equals(held))
+                twoLocksHeld = true;
+        }
     }
 
     /// <summary>Adds to <paramref name="relevant"/> the bodies of the methods reached by calls from <paramref name="pending"/> on.</summary>

@@ -79,7 +79,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 });
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
-                    if (LockOrderGraph.ForInversions(typeFacts) is not { } graph)
+                    if (LockOrderGraph.ForInversions(typeFacts, cyclesOnly: true) is not { } graph)
                         return;
                     foreach (var cycle in graph.FindCycles())
                     {
@@ -91,7 +91,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
             start.RegisterCompilationEndAction(end =>
             {
-                if (LockOrderGraph.ForInversions(allFacts) is not { } graph)
+                if (LockOrderGraph.ForInversions(allFacts, cyclesOnly: ranks.Count == 0) is not { } graph)
                     return;
                 var reported = new HashSet<Location>(reportedLive.Keys);
                 foreach (var cycle in graph.FindCycles())
@@ -180,13 +180,13 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
         protected override void OnOperation(IOperation operation, HeldLock? held)
         {
-            var callee = operation switch
+            var callee = operation.Kind switch
             {
-                IInvocationOperation invocation when Primitives.TryGetAcquisition(invocation) is null => invocation.TargetMethod,
-                IObjectCreationOperation creation => creation.Constructor,
+                OperationKind.Invocation when Primitives.TryGetAcquisition(operation) is null => ((IInvocationOperation)operation).TargetMethod,
+                OperationKind.ObjectCreation => ((IObjectCreationOperation)operation).Constructor,
                 _ => null,
             };
-            if (callee is null || !HasSourceBody(callee) || CurrentMember is null)
+            if (callee is null || !HasSourceBody(callee, Primitives.Types.Compilation.Assembly) || CurrentMember is null)
                 return;
             callee = Normalize(callee);
             if (CurrentFunction is { } function)
@@ -212,10 +212,10 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             => outer is ILockOperation { Body: var body } && inner is ILockOperation
                 && (ReferenceEquals(body, inner) || body is IBlockOperation { Operations.Length: 1 } block && ReferenceEquals(block.Operations[0], inner));
 
-        /// <remarks>Asks the stored locations, not DeclaringSyntaxReferences: that builds a new array on every call, and this runs for every call in the program.</remarks>
-        private static bool HasSourceBody(IMethodSymbol method)
+        /// <remarks>Asks the containing assembly, not the locations: those can be a new array on every call, and this runs for every call in the program.</remarks>
+        private static bool HasSourceBody(IMethodSymbol method, IAssemblySymbol compiled)
             => !method.IsAbstract && !method.IsExtern && !method.IsImplicitlyDeclared
-                && (method.PartialImplementationPart ?? method).Locations is { IsEmpty: false } locations && locations[0].IsInSource;
+                && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compiled);
 
         private static IMethodSymbol Normalize(IMethodSymbol method)
         {
