@@ -31,8 +31,8 @@ public sealed class Corpus
     /// <summary>Parsed once; every measured compilation starts from these trees and binds afresh.</summary>
     public ImmutableArray<SyntaxTree> Trees { get; }
 
-    public static Corpus Generated(int lines) =>
-        new($"generated {FormatLines(lines)}", CorpusGenerator.Generate(lines).ToImmutableArray(), ReferenceAssemblies.NetCore);
+    public static Corpus Generated(int lines, int pitfallEvery = 20) =>
+        new($"generated {FormatLines(lines)}", CorpusGenerator.Generate(lines, pitfallEvery).ToImmutableArray(), ReferenceAssemblies.NetCore);
 
     /// <summary>
     /// This repository's own code: the analyzers and code fixes (against the Roslyn this process runs), the rule
