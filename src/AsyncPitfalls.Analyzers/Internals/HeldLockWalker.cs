@@ -93,6 +93,11 @@ internal abstract class HeldLockWalker
     {
     }
 
+    /// <summary>A call that is not an acquisition (an invocation, or the constructor a <c>new</c> runs), with the locks held there.</summary>
+    protected virtual void OnCall(IOperation call, IMethodSymbol callee, HeldLock? held)
+    {
+    }
+
     private void Visit(IOperation? operation, HeldLock? held)
     {
         if (operation is null)
@@ -142,6 +147,8 @@ internal abstract class HeldLockWalker
                 var invocation = (IInvocationOperation)operation;
                 if (Primitives.TryGetAcquisition(invocation) is { } call)
                     OnAcquire(call, held);
+                else
+                    OnCall(invocation, invocation.TargetMethod, held);
                 var runsInline = RunsDelegatesInline(invocation.TargetMethod);
                 foreach (var child in invocation.ChildOperations)
                 {
@@ -152,11 +159,22 @@ internal abstract class HeldLockWalker
                 }
                 return;
 
+            case OperationKind.ObjectCreation:
+                if (((IObjectCreationOperation)operation).Constructor is { } constructor)
+                    OnCall(operation, constructor, held);
+                VisitChildren(operation, held);
+                return;
+
             default:
-                foreach (var child in operation.ChildOperations)
-                    Visit(child, held);
+                VisitChildren(operation, held);
                 return;
         }
+    }
+
+    private void VisitChildren(IOperation operation, HeldLock? held)
+    {
+        foreach (var child in operation.ChildOperations)
+            Visit(child, held);
     }
 
     private void VisitSequence(ImmutableArray<IOperation> statements, HeldLock? held)

@@ -155,9 +155,14 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     /// <summary>Collects one method body's contribution to the lock-order graph.</summary>
     private sealed class LockOrderFacts : HeldLockWalker
     {
+        private readonly IAssemblySymbol _compiledAssembly;
+
         public LockOrderFacts(LockPrimitives primitives, SyntaxNode body, IMethodSymbol method)
             : base(primitives)
-            => Facts = new MethodLockFacts(body, Normalize(method));
+        {
+            Facts = new MethodLockFacts(body, Normalize(method));
+            _compiledAssembly = primitives.Types.Compilation.Assembly;
+        }
 
         public MethodLockFacts Facts { get; }
 
@@ -178,15 +183,9 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        protected override void OnOperation(IOperation operation, HeldLock? held)
+        protected override void OnCall(IOperation call, IMethodSymbol callee, HeldLock? held)
         {
-            var callee = operation.Kind switch
-            {
-                OperationKind.Invocation when Primitives.TryGetAcquisition(operation) is null => ((IInvocationOperation)operation).TargetMethod,
-                OperationKind.ObjectCreation => ((IObjectCreationOperation)operation).Constructor,
-                _ => null,
-            };
-            if (callee is null || !HasSourceBody(callee, Primitives.Types.Compilation.Assembly) || CurrentMember is null)
+            if (!HasSourceBody(callee, _compiledAssembly) || CurrentMember is null)
                 return;
             callee = Normalize(callee);
             if (CurrentFunction is { } function)
@@ -194,7 +193,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             if (held is null)
                 return;
             foreach (var outer in DistinctHeld(held, null))
-                Facts.AddCallUnderLock(callee, new LockOrderWitness(outer.Identity!, operation.Syntax.GetLocation(), CurrentMember, callee, isAdjacentNesting: false));
+                Facts.AddCallUnderLock(callee, new LockOrderWitness(outer.Identity!, call.Syntax.GetLocation(), CurrentMember, callee, isAdjacentNesting: false));
         }
 
         /// <summary>The held acquisitions with an identity, each lock once, except <paramref name="taking"/> (re-entry is no order).</summary>
