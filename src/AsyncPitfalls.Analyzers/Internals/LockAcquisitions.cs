@@ -185,30 +185,28 @@ internal sealed class LockPrimitives
 
     private LockAcquisition? TryGetAcquisition(IInvocationOperation invocation)
     {
+        // The name first: it rules out almost every call in a program without touching the method's
+        // type, let alone walking up its base types.
         var method = invocation.TargetMethod;
-        if (method.ContainingType is not { } type)
-            return null;
-
-        // The name first: it rules out almost every call in a program without a walk up its base types.
         var name = method.Name;
         var receiver = invocation.Instance;
         switch (name)
         {
             case "Enter" or "TryEnter":
-                if (method.IsStatic && invocation.Arguments.Length > 0 && Is(type, _monitor))
+                if (method.IsStatic && invocation.Arguments.Length > 0 && Is(method.ContainingType, _monitor))
                     return new LockAcquisition(LockKind.Monitor, ArgumentValue(invocation, 0), invocation, isConditional: name == "TryEnter");
-                if (receiver is not null && Is(type, _threadingLock))
+                if (receiver is not null && Is(method.ContainingType, _threadingLock))
                     return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: name == "TryEnter");
                 break;
-            case "EnterScope" when receiver is not null && Is(type, _threadingLock):
+            case "EnterScope" when receiver is not null && Is(method.ContainingType, _threadingLock):
                 return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: false);
-            case "Wait" or "WaitAsync" when receiver is not null && Is(type, _semaphoreSlim):
+            case "Wait" or "WaitAsync" when receiver is not null && Is(method.ContainingType, _semaphoreSlim):
                 return new LockAcquisition(LockKind.Semaphore, receiver, invocation, isConditional: IsBoolResult(method));
             case "WaitOne" when receiver is not null && Is(receiver.Type, _mutex):
                 return new LockAcquisition(LockKind.Mutex, receiver, invocation, isConditional: invocation.Arguments.Length > 0);
-            case "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" when receiver is not null && Is(type, _readerWriterLockSlim):
+            case "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" when receiver is not null && Is(method.ContainingType, _readerWriterLockSlim):
                 return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: false);
-            case "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock" when receiver is not null && Is(type, _readerWriterLockSlim):
+            case "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock" when receiver is not null && Is(method.ContainingType, _readerWriterLockSlim):
                 return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: true);
         }
         return receiver is not null && AsyncLockMethods.Contains(name) && _types.IsAwaitable(method.ReturnType)
@@ -219,16 +217,17 @@ internal sealed class LockPrimitives
     /// <summary>The lock expression <paramref name="operation"/> releases (<c>Monitor.Exit(x)</c>, <c>x.Release()</c>...), if it is a release.</summary>
     public IOperation? TryGetReleasedLock(IOperation? operation)
     {
-        if (TaskWaits.Unwrap(operation) is not IInvocationOperation invocation || invocation.TargetMethod.ContainingType is not { } type)
+        if (TaskWaits.Unwrap(operation) is not IInvocationOperation invocation)
             return null;
+        var method = invocation.TargetMethod;
         var receiver = invocation.Instance;
-        return invocation.TargetMethod.Name switch
+        return method.Name switch
         {
-            "Exit" when receiver is null => Is(type, _monitor) && invocation.Arguments.Length == 1 ? ArgumentValue(invocation, 0) : null,
-            "Exit" => Is(type, _threadingLock) ? receiver : null,
-            "Release" => Is(type, _semaphoreSlim) ? receiver : null,
-            "ReleaseMutex" => Is(type, _mutex) ? receiver : null,
-            "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" => Is(type, _readerWriterLockSlim) ? receiver : null,
+            "Exit" when receiver is null => Is(method.ContainingType, _monitor) && invocation.Arguments.Length == 1 ? ArgumentValue(invocation, 0) : null,
+            "Exit" => Is(method.ContainingType, _threadingLock) ? receiver : null,
+            "Release" => Is(method.ContainingType, _semaphoreSlim) ? receiver : null,
+            "ReleaseMutex" => Is(method.ContainingType, _mutex) ? receiver : null,
+            "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" => Is(method.ContainingType, _readerWriterLockSlim) ? receiver : null,
             _ => null,
         };
     }

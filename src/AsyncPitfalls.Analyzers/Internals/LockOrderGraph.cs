@@ -166,13 +166,12 @@ internal sealed class LockOrderGraph
         }
         if (relevant.Count == 0 || cyclesOnly && !twoLocksHeld)
             return null;
-        if (pending.Count > 0)
-            AddReachedBodies(facts, relevant, pending);
+        var reached = pending.Count > 0 ? AddReachedBodies(facts, relevant, pending) : null;
 
         var graph = new LockOrderGraph();
         // In a stable order (by where the body is), so messages do not vary between builds.
         foreach (var methodFacts in relevant.OrderBy(f => f.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Position))
-            graph.Add(methodFacts);
+            graph.Add(methodFacts, fromItsMethods: reached?.Contains(methodFacts) ?? false);
         return graph;
 
         void NoteHeld(LockIdentity held)
@@ -184,10 +183,14 @@ internal sealed class LockOrderGraph
         }
     }
 
-    /// <summary>Adds to <paramref name="relevant"/> the bodies of the methods reached by calls from <paramref name="pending"/> on.</summary>
-    private static void AddReachedBodies(IReadOnlyCollection<MethodLockFacts> facts, List<MethodLockFacts> relevant, Queue<IMethodSymbol> pending)
+    /// <summary>
+    /// Adds to <paramref name="relevant"/> the bodies of the methods reached by calls from
+    /// <paramref name="pending"/> on, and returns every reached body (some hold locks themselves).
+    /// </summary>
+    private static HashSet<MethodLockFacts> AddReachedBodies(IReadOnlyCollection<MethodLockFacts> facts, List<MethodLockFacts> relevant, Queue<IMethodSymbol> pending)
     {
         var included = new HashSet<MethodLockFacts>(relevant);
+        var reachedBodies = new HashSet<MethodLockFacts>();
         var bodies = new Dictionary<IMethodSymbol, MethodLockFacts>(facts.Count, SymbolEqualityComparer.Default);
         foreach (var methodFacts in facts)
         {
@@ -202,6 +205,7 @@ internal sealed class LockOrderGraph
             var function = pending.Dequeue();
             if (!reached.Add(function) || !bodies.TryGetValue(function, out var body))
                 continue;
+            reachedBodies.Add(body);
             if (included.Add(body))
                 relevant.Add(body);
             foreach (var (caller, callee) in body.Calls)
@@ -210,23 +214,35 @@ internal sealed class LockOrderGraph
                     pending.Enqueue(callee);
             }
         }
+        return reachedBodies;
 
         void Index(IMethodSymbol function, MethodLockFacts body)
         {
             // Two bodies for one method (only in broken code): include the second outright; more real edges leave the cycles as they are.
             if (!bodies.ContainsKey(function))
+            {
                 bodies[function] = body;
-            else if (included.Add(body))
+                return;
+            }
+            reachedBodies.Add(body);
+            if (included.Add(body))
                 relevant.Add(body);
         }
     }
 
-    private void Add(MethodLockFacts facts)
+    /// <summary>
+    /// The body's edges: those leaving its locks always, those leaving its methods (what they take
+    /// and call) only if <paramref name="fromItsMethods"/>: a method no lock leads to is on no cycle.
+    /// </summary>
+    private void Add(MethodLockFacts facts, bool fromItsMethods)
     {
-        foreach (var (function, taken) in facts.Acquires)
-            AddEdge(Method(function), Lock(taken), null);
-        foreach (var (caller, callee) in facts.Calls)
-            AddEdge(Method(caller), Method(callee), null);
+        if (fromItsMethods)
+        {
+            foreach (var (function, taken) in facts.Acquires)
+                AddEdge(Method(function), Lock(taken), null);
+            foreach (var (caller, callee) in facts.Calls)
+                AddEdge(Method(caller), Method(callee), null);
+        }
         foreach (var (inner, witness) in facts.Nested)
             AddEdge(Lock(witness.Held), Lock(inner), witness);
         foreach (var (callee, witness) in facts.CallsUnderLock)
