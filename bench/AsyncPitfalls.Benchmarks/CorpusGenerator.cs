@@ -49,7 +49,10 @@ public static class CorpusGenerator
         return count;
     }
 
-    /// <summary>Slot k of module i takes its pitfall when i + k * SlotStride is a multiple of the period: coprime to 20, the slots of one module land in different modules.</summary>
+    /// <summary>
+    /// Slot k of module i takes its pitfall when i + k * SlotStride is a multiple of the period: with the
+    /// default period of 20, the eight slots come due in eight different modules, one pitfall per module at most.
+    /// </summary>
     private const int SlotStride = 7;
 
     private static string Module(int index, int pitfallEvery)

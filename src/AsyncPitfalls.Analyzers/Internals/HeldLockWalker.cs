@@ -104,8 +104,8 @@ internal abstract class HeldLockWalker
             return;
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         OnOperation(operation, held);
-        // On Kind, not on the interfaces: this runs for every operation of every body, and an
-        // interface type test per case costs more than the rest of the visit.
+        // On Kind, not on the interfaces: this runs for every operation of every body, and one read
+        // of Kind replaces a chain of interface type tests.
         switch (operation.Kind)
         {
             case OperationKind.Lock:
