@@ -49,7 +49,11 @@ internal sealed class AsyncCounterparts
         if (receiver is null)
             return null;
 
-        var candidates = _memberCache.GetOrAdd((method, receiver), key => FindMembers(key.Method, key.Receiver));
+        // TryGetValue before computing, not GetOrAdd with a lambda: the lambda would capture and
+        // allocate on every call, and this runs for every synchronous call in async code.
+        var memberKey = (method, receiver);
+        if (!_memberCache.TryGetValue(memberKey, out var candidates))
+            candidates = _memberCache.GetOrAdd(memberKey, FindMembers(method, receiver));
         var found = Choose(candidates, method, enclosingMember);
         if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
@@ -57,7 +61,9 @@ internal sealed class AsyncCounterparts
         // Looking up extension methods is the expensive step; most names have no XAsync extension anywhere.
         if (!_extensionBaseNames.Value.Contains(method.Name))
             return null;
-        candidates = _extensionCache.GetOrAdd((model.SyntaxTree, method, receiver), key => FindExtensions(key.Method, key.Receiver, model, position));
+        var extensionKey = (model.SyntaxTree, method, receiver);
+        if (!_extensionCache.TryGetValue(extensionKey, out candidates))
+            candidates = _extensionCache.GetOrAdd(extensionKey, FindExtensions(method, receiver, model, position));
         return Choose(candidates, method, enclosingMember);
     }
 

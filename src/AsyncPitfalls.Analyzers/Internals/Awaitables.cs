@@ -19,7 +19,7 @@ internal static class Awaitables
             return true;
         if (type.SpecialType != SpecialType.None || type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
             return false;
-        return types.GetOrAddAwaitable(type, t => HasAwaiterPattern(types, t, model: null, position: 0));
+        return types.HasAwaiterPatternCached(type);
     }
 
     /// <summary>
@@ -61,8 +61,14 @@ internal static class Awaitables
         if (SymbolEqualityComparer.Default.Equals(definition, types.IAsyncEnumerableOfT)
             || SymbolEqualityComparer.Default.Equals(definition, types.IAsyncEnumeratorOfT))
             return true;
-        return types.AsyncMethodBuilderAttribute is { } builder
-            && named.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, builder));
+        if (types.AsyncMethodBuilderAttribute is not { } builder)
+            return false;
+        foreach (var attribute in named.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, builder))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>The T of Task&lt;T&gt; / ValueTask&lt;T&gt;; null for the non-generic forms and other types.</summary>
@@ -87,7 +93,7 @@ internal static class Awaitables
         return false;
     }
 
-    private static bool HasAwaiterPattern(KnownTypes types, ITypeSymbol type, SemanticModel? model, int position)
+    internal static bool HasAwaiterPattern(KnownTypes types, ITypeSymbol type, SemanticModel? model, int position)
     {
         foreach (var candidate in GetAwaiterCandidates(type, model, position))
         {

@@ -14,9 +14,14 @@ internal sealed class KnownTypes
 {
     private readonly ConcurrentDictionary<ITypeSymbol, bool> _awaitableCache = new(SymbolEqualityComparer.Default);
 
+    // Created once: a lambda written at the call site would allocate on every call, and the
+    // awaitable question is asked for nearly every invocation the rules see.
+    private readonly System.Func<ITypeSymbol, bool> _hasAwaiterPattern;
+
     private KnownTypes(Compilation compilation)
     {
         Compilation = compilation;
+        _hasAwaiterPattern = type => Awaitables.HasAwaiterPattern(this, type, model: null, position: 0);
         Task = compilation.GetBestType("System.Threading.Tasks.Task");
         TaskOfT = compilation.GetBestType("System.Threading.Tasks.Task`1");
         ValueTask = compilation.GetBestType("System.Threading.Tasks.ValueTask");
@@ -120,6 +125,6 @@ internal sealed class KnownTypes
         return types.Task is not null;
     }
 
-    internal bool GetOrAddAwaitable(ITypeSymbol type, System.Func<ITypeSymbol, bool> compute)
-        => _awaitableCache.GetOrAdd(type, compute);
+    /// <summary>Whether the type has an instance GetAwaiter() following the await pattern, cached per compilation.</summary>
+    internal bool HasAwaiterPatternCached(ITypeSymbol type) => _awaitableCache.GetOrAdd(type, _hasAwaiterPattern);
 }

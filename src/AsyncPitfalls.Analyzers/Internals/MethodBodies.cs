@@ -15,14 +15,14 @@ internal sealed class MethodBodies
 {
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _names = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Whether <paramref name="method"/>'s source body names any of <paramref name="names"/>.</summary>
-    public bool Mentions(IMethodSymbol method, params string?[] names)
+    /// <summary>Whether <paramref name="method"/>'s source body names <paramref name="name"/> or <paramref name="otherName"/>.</summary>
+    public bool Mentions(IMethodSymbol method, string name, string? otherName = null)
     {
         var definition = method.ReducedFrom ?? method.OriginalDefinition;
         if (definition.DeclaringSyntaxReferences.IsEmpty)
             return false;
         var mentioned = _names.GetOrAdd(definition, NamesIn);
-        return names.Any(name => name is not null && mentioned.Contains(name));
+        return mentioned.Contains(name) || otherName is not null && mentioned.Contains(otherName);
     }
 
     private static ImmutableHashSet<string> NamesIn(IMethodSymbol method)

@@ -80,14 +80,32 @@ internal sealed class ObserveHelpers
     private readonly KnownTypes _types;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _cache = new(SymbolEqualityComparer.Default);
 
-    public ObserveHelpers(KnownTypes types) => _types = types;
+    private readonly System.Func<IMethodSymbol, bool> _attachesContinuation;
+
+    public ObserveHelpers(KnownTypes types)
+    {
+        _types = types;
+        // A method group converted at the call would be a new delegate on every call.
+        _attachesContinuation = AttachesContinuation;
+    }
 
     public bool IsObserveHelper(IMethodSymbol method, TaskObservationOptions options)
     {
         method = method.ReducedFrom ?? method.OriginalDefinition;
         if (options.ForgetMethods.ContainsMethod(method))
-            return method.Parameters.Any(p => options.IsAwaitable(_types, p.Type));
-        return _cache.GetOrAdd(method, AttachesContinuation);
+            return TakesAwaitable(method, options);
+        return _cache.GetOrAdd(method, _attachesContinuation);
+    }
+
+    // A loop, not Any with a lambda: capturing the options would allocate on every call of IsObserveHelper.
+    private bool TakesAwaitable(IMethodSymbol method, TaskObservationOptions options)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (options.IsAwaitable(_types, parameter.Type))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Whether the member being analysed is an observe helper.</summary>

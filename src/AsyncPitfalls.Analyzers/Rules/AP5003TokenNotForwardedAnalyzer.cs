@@ -64,7 +64,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             target = omittedParameter;
             tokenTaker = method;
         }
-        else if (overloads.GetOrAdd(method.OriginalDefinition, m => FindTokenOverload(m, types)) is { } overload)
+        else if (TokenOverload(method.OriginalDefinition, types, overloads) is { } overload)
         {
             target = overload.Parameters[overload.Parameters.Length - 1];
             tokenTaker = overload;
@@ -108,6 +108,13 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         }
         return false;
     }
+
+    /// <summary>
+    /// <see cref="FindTokenOverload"/>, cached per compilation. Looked up before computing: a lambda
+    /// passed to GetOrAdd would capture <paramref name="types"/> and allocate for every invocation.
+    /// </summary>
+    private static IMethodSymbol? TokenOverload(IMethodSymbol method, KnownTypes types, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+        => overloads.TryGetValue(method, out var overload) ? overload : overloads.GetOrAdd(method, FindTokenOverload(method, types));
 
     /// <summary>Same name, same parameters, and one more: a trailing CancellationToken.</summary>
     private static IMethodSymbol? FindTokenOverload(IMethodSymbol method, KnownTypes types)

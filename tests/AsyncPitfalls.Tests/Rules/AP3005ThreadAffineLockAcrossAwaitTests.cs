@@ -77,6 +77,80 @@ public sealed class AP3005ThreadAffineLockAcrossAwaitTests
             """);
 
     [Fact]
+    public Task Reports_EachLockOnce_WhenOneBodyTakesTwo()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly object _sync = new();
+                private readonly Mutex _file = new();
+
+                public async Task SaveAsync(Func<Task> write)
+                {
+                    Monitor.Enter(_sync);
+                    _file.WaitOne();
+                    {|#0:await write()|};
+                    await write();
+                    _file.ReleaseMutex();
+                    Monitor.Exit(_sync);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_file'", "Mutex"),
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_sync'", "Monitor"));
+
+    [Fact]
+    public Task Reports_InsideAnAsyncLambdaOrLocalFunctionThatTakesTheLock()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly object _sync = new();
+
+                public Func<Task> Start(Func<Task> write)
+                {
+                    Func<Task> job = async () =>
+                    {
+                        Monitor.Enter(_sync);
+                        {|#0:await write()|};
+                        Monitor.Exit(_sync);
+                    };
+                    return job;
+
+                    async Task Local()
+                    {
+                        Monitor.Enter(_sync);
+                        {|#1:await write()|};
+                        Monitor.Exit(_sync);
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_sync'", "Monitor"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_sync'", "Monitor"));
+
+    [Fact]
+    public Task NoDiagnostic_LockTakenOutsideTheLambdaThatAwaits()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly object _sync = new();
+
+                public Func<Task> Start(Func<Task> write)
+                {
+                    Monitor.Enter(_sync);
+                    try
+                    {
+                        // Runs later, on whatever thread; the lock taken here is not held by it.
+                        return async () => await write();
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_sync);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoCrash_OnHalfTypedCode()
         => Verify.VerifyNoCrashAsync(Usings + """
             class Broken
