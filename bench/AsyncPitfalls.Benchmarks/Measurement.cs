@@ -92,8 +92,11 @@ public static class Measurement
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    /// <summary>Measures every set on the corpus <paramref name="iterations"/> times and keeps the medians.</summary>
-    public static async Task<CorpusResult> MeasureAsync(Corpus corpus, IReadOnlyList<AnalyzerSet> sets, int iterations, Action<string> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Measures every set on the corpus <paramref name="iterations"/> times and keeps the medians;
+    /// <paramref name="verbose"/> also logs each analyzer's time in each run.
+    /// </summary>
+    public static async Task<CorpusResult> MeasureAsync(Corpus corpus, IReadOnlyList<AnalyzerSet> sets, int iterations, Action<string> log, bool verbose, CancellationToken cancellationToken)
     {
         var compiles = new List<(double Ms, double AllocatedMb, int Errors)>();
         var runs = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
@@ -108,7 +111,10 @@ public static class Measurement
                 Collect();
                 var run = await AnalyzeAsync(corpus, set, cancellationToken).ConfigureAwait(false);
                 runs[set.Name].Add(run);
-                log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms (GC pauses {run.GcPauseMs,6:F0} ms), {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
+                log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms (GC pauses {run.GcPauseMs,6:F0} ms), allocated {run.AllocatedMb,6:F0} MB, {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
+                // One analyzer far above its usual time in a single run is a collection that landed in its callback.
+                if (verbose)
+                    log("      " + string.Join(", ", run.PerAnalyzerMs.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:F0}")));
             }
         }
 

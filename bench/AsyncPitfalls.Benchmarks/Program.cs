@@ -26,6 +26,7 @@ public static class Program
           --no-own-sources    skip the corpus of this repository's own sources
           --quick             5,000 and 10,000 lines, one iteration: the CI smoke run
           --write-docs        rewrite the results section of docs/benchmarks.md and docs/benchmarks.svg
+          --verbose           also print every analyzer's time in every run (to see where a slow run's time went)
 
         The exit code is 1 when any analyzer threw, 0 otherwise; targets are reported, not enforced.
         """;
@@ -36,6 +37,7 @@ public static class Program
         var iterations = 5;
         var ownSources = true;
         var writeDocs = false;
+        var verbose = false;
         List<string>? peers = null;
         string[]? rules = null;
         for (var i = 0; i < args.Length; i++)
@@ -64,6 +66,9 @@ public static class Program
                 case "--write-docs":
                     writeDocs = true;
                     break;
+                case "--verbose":
+                    verbose = true;
+                    break;
                 default:
                     Console.WriteLine(Usage);
                     return args[i] is "--help" or "-h" ? 0 : 2;
@@ -87,7 +92,7 @@ public static class Program
         if (ownSources)
             warmUp.Add(Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
         foreach (var corpus in warmUp)
-            await Measurement.MeasureAsync(corpus, sets, 1, _ => { }, CancellationToken.None);
+            await Measurement.MeasureAsync(corpus, sets, 1, _ => { }, verbose: false, CancellationToken.None);
 
         var results = new List<CorpusResult>();
         var corpora = sizes.Select(size => (Func<Corpus>)(() => Corpus.Generated(size))).ToList();
@@ -97,7 +102,7 @@ public static class Program
         {
             var corpus = createCorpus();
             Console.WriteLine($"{corpus.Name}: {corpus.Lines:N0} lines in {corpus.Sources.Length} files");
-            results.Add(await Measurement.MeasureAsync(corpus, sets, IterationsFor(corpus, iterations), Console.WriteLine, CancellationToken.None));
+            results.Add(await Measurement.MeasureAsync(corpus, sets, IterationsFor(corpus, iterations), Console.WriteLine, verbose, CancellationToken.None));
         }
 
         var peakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
