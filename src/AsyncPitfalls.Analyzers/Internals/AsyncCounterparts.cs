@@ -197,15 +197,5 @@ internal sealed class AsyncCounterparts
         return _types.IsAwaitable(candidate.ReturnType) && !IsObsolete(candidate);
     }
 
-    private bool IsObsolete(IMethodSymbol candidate)
-    {
-        if (_types.ObsoleteAttribute is not { } obsolete)
-            return false;
-        foreach (var attribute in candidate.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, obsolete))
-                return true;
-        }
-        return false;
-    }
+    private bool IsObsolete(IMethodSymbol candidate) => KnownTypes.HasAttribute(candidate, _types.ObsoleteAttribute);
 }

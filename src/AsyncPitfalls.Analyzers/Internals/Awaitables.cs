@@ -61,14 +61,7 @@ internal static class Awaitables
         if (SymbolEqualityComparer.Default.Equals(definition, types.IAsyncEnumerableOfT)
             || SymbolEqualityComparer.Default.Equals(definition, types.IAsyncEnumeratorOfT))
             return true;
-        if (types.AsyncMethodBuilderAttribute is not { } builder)
-            return false;
-        foreach (var attribute in named.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, builder))
-                return true;
-        }
-        return false;
+        return KnownTypes.HasAttribute(named, types.AsyncMethodBuilderAttribute);
     }
 
     /// <summary>The T of Task&lt;T&gt; / ValueTask&lt;T&gt;; null for the non-generic forms and other types.</summary>

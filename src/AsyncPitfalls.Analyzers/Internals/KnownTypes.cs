@@ -103,6 +103,19 @@ internal sealed class KnownTypes
         }
         return false;
     }
+    /// <summary>The symbol carries an attribute of class <paramref name="attributeClass"/> (false when that class is missing).</summary>
+    public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null)
+            return false;
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
+                return true;
+        }
+        return false;
+    }
+
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? TaskFactory { get; }
     public INamedTypeSymbol? TaskFactoryOfT { get; }
