@@ -113,7 +113,7 @@ public static class Measurement
                 runs[set.Name].Add(run);
                 log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms (GC pauses {run.GcPauseMs,6:F0} ms), allocated {run.AllocatedMb,6:F0} MB, {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
                 // One analyzer far above its usual time in a single run is time from outside it that landed in its
-                // callback: a collection pause, or a stall of the thread (see docs/benchmarks.md).
+                // callback: a collection that started there (see docs/benchmarks.md).
                 if (verbose)
                     log("      " + string.Join(", ", run.PerAnalyzerMs.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:F0}")));
             }
