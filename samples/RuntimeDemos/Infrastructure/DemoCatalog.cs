@@ -53,6 +53,7 @@ public static class DemoCatalog
         new DeadlockDemo(),
         new LostUpdateDemo(),
         new SemaphoreLeakDemo(),
+        new ThreadAffineLockDemo(),
     };
 
     public static IDemo? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
