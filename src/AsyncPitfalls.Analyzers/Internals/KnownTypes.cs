@@ -103,6 +103,7 @@ internal sealed class KnownTypes
         }
         return false;
     }
+
     /// <summary>The symbol carries an attribute of class <paramref name="attributeClass"/> (false when that class is missing).</summary>
     public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass)
     {
