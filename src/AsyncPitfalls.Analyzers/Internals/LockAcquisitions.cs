@@ -150,6 +150,13 @@ internal sealed class LockPrimitives
     public KnownTypes Types => _types;
 
     /// <summary>
+    /// Every thread-affine acquisition calls a method whose name contains one of these two words
+    /// (Enter, TryEnter, EnterScope, Enter*Lock, TryEnter*Lock; WaitOne): a prefilter for bodies.
+    /// </summary>
+    public const string ThreadAffineAcquireWord = "Enter";
+    public const string MutexAcquireWord = "WaitOne";
+
+    /// <summary>
     /// The primitives of a compilation, with the async lock method names a project configured
     /// (<c>dotnet_code_quality.async_lock_methods</c>, or per rule) in place of the defaults.
     /// </summary>

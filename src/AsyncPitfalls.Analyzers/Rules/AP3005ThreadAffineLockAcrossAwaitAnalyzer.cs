@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -41,24 +40,17 @@ public sealed class ThreadAffineLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.ThreadAffineLockAcrossAwait);
-            // Only bodies that take a thread-affine lock by a call (a lock statement cannot contain an
-            // await) get the held-lock walk; the rest cost a type test per call. The report is at the
-            // await, so it comes from the block end: the IDE keeps an operation's diagnostics inside it.
-            start.RegisterOperationBlockStartAction(blockStart =>
+            // Only bodies whose text names a thread-affine acquisition get the held-lock walk (a lock
+            // statement cannot contain an await); the rest cost a scan of their text. One block action,
+            // not per-body registrations: those allocate on every body of the program. The report is at
+            // the await, inside the block, where the IDE keeps it.
+            start.RegisterOperationBlockAction(block =>
             {
-                var takesThreadAffineLock = new StrongBox<bool>();
-                blockStart.RegisterOperationAction(c =>
+                foreach (var body in block.OperationBlocks)
                 {
-                    if (!takesThreadAffineLock.Value && primitives.TryGetAcquisition(c.Operation) is { IsThreadAffine: true })
-                        takesThreadAffineLock.Value = true;
-                }, OperationKind.Invocation);
-                blockStart.RegisterOperationBlockEndAction(block =>
-                {
-                    if (!takesThreadAffineLock.Value)
-                        return;
-                    foreach (var body in block.OperationBlocks)
+                    if (SourceWords.MayMention(body.Syntax, LockPrimitives.ThreadAffineAcquireWord, LockPrimitives.MutexAcquireWord))
                         new AwaitFinder(primitives, block).Walk(body, block.OwningSymbol);
-                });
+                }
             });
         });
     }

@@ -163,4 +163,30 @@ public sealed class SharedCoreTests
         var found = CancellationTokens.TryFindInScope(operation, method, Types(compilation), out var token);
         Assert.Equal(expected, found ? token.Expression : null);
     }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4059)]
+    [InlineData(4060)]
+    [InlineData(4063)]
+    [InlineData(4064)]
+    [InlineData(8150)]
+    public void SourceWords_FindsAWordAnywhereInTheBody_AcrossTheChunkSeams(int padding)
+    {
+        // "Enter" starts 32 characters after the padding: 4059 puts it at the end of the first 4096-character
+        // chunk, 4060 and 4063 across the seam, 4064 just after it, 8150 across the second seam.
+        var body = Body("{ /*" + new string('.', padding) + "*/ System.Threading.Monitor.Enter(this); }");
+        Assert.True(SourceWords.MayMention(body, "Enter", "WaitOne"));
+        Assert.True(SourceWords.MayMention(body, "WaitOne", "Enter"));
+        Assert.False(SourceWords.MayMention(body, "WaitOne", "Release"));
+    }
+
+    [Fact]
+    public void SourceWords_LooksOnlyInsideTheNode()
+    {
+        var body = Body("{ return; } // Enter WaitOne");
+        Assert.False(SourceWords.MayMention(body, "Enter", "WaitOne"));
+    }
+
+    private static SyntaxNode Body(string body)
+        => CSharpSyntaxTree.ParseText("class C { void M() " + body + " }").GetRoot().DescendantNodes().OfType<BlockSyntax>().First();
 }

@@ -151,6 +151,35 @@ public sealed class AP3005ThreadAffineLockAcrossAwaitTests
             """);
 
     [Fact]
+    public Task Reports_ThreadingLockScopeAndSuccessfulTryEnter()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly Lock _lock = new();
+                private readonly object _sync = new();
+
+                public async Task SaveAsync(Func<Task> write)
+                {
+                    using (_lock.EnterScope())
+                    {
+                        {|#0:await write()|};
+                    }
+                }
+
+                public async Task TrySaveAsync(Func<Task> write)
+                {
+                    if (Monitor.TryEnter(_sync))
+                    {
+                        try { {|#1:await write()|}; }
+                        finally { Monitor.Exit(_sync); }
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_lock'", "System.Threading.Lock"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_sync'", "Monitor"));
+
+    [Fact]
     public Task NoCrash_OnHalfTypedCode()
         => Verify.VerifyNoCrashAsync(Usings + """
             class Broken
