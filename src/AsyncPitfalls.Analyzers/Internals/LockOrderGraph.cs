@@ -147,26 +147,27 @@ internal sealed class LockOrderGraph
     /// </summary>
     public static LockOrderGraph? ForInversions(IReadOnlyCollection<MethodLockFacts> facts, bool cyclesOnly)
     {
-        var relevant = new List<MethodLockFacts>();
-        var pending = new Queue<IMethodSymbol>();
+        // Created on the first body that holds a lock: this runs at the end of every type, and most hold none.
+        List<MethodLockFacts>? relevant = null;
+        Queue<IMethodSymbol>? pending = null;
         LockIdentity? firstHeld = null;
         var twoLocksHeld = false;
         foreach (var methodFacts in facts)
         {
             if (!methodFacts.HoldsLocks)
                 continue;
-            relevant.Add(methodFacts);
+            (relevant ??= new()).Add(methodFacts);
             foreach (var (_, witness) in methodFacts.Nested)
                 NoteHeld(witness.Held);
             foreach (var (callee, witness) in methodFacts.CallsUnderLock)
             {
                 NoteHeld(witness.Held);
-                pending.Enqueue(callee);
+                (pending ??= new()).Enqueue(callee);
             }
         }
-        if (relevant.Count == 0 || cyclesOnly && !twoLocksHeld)
+        if (relevant is null || cyclesOnly && !twoLocksHeld)
             return null;
-        var reached = pending.Count > 0 ? AddReachedBodies(facts, relevant, pending) : null;
+        var reached = pending is not null ? AddReachedBodies(facts, relevant, pending) : null;
 
         var graph = new LockOrderGraph();
         // In a stable order (by where the body is), so messages do not vary between builds.

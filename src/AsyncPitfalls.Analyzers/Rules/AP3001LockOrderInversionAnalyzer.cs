@@ -64,7 +64,9 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(symbolStart =>
             {
                 var type = (INamedTypeSymbol)symbolStart.Symbol;
-                var typeFacts = new ConcurrentQueue<MethodLockFacts>();
+                // A plain list under a lock: this runs for every type of the program, and a concurrent
+                // collection per type costs several times the memory of the few facts it holds.
+                var typeFacts = new List<MethodLockFacts>();
                 symbolStart.RegisterOperationBlockAction(block =>
                 {
                     if (block.OwningSymbol is not IMethodSymbol method || !SymbolEqualityComparer.Default.Equals(method.ContainingType, type))
@@ -74,12 +76,16 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                         collector.Walk(body, method);
                     if (collector.Facts.IsEmpty)
                         return;
-                    typeFacts.Enqueue(collector.Facts);
+                    lock (typeFacts)
+                        typeFacts.Add(collector.Facts);
                     allFacts.Enqueue(collector.Facts);
                 });
                 symbolStart.RegisterSymbolEndAction(end =>
                 {
-                    if (LockOrderGraph.ForInversions(typeFacts, cyclesOnly: true) is not { } graph)
+                    LockOrderGraph? graph;
+                    lock (typeFacts)
+                        graph = LockOrderGraph.ForInversions(typeFacts, cyclesOnly: true);
+                    if (graph is null)
                         return;
                     foreach (var cycle in graph.FindCycles())
                     {
