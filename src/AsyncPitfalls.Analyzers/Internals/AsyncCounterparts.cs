@@ -91,26 +91,27 @@ internal sealed class AsyncCounterparts
     private ImmutableArray<IMethodSymbol> FindMembers(IMethodSymbol method, ITypeSymbol receiver)
     {
         var name = method.Name + AsyncSuffix;
-        var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        // Created on the first candidate: most methods have no counterpart, and the answer is cached for each.
+        ImmutableArray<IMethodSymbol>.Builder? found = null;
         for (var type = receiver; type is not null; type = type.BaseType)
-            AddFrom(type, name, method, found);
+            AddFrom(type, name, method, ref found);
         if (receiver.TypeKind == TypeKind.Interface)
         {
             foreach (var @interface in receiver.AllInterfaces)
-                AddFrom(@interface, name, method, found);
+                AddFrom(@interface, name, method, ref found);
         }
         // An extension method's static siblings: Queryable.First and a FirstAsync in the same class.
         if (method.IsExtensionMethod && !SymbolEqualityComparer.Default.Equals(receiver, method.ContainingType))
-            AddFrom(method.ContainingType, name, method, found);
-        return found.ToImmutable();
+            AddFrom(method.ContainingType, name, method, ref found);
+        return found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty;
     }
 
-    private void AddFrom(ITypeSymbol type, string name, IMethodSymbol method, ImmutableArray<IMethodSymbol>.Builder found)
+    private void AddFrom(ITypeSymbol type, string name, IMethodSymbol method, ref ImmutableArray<IMethodSymbol>.Builder? found)
     {
         foreach (var member in type.GetMembers(name))
         {
             if (member is IMethodSymbol candidate && candidate.IsStatic == method.IsStatic && IsCounterpart(candidate, method.Parameters, method.TypeArguments))
-                found.Add(candidate);
+                (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(candidate);
         }
     }
 
@@ -118,13 +119,13 @@ internal sealed class AsyncCounterparts
     {
         // A call of an extension method compares without its 'this' parameter, as the reduced candidates do.
         var parameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
-        var found = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        ImmutableArray<IMethodSymbol>.Builder? found = null;
         foreach (var symbol in model.LookupSymbols(position, receiver, method.Name + AsyncSuffix, includeReducedExtensionMethods: true))
         {
             if (symbol is IMethodSymbol { MethodKind: MethodKind.ReducedExtension } candidate && IsCounterpart(candidate, parameters, method.TypeArguments))
-                found.Add(candidate);
+                (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(candidate);
         }
-        return found.ToImmutable();
+        return found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty;
     }
 
     /// <summary>

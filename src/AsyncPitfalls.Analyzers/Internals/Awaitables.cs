@@ -122,20 +122,13 @@ internal static class Awaitables
     {
         if (types.INotifyCompletion is { } notify && !awaiter.AllInterfaces.Contains(notify, SymbolEqualityComparer.Default))
             return false;
+        // By name: on a constructed awaiter (TaskAwaiter<T>), asking for all members substitutes every one of them.
         var hasIsCompleted = false;
+        foreach (var member in awaiter.GetMembers(WellKnownMemberNames.IsCompleted))
+            hasIsCompleted |= member is IPropertySymbol { Type.SpecialType: SpecialType.System_Boolean, IsStatic: false };
         var hasGetResult = false;
-        foreach (var member in awaiter.GetMembers())
-        {
-            switch (member)
-            {
-                case IPropertySymbol { Name: "IsCompleted", Type.SpecialType: SpecialType.System_Boolean, IsStatic: false }:
-                    hasIsCompleted = true;
-                    break;
-                case IMethodSymbol { Name: WellKnownMemberNames.GetResult, Parameters.Length: 0, IsStatic: false }:
-                    hasGetResult = true;
-                    break;
-            }
-        }
+        foreach (var member in awaiter.GetMembers(WellKnownMemberNames.GetResult))
+            hasGetResult |= member is IMethodSymbol { Parameters.Length: 0, IsStatic: false };
         return hasIsCompleted && hasGetResult;
     }
 }
