@@ -93,47 +93,76 @@ public static class Measurement
     }
 
     /// <summary>
-    /// Measures every set on the corpus <paramref name="iterations"/> times and keeps the medians;
-    /// <paramref name="verbose"/> also logs each analyzer's time in each run.
+    /// Measures every set on every corpus in rounds: each round runs each corpus <paramref name="runsPerRound"/>
+    /// times, and the medians are taken over all rounds. Interleaving the corpora (rather than finishing one before
+    /// the next) exposes every size to the same machine: a host that slows down for ten minutes of a 45-minute run
+    /// would otherwise make one size look more expensive per line than another. <paramref name="verbose"/> also logs
+    /// each analyzer's time in each run.
     /// </summary>
-    public static async Task<CorpusResult> MeasureAsync(Corpus corpus, IReadOnlyList<AnalyzerSet> sets, int iterations, Action<string> log, bool verbose, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<CorpusResult>> MeasureAsync(
+        IReadOnlyList<Corpus> corpora, IReadOnlyList<AnalyzerSet> sets, int rounds, Func<Corpus, int> runsPerRound, Action<string> log, bool verbose, CancellationToken cancellationToken)
     {
-        var compiles = new List<(double Ms, double AllocatedMb, int Errors)>();
-        var runs = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
-        for (var iteration = 1; iteration <= iterations; iteration++)
+        var runs = corpora.Select(_ => new CorpusRuns(sets)).ToList();
+        for (var round = 1; round <= rounds; round++)
         {
-            Collect();
-            var compile = Compile(corpus);
-            compiles.Add(compile);
-            log($"  {corpus.Name}, iteration {iteration}/{iterations}: compile {compile.Ms:F0} ms ({compile.Errors} errors)");
-            foreach (var set in sets)
+            for (var i = 0; i < corpora.Count; i++)
             {
-                Collect();
-                var run = await AnalyzeAsync(corpus, set, cancellationToken).ConfigureAwait(false);
-                runs[set.Name].Add(run);
-                log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms (GC pauses {run.GcPauseMs,6:F0} ms), allocated {run.AllocatedMb,6:F0} MB, {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
-                // One analyzer far above its usual time in a single run is time from outside it that landed in its
-                // callback: a collection that started there (see docs/benchmarks.md).
-                if (verbose)
-                    log("      " + string.Join(", ", run.PerAnalyzerMs.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:F0}")));
+                var corpus = corpora[i];
+                var total = rounds * runsPerRound(corpus);
+                for (var repeat = 0; repeat < runsPerRound(corpus); repeat++)
+                    await MeasureOnceAsync(corpus, sets, runs[i], $"{corpus.Name}, run {runs[i].Compiles.Count + 1}/{total}", log, verbose, cancellationToken).ConfigureAwait(false);
             }
         }
+        return corpora.Select((corpus, i) => runs[i].Summarize(corpus, sets)).ToList();
+    }
 
-        var results = sets.Select(set =>
+    private static async Task MeasureOnceAsync(Corpus corpus, IReadOnlyList<AnalyzerSet> sets, CorpusRuns runs, string label, Action<string> log, bool verbose, CancellationToken cancellationToken)
+    {
+        Collect();
+        var compile = Compile(corpus);
+        runs.Compiles.Add(compile);
+        log($"  {label}: compile {compile.Ms:F0} ms ({compile.Errors} errors)");
+        foreach (var set in sets)
         {
-            var setRuns = runs[set.Name];
-            var perAnalyzer = setRuns[0].PerAnalyzerMs.Keys.ToDictionary(k => k, k => Median(setRuns.Select(r => r.PerAnalyzerMs[k])), StringComparer.Ordinal);
-            return new SetResult(
-                set.Name,
-                Median(setRuns.Select(r => r.PerAnalyzerMs.Values.Sum())),
-                Median(setRuns.Select(r => r.WallMs)),
-                Median(setRuns.Select(r => r.AllocatedMb)),
-                Median(setRuns.Select(r => r.GcPauseMs)),
-                setRuns[^1].Diagnostics,
-                setRuns.Max(r => r.Exceptions),
-                perAnalyzer);
-        }).ToList();
-        return new CorpusResult(corpus.Name, corpus.Lines, compiles[^1].Errors, Median(compiles.Select(c => c.Ms)), Median(compiles.Select(c => c.AllocatedMb)), results);
+            Collect();
+            var run = await AnalyzeAsync(corpus, set, cancellationToken).ConfigureAwait(false);
+            runs.Sets[set.Name].Add(run);
+            log($"    {set.Name,-22} analyzers {run.PerAnalyzerMs.Values.Sum(),8:F0} ms, wall {run.WallMs,8:F0} ms (GC pauses {run.GcPauseMs,6:F0} ms), allocated {run.AllocatedMb,6:F0} MB, {run.Diagnostics} diagnostics, {run.Exceptions} analyzer exceptions");
+            // One analyzer far above its usual time in a single run is time from outside it that landed in its
+            // callback: a collection that started there (see docs/benchmarks.md).
+            if (verbose)
+                log("      " + string.Join(", ", run.PerAnalyzerMs.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:F0}")));
+        }
+    }
+
+    /// <summary>Every run of one corpus so far: its compiles and each set's analyses.</summary>
+    private sealed class CorpusRuns
+    {
+        public CorpusRuns(IReadOnlyList<AnalyzerSet> sets)
+            => Sets = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
+
+        public List<(double Ms, double AllocatedMb, int Errors)> Compiles { get; } = new();
+
+        public Dictionary<string, List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>> Sets { get; }
+
+        public CorpusResult Summarize(Corpus corpus, IReadOnlyList<AnalyzerSet> sets)
+        {
+            var results = sets.Select(set =>
+            {
+                var setRuns = Sets[set.Name];
+                var perAnalyzer = setRuns[0].PerAnalyzerMs.Keys.ToDictionary(k => k, k => Median(setRuns.Select(r => r.PerAnalyzerMs[k])), StringComparer.Ordinal);
+                return new SetResult(
+                    set.Name,
+                    Median(setRuns.Select(r => r.PerAnalyzerMs.Values.Sum())),
+                    Median(setRuns.Select(r => r.WallMs)),
+                    Median(setRuns.Select(r => r.AllocatedMb)),
+                    Median(setRuns.Select(r => r.GcPauseMs)),
+                    setRuns[^1].Diagnostics,
+                    setRuns.Max(r => r.Exceptions),
+                    perAnalyzer);
+            }).ToList();
+            return new CorpusResult(corpus.Name, corpus.Lines, Compiles[^1].Errors, Median(Compiles.Select(c => c.Ms)), Median(Compiles.Select(c => c.AllocatedMb)), results);
+        }
     }
 
     private static void Collect()

@@ -20,7 +20,7 @@ public static class Program
         usage: dotnet run -c Release --project bench/AsyncPitfalls.Benchmarks -- [options]
 
           --sizes <n,n,...>   generated corpus sizes in lines (default 50000,200000,1000000)
-          --iterations <n>    runs per corpus and set, three times as many below 100,000 lines; the median is reported (default 5)
+          --iterations <n>    rounds; each runs every corpus and set once (three times below 100,000 lines), corpora interleaved; the median is reported (default 5)
           --peers <a,b,...>   only these peers (default: all restored: AsyncFixer, VS Threading, Meziantou, IDisposableAnalyzers)
           --rules <id,id,...> only the AsyncPitfalls analyzers that report these ids (for profiling one rule)
           --no-own-sources    skip the corpus of this repository's own sources
@@ -91,24 +91,21 @@ public static class Program
         var warmUp = new List<Corpus> { Corpus.Generated(2_000), Corpus.Generated(2_000, pitfallEvery: 1) };
         if (ownSources)
             warmUp.Add(Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
-        foreach (var corpus in warmUp)
-            await Measurement.MeasureAsync(corpus, sets, 1, _ => { }, verbose: false, CancellationToken.None);
+        await Measurement.MeasureAsync(warmUp, sets, rounds: 1, runsPerRound: _ => 1, _ => { }, verbose: false, CancellationToken.None);
 
-        var results = new List<CorpusResult>();
-        var corpora = sizes.Select(size => (Func<Corpus>)(() => Corpus.Generated(size))).ToList();
+        // Every corpus is generated and parsed up front and kept for the whole run, so that every size is measured
+        // in the same process state; the rounds interleave them (see Measurement.MeasureAsync).
+        var corpora = sizes.Select(size => Corpus.Generated(size)).ToList();
         if (ownSources)
-            corpora.Add(() => Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
-        foreach (var createCorpus in corpora)
-        {
-            var corpus = createCorpus();
+            corpora.Add(Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
+        foreach (var corpus in corpora)
             Console.WriteLine($"{corpus.Name}: {corpus.Lines:N0} lines in {corpus.Sources.Length} files");
-            results.Add(await Measurement.MeasureAsync(corpus, sets, IterationsFor(corpus, iterations), Console.WriteLine, verbose, CancellationToken.None));
-        }
+        var results = await Measurement.MeasureAsync(corpora, sets, iterations, corpus => RunsPerRound(corpus.Lines, iterations), Console.WriteLine, verbose, CancellationToken.None);
 
         var peakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
         var environment = $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, "
             + $".NET {Environment.Version}, Roslyn {typeof(Compilation).Assembly.GetName().Version}; "
-            + $"{iterations} iteration(s){(IterationsFor(SmallCorpusLines - 1, iterations) != iterations ? $" ({IterationsFor(SmallCorpusLines - 1, iterations)} below {SmallCorpusLines:N0} lines)" : "")}, medians; peak working set {peakWorkingSetMb:N0} MB; the whole run took {started.Elapsed.TotalMinutes:F1} min. "
+            + $"{iterations} iteration(s){(RunsPerRound(SmallCorpusLines - 1, iterations) > 1 ? $" ({iterations * RunsPerRound(SmallCorpusLines - 1, iterations)} below {SmallCorpusLines:N0} lines)" : "")}, interleaved, medians; peak working set {peakWorkingSetMb:N0} MB; the whole run took {started.Elapsed.TotalMinutes:F1} min. "
             + "Analyzers: " + string.Join(", ", sets.Select(s => $"{s.Name} ({s.Analyzers.Length} analyzers, {s.EnableEverything().Count} rules)")) + ".";
         var report = new Report(results, environment);
         var markdown = report.Markdown();
@@ -120,12 +117,10 @@ public static class Program
         return results.SelectMany(r => r.Sets).Any(s => s.AnalyzerExceptions > 0) ? 1 : 0;
     }
 
-    /// <summary>Corpora below this size run three times as often: a collection landing inside a run weighs more there.</summary>
+    /// <summary>Corpora below this size run three times per round: a collection landing inside a run weighs more there.</summary>
     private const int SmallCorpusLines = 100_000;
 
-    private static int IterationsFor(Corpus corpus, int iterations) => IterationsFor(corpus.Lines, iterations);
-
-    private static int IterationsFor(int lines, int iterations) => lines < SmallCorpusLines && iterations > 1 ? 3 * iterations : iterations;
+    private static int RunsPerRound(int lines, int iterations) => lines < SmallCorpusLines && iterations > 1 ? 3 : 1;
 
     private static void WriteDocs(string markdown, string svg)
     {
