@@ -7,6 +7,7 @@ using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace AsyncPitfalls.Rules;
 
@@ -67,19 +68,25 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         public Location Location { get; }
     }
 
-    /// <summary>A call from async code into a synchronous method of the compilation.</summary>
+    /// <summary>
+    /// A call from async code into a synchronous method of the compilation. Kept until compilation end for
+    /// every such call, and few are reported: the location and the caller's description are made at the report.
+    /// </summary>
     private sealed class AsyncCall
     {
-        public AsyncCall(IMethodSymbol callee, Location location, string caller)
+        public AsyncCall(IMethodSymbol callee, SyntaxNode call, AsyncCodeContext caller)
         {
             Callee = callee;
-            Location = location;
-            Caller = caller;
+            Tree = call.SyntaxTree;
+            Span = call.Span;
+            // Without the function's operation: the context is kept, the operation tree need not be.
+            Caller = new AsyncCodeContext(caller.Kind, caller.Function, caller.Member, functionOperation: null);
         }
 
         public IMethodSymbol Callee { get; }
-        public Location Location { get; }
-        public string Caller { get; }
+        public SyntaxTree Tree { get; }
+        public TextSpan Span { get; }
+        public AsyncCodeContext Caller { get; }
     }
 
     private sealed class CallGraph
@@ -112,7 +119,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                 // A helper with its own NameAsync twin is AP1003's to report, at the same call.
                 if (operation is IInvocationOperation call && IsFollowable(call.TargetMethod) && !AsyncCode.IsOffloaded(asyncCode, _types)
                     && SyncApiCalls.FindCounterpart(call, _types, exclusions, asyncCode.Function) is null)
-                    _asyncCalls.Enqueue(new AsyncCall(call.TargetMethod.OriginalDefinition, call.Syntax.GetLocation(), asyncCode.Describe()));
+                    _asyncCalls.Enqueue(new AsyncCall(call.TargetMethod.OriginalDefinition, call.Syntax, asyncCode));
                 return;
             }
 
@@ -172,8 +179,8 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             {
                 if (!witness.TryGetValue(call.Callee, out var block))
                     continue;
-                context.ReportDiagnostic(Diagnostic.Create(Rule, call.Location, new[] { block.Location },
-                    SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), call.Caller));
+                context.ReportDiagnostic(Diagnostic.Create(Rule, Location.Create(call.Tree, call.Span), new[] { block.Location },
+                    SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), call.Caller.Describe()));
             }
         }
 
