@@ -22,6 +22,9 @@ public sealed record SetResult(
     int AnalyzerExceptions,
     IReadOnlyDictionary<string, double> PerAnalyzerMs);
 
+/// <summary>One analysis of one corpus by one set: wall time, allocations, collection pauses and each analyzer's time.</summary>
+public sealed record AnalysisRun(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs);
+
 /// <summary>One corpus: its compile time and every set's analysis, medians over the iterations.</summary>
 public sealed record CorpusResult(string Corpus, int Lines, int CompileErrors, double CompileMs, double CompileAllocatedMb, IReadOnlyList<SetResult> Sets)
 {
@@ -50,7 +53,7 @@ public static class Measurement
     /// Runs one set over a fresh compilation of the corpus with every rule on, sequentially (concurrent execution
     /// off, so the telemetry is CPU time without contention), and reads the driver's per-analyzer execution time.
     /// </summary>
-    public static async Task<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)> AnalyzeAsync(
+    public static async Task<AnalysisRun> AnalyzeAsync(
         Corpus corpus, AnalyzerSet set, CancellationToken cancellationToken)
     {
         var exceptions = 0;
@@ -83,7 +86,7 @@ public static class Measurement
             var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, cancellationToken).ConfigureAwait(false);
             perAnalyzer[AnalyzerKey(analyzer)] = telemetry.ExecutionTime.TotalMilliseconds;
         }
-        return (wall, allocated, gcPause, diagnostics.Length, exceptions, perAnalyzer);
+        return new AnalysisRun(wall, allocated, gcPause, diagnostics.Length, exceptions, perAnalyzer);
     }
 
     /// <summary>An analyzer's name in the tables: its type and the ids it reports.</summary>
@@ -144,11 +147,11 @@ public static class Measurement
     private sealed class CorpusRuns
     {
         public CorpusRuns(IReadOnlyList<AnalyzerSet> sets)
-            => Sets = sets.ToDictionary(s => s.Name, _ => new List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>());
+            => Sets = sets.ToDictionary(s => s.Name, _ => new List<AnalysisRun>());
 
         public List<(double Ms, double AllocatedMb, int Errors)> Compiles { get; } = new();
 
-        public Dictionary<string, List<(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs)>> Sets { get; }
+        public Dictionary<string, List<AnalysisRun>> Sets { get; }
 
         public CorpusResult Summarize(Corpus corpus, IReadOnlyList<AnalyzerSet> sets)
         {
