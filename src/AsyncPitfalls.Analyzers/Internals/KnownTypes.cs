@@ -6,12 +6,19 @@ using Microsoft.CodeAnalysis;
 namespace AsyncPitfalls.Internals;
 
 /// <summary>
-/// The well-known types of one compilation, resolved once in a compilation-start action and shared
-/// by every callback of that compilation. A missing type is null: the analyzers that need it
-/// register nothing.
+/// The well-known types of one compilation, resolved once per compilation and shared by every
+/// analyzer and callback of that compilation, with the caches built on them (awaitables, counterpart
+/// searches, method bodies). A missing type is null: the analyzers that need it register nothing.
 /// </summary>
 internal sealed class KnownTypes
 {
+    /// <summary>
+    /// One set per compilation for all analyzers: each would otherwise resolve the same types again,
+    /// and AP1003 and AP1004 would repeat each other's counterpart searches for the same calls.
+    /// The table holds the compilation weakly, so an edit's new compilation gets a new set.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, KnownTypes> s_byCompilation = new();
+
     private readonly ConcurrentDictionary<ITypeSymbol, bool> _awaitableCache = new(SymbolEqualityComparer.Default);
 
     // Created once: a lambda written at the call site would allocate on every call, and the
@@ -132,10 +139,10 @@ internal sealed class KnownTypes
     /// <summary>The NameAsync counterpart search, with its per-compilation caches.</summary>
     public AsyncCounterparts Counterparts { get; }
 
-    /// <summary>Creates the set; false when even <c>Task</c> is missing (no async code can exist).</summary>
+    /// <summary>The compilation's set, created by the first analyzer to ask; false when even <c>Task</c> is missing (no async code can exist).</summary>
     public static bool TryCreate(Compilation compilation, out KnownTypes types)
     {
-        types = new KnownTypes(compilation);
+        types = s_byCompilation.GetValue(compilation, static c => new KnownTypes(c));
         return types.Task is not null;
     }
 

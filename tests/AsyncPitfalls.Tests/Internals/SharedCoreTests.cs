@@ -63,6 +63,20 @@ public sealed class SharedCoreTests
         return types;
     }
 
+    [Fact]
+    public void KnownTypes_AreOneSetPerCompilation_AndANewOneForAnEditedCompilation()
+    {
+        var compilation = Compile(Library);
+        var first = Types(compilation);
+        Assert.Same(first, Types(compilation));
+
+        // An edit makes a new compilation: its symbols differ, so the set (and its caches) must too.
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public sealed class Added { }"));
+        var second = Types(edited);
+        Assert.NotSame(first, second);
+        Assert.Same(edited, second.Compilation);
+    }
+
     [Theory]
     [InlineData("System.Threading.Tasks.Task", true)]
     [InlineData("System.Threading.Tasks.ValueTask", true)]
