@@ -33,8 +33,17 @@ public static class AnalyzerSets
 {
     public const string AsyncPitfallsName = "AsyncPitfalls";
 
+    public const string DriverBaselineName = "driver baseline";
+
     public static AnalyzerSet AsyncPitfalls() =>
         new(AsyncPitfallsName, Instantiate(typeof(global::AsyncPitfalls.DiagnosticIds).Assembly));
+
+    /// <summary>
+    /// One analyzer that asks for every method body's operations and does nothing with them: what the driver
+    /// allocates for any set of operation analyzers (binding every body, building its operation tree). A set's
+    /// allocations beyond this baseline are its own callbacks' and whatever compiler work they cause.
+    /// </summary>
+    public static AnalyzerSet DriverBaseline() => new(DriverBaselineName, ImmutableArray.Create<DiagnosticAnalyzer>(new DriverBaselineAnalyzer()));
 
     /// <summary>The peers this build restored, by name, in a stable order.</summary>
     public static IReadOnlyList<AnalyzerSet> Peers(IReadOnlyCollection<string>? only)
@@ -137,3 +146,23 @@ public static class AnalyzerSets
             .ToImmutableArray();
     }
 }
+
+// A measuring device that never ships: the rules for analyzers that do (release tracking, no Workspaces reference,
+// netstandard2.0, extended analyzer rules) do not apply to it.
+#pragma warning disable RS1036, RS1038, RS1041, RS2008
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class DriverBaselineAnalyzer : DiagnosticAnalyzer
+{
+    // Never reported; a set whose every diagnostic is off would not run at all.
+    private static readonly DiagnosticDescriptor Unused = new("BENCH0001", "Driver baseline", "Never reported", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Unused);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+    }
+}
+#pragma warning restore RS1036, RS1038, RS1041, RS2008

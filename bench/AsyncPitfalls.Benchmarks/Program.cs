@@ -83,6 +83,8 @@ public static class Program
         sets.AddRange(AnalyzerSets.Peers(peers));
         foreach (var set in sets)
             Console.WriteLine($"{set.Name}: {set.Analyzers.Length} analyzers, {set.EnableEverything().Count} diagnostic ids");
+        var products = sets.ToList();
+        sets.Add(AnalyzerSets.DriverBaseline());
 
         // JIT every analyzer and the compiler, and load the referenced assemblies' metadata, off the record: the
         // first analyzer to touch a reference would otherwise pay for decoding it. The second corpus takes every
@@ -106,7 +108,7 @@ public static class Program
         var environment = $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, "
             + $".NET {Environment.Version}, Roslyn {typeof(Compilation).Assembly.GetName().Version}; "
             + $"{iterations} iteration(s){(RunsPerRound(SmallCorpusLines - 1, iterations) > 1 ? $" ({iterations * RunsPerRound(SmallCorpusLines - 1, iterations)} below {SmallCorpusLines:N0} lines)" : "")}, interleaved, medians; peak working set {peakWorkingSetMb:N0} MB; the whole run took {started.Elapsed.TotalMinutes:F1} min. "
-            + "Analyzers: " + string.Join(", ", sets.Select(s => $"{s.Name} ({s.Analyzers.Length} analyzers, {s.EnableEverything().Count} rules)")) + ".";
+            + "Analyzers: " + string.Join(", ", products.Select(s => $"{s.Name} ({s.Analyzers.Length} analyzers, {s.EnableEverything().Count} rules)")) + ".";
         var report = new Report(results, environment);
         var markdown = report.Markdown();
         Console.WriteLine();

@@ -31,7 +31,8 @@ public sealed class Report
 
     private IEnumerable<CorpusResult> Generated => _results.Where(r => r.Corpus.StartsWith("generated", StringComparison.Ordinal));
 
-    private IReadOnlyList<string> SetNames => _results[0].Sets.Select(s => s.Set).ToList();
+    /// <summary>The products measured; the driver baseline is only the zero the allocations are counted from.</summary>
+    private IReadOnlyList<string> SetNames => _results[0].Sets.Select(s => s.Set).Where(name => name != AnalyzerSets.DriverBaselineName).ToList();
 
     public string Markdown()
     {
@@ -71,9 +72,23 @@ public sealed class Report
 
         md.AppendLine("**Memory, collections and crashes**: megabytes allocated during each analysis (the compiler's binding for that run included), "
             + "the share of the analysis's wall time spent in garbage-collection pauses (they count inside whichever analyzer is running), and analyzer exceptions:").AppendLine();
-        Table(md, new[] { "Corpus", "Compile" }.Concat(SetNames),
+        Table(md, new[] { "Corpus", "Compile" }.Concat(_results[0].Sets.Select(s => s.Set)),
             _results.Select(r => new[] { r.Corpus, Mb(r.CompileAllocatedMb) }
                 .Concat(r.Sets.Select(s => $"{Mb(s.AllocatedMb)}, GC {Percent(s.GcPauseMs / s.WallMs)}{(s.AnalyzerExceptions > 0 ? $", {s.AnalyzerExceptions} exceptions" : "")}"))));
+
+        if (generated.Count > 0 && generated[0].Set(AnalyzerSets.DriverBaselineName) is not null)
+        {
+            md.AppendLine("**Allocations beyond the driver's own work** (KB per 1,000 lines: a set's allocations during the analysis minus "
+                + "those of the driver baseline, an analyzer that only asks for every body's operations, on the same code. "
+                + "Unlike time, allocations do not swell with collection pauses or a slower memory on a larger heap: flat means the set's work grows in step with the code):").AppendLine();
+            Table(md, new[] { "" }.Concat(generated.Select(r => Count(r.Lines))).Append("growth"),
+                SetNames.Select(name =>
+                {
+                    var perThousandLines = generated.Select(r => BeyondBaselineKb(r, name) / (r.Lines / 1000.0)).ToList();
+                    return new[] { name }.Concat(perThousandLines.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))
+                        .Append("x" + (perThousandLines[^1] / perThousandLines[0]).ToString("F2", CultureInfo.InvariantCulture));
+                }));
+        }
 
         md.AppendLine("**Targets**:").AppendLine();
         foreach (var line in Targets())
@@ -149,6 +164,9 @@ public sealed class Report
 
     private static double RuleMs(CorpusResult result, string id) =>
         result.Set(AnalyzerSets.AsyncPitfallsName)!.PerAnalyzerMs.Where(p => p.Key.Contains($"({id}", StringComparison.Ordinal)).Sum(p => p.Value);
+
+    private static double BeyondBaselineKb(CorpusResult result, string set) =>
+        1024 * (result.Set(set)!.AllocatedMb - result.Set(AnalyzerSets.DriverBaselineName)!.AllocatedMb);
 
     private static double OurBlockingMs(CorpusResult result) => RuleMs(result, "AP1001") + RuleMs(result, "AP1003");
 
