@@ -50,8 +50,9 @@ public static class Measurement
     }
 
     /// <summary>
-    /// Runs one set over a fresh compilation of the corpus with every rule on, sequentially (concurrent execution
-    /// off, so the telemetry is CPU time without contention), and reads the driver's per-analyzer execution time.
+    /// Runs one set over a fresh compilation of the corpus with every rule on, its callbacks one at a time (concurrent
+    /// execution off; the compiler still binds the program on another thread meanwhile, see docs/benchmarks.md), and
+    /// reads the driver's per-analyzer execution time.
     /// </summary>
     public static async Task<AnalysisRun> AnalyzeAsync(
         Corpus corpus, AnalyzerSet set, CancellationToken cancellationToken)
