@@ -145,7 +145,7 @@ internal sealed class LockOrderGraph
     /// are held; with fewer, as in most types, <paramref name="cyclesOnly"/> builds no graph at all
     /// (a declared hierarchy is broken by a single nesting).
     /// </summary>
-    public static LockOrderGraph? ForInversions(IReadOnlyCollection<MethodLockFacts> facts, bool cyclesOnly)
+    public static LockOrderGraph? ForInversions(IEnumerable<MethodLockFacts> facts, bool cyclesOnly)
     {
         // Created on the first body that holds a lock: this runs at the end of every type, and most hold none.
         List<MethodLockFacts>? relevant = null;
@@ -188,11 +188,11 @@ internal sealed class LockOrderGraph
     /// Adds to <paramref name="relevant"/> the bodies of the methods reached by calls from
     /// <paramref name="pending"/> on, and returns every reached body (some hold locks themselves).
     /// </summary>
-    private static HashSet<MethodLockFacts> AddReachedBodies(IReadOnlyCollection<MethodLockFacts> facts, List<MethodLockFacts> relevant, Queue<IMethodSymbol> pending)
+    private static HashSet<MethodLockFacts> AddReachedBodies(IEnumerable<MethodLockFacts> facts, List<MethodLockFacts> relevant, Queue<IMethodSymbol> pending)
     {
         var included = new HashSet<MethodLockFacts>(relevant);
         var reachedBodies = new HashSet<MethodLockFacts>();
-        var bodies = new Dictionary<IMethodSymbol, MethodLockFacts>(facts.Count, SymbolEqualityComparer.Default);
+        var bodies = new Dictionary<IMethodSymbol, MethodLockFacts>(facts is IReadOnlyCollection<MethodLockFacts> known ? known.Count : 0, SymbolEqualityComparer.Default);
         foreach (var methodFacts in facts)
         {
             Index(methodFacts.Owner, methodFacts);
@@ -254,11 +254,8 @@ internal sealed class LockOrderGraph
     public List<LockOrderCycle> FindCycles()
     {
         var cycles = new List<LockOrderCycle>();
-        foreach (var component in StronglyConnectedComponents())
-        {
-            if (component.Count(node => _locks[node] is not null) >= 2)
-                AddCycles(new HashSet<int>(component), cycles);
-        }
+        foreach (var component in ComponentsWithTwoLocks())
+            AddCycles(component, cycles);
         return cycles;
     }
 
@@ -431,8 +428,12 @@ internal sealed class LockOrderGraph
         }
     }
 
-    /// <summary>Tarjan's algorithm without recursion: deep call chains must not overflow the stack.</summary>
-    private List<List<int>> StronglyConnectedComponents()
+    /// <summary>
+    /// The strongly connected components that hold two locks or more, by Tarjan's algorithm without
+    /// recursion (deep call chains must not overflow the stack). The others, nearly every node of a
+    /// program's graph on its own, are never copied out.
+    /// </summary>
+    private List<HashSet<int>> ComponentsWithTwoLocks()
     {
         var count = _edges.Count;
         var index = new int[count];
@@ -441,7 +442,8 @@ internal sealed class LockOrderGraph
         for (var i = 0; i < count; i++)
             index[i] = -1;
         var stack = new Stack<int>();
-        var components = new List<List<int>>();
+        var components = new List<HashSet<int>>();
+        var members = new List<int>();
         var work = new Stack<(int Node, int NextEdge)>();
         var nextIndex = 0;
 
@@ -482,16 +484,20 @@ internal sealed class LockOrderGraph
                 if (descended || low[node] != index[node])
                     continue;
 
-                var component = new List<int>();
+                members.Clear();
+                var locks = 0;
                 int member;
                 do
                 {
                     member = stack.Pop();
                     onStack[member] = false;
-                    component.Add(member);
+                    members.Add(member);
+                    if (_locks[member] is not null)
+                        locks++;
                 }
                 while (member != node);
-                components.Add(component);
+                if (locks >= 2)
+                    components.Add(new HashSet<int>(members));
             }
         }
         return components;
