@@ -399,37 +399,6 @@ public sealed class AP3001LockOrderInversionTests
             Verify.Diagnostic().WithLocation(1).WithArguments("'s_items'", "", "'_index'", "'_index' is taken while holding 's_items' in 'Store.Add' (Test0.cs line 10)"));
 
     [Fact]
-    public Task NoDiagnostic_ThroughAPartialMethodImplementedTwice_InBrokenCode()
-        // Two implementations of one partial method (CS0757) give one method two bodies; the call to it does
-        // not bind, so no edge leads into either body, and the rule stays quiet on the broken code.
-        => new AnalyzerTest<LockOrderInversionAnalyzer>
-        {
-            BuildOnly = true,
-            AllowCompilerErrors = true,
-            Sources =
-            {
-                Usings + """
-                class Bank
-                {
-                    private readonly object _accounts = new();
-                    public void Settle(Journal journal) { lock (_accounts) { journal.Note(); } }
-                    public void Touch() { lock (_accounts) { } }
-                }
-                """,
-                Usings + """
-                partial class Journal
-                {
-                    private readonly object _audit = new();
-                    public partial void Note();
-                    public partial void Note() { lock (_audit) { } }
-                    public partial void Note() { Console.WriteLine(); }
-                    public void Append(Bank bank) { lock (_audit) { bank.Touch(); } }
-                }
-                """,
-            },
-        }.RunAsync();
-
-    [Fact]
     public Task NoDiagnostic_InterfaceAndAbstractCalls_AreNotFollowed()
         => Verify.VerifyAnalyzerAsync(Usings + """
             interface ISink { void Write(); }
