@@ -91,6 +91,58 @@ internal static class AsyncCode
     }
 
     /// <summary>
+    /// Code that libraries serving synchronous and asynchronous callers from one method write on purpose:
+    /// in a function that takes the mode as a flag (<c>ValueTask Read(bool async, ...)</c>), or in the branch
+    /// of an <c>if</c> or <c>?:</c> whose condition reads such a flag (<c>if (context.IsSynchronous)</c>).
+    /// Its blocking calls run only when the caller asked for the synchronous mode.
+    /// </summary>
+    public static bool IsDualModeCode(IOperation operation, AsyncCodeContext context)
+    {
+        if (HasModeParameter(context.Function) || context.Member is IMethodSymbol member && HasModeParameter(member))
+            return true;
+        var child = operation;
+        for (var current = operation.Parent; current is not null && current is not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
+        {
+            if (current is IConditionalOperation conditional && !ReferenceEquals(conditional.Condition, child) && ReadsModeFlag(conditional.Condition))
+                return true;
+            child = current;
+        }
+        return false;
+    }
+
+    private static bool HasModeParameter(IMethodSymbol method)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsModeFlag(parameter, parameter.Type))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool ReadsModeFlag(IOperation condition)
+    {
+        foreach (var node in condition.DescendantsAndSelf())
+        {
+            var flag = node switch
+            {
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                ILocalReferenceOperation local => local.Local,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => (ISymbol)property.Property,
+                _ => null,
+            };
+            if (flag is not null && IsModeFlag(flag, node.Type))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>A bool named for the mode: async, isAsync, sync, IsSynchronous, runSynchronously.</summary>
+    private static bool IsModeFlag(ISymbol flag, ITypeSymbol? type)
+        => type?.SpecialType == SpecialType.System_Boolean && flag.Name.IndexOf("sync", System.StringComparison.OrdinalIgnoreCase) >= 0;
+
+    /// <summary>
     /// How a message names the function around <paramref name="operation"/>, async or not:
     /// "method 'Save'", "async method 'SaveAsync'", "lambda in 'Run'", "local function 'Flush'", "top-level statements".
     /// </summary>

@@ -72,7 +72,7 @@ internal sealed class AsyncCounterparts
         IMethodSymbol? best = null;
         foreach (var candidate in candidates)
         {
-            if (enclosingMember is not null && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, enclosingMember.OriginalDefinition))
+            if (enclosingMember is not null && IsEnclosingMember(candidate, enclosingMember))
                 continue;
             if (IsBridge(candidate, method, enclosingMember))
                 continue;
@@ -81,6 +81,29 @@ internal sealed class AsyncCounterparts
         }
         return best;
     }
+
+    /// <summary>
+    /// The candidate is the member being written, or an overload of a member it overrides: an
+    /// <c>override ReadAsync</c> that returns <c>Read()</c> on its fast path would otherwise be told to
+    /// await the base <c>ReadAsync</c>, which dispatches back to itself (and a base overload without the
+    /// token usually forwards to the one being overridden).
+    /// </summary>
+    private static bool IsEnclosingMember(IMethodSymbol candidate, ISymbol enclosingMember)
+    {
+        if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, enclosingMember.OriginalDefinition))
+            return true;
+        if (enclosingMember is not IMethodSymbol method)
+            return false;
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (IsOverloadOf(candidate, overridden))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsOverloadOf(IMethodSymbol candidate, IMethodSymbol method)
+        => candidate.Name == method.Name && SymbolEqualityComparer.Default.Equals(candidate.ContainingType.OriginalDefinition, method.ContainingType.OriginalDefinition);
 
     private bool TakesToken(IMethodSymbol method)
         => method.Parameters.Length > 0 && CancellationTokens.IsCancellationToken(method.Parameters[method.Parameters.Length - 1].Type, _types);

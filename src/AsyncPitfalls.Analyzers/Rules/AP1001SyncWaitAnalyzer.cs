@@ -47,7 +47,8 @@ public sealed class SyncWaitAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         if (!TaskWaits.TryGet(context.Operation, types, out var wait)
-            || !AsyncCode.TryGetContext(context.Operation, context.ContainingSymbol, types, out var asyncCode))
+            || !AsyncCode.TryGetContext(context.Operation, context.ContainingSymbol, types, out var asyncCode)
+            || AsyncCode.IsDualModeCode(context.Operation, asyncCode))
             return;
 
         if (wait.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, context.Operation, context, types))

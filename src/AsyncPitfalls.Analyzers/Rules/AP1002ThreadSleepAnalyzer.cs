@@ -46,7 +46,7 @@ public sealed class ThreadSleepAnalyzer : DiagnosticAnalyzer
         if (!BlockingOperations.IsThreadSleep(invocation, types))
             return;
 
-        if (!AsyncCode.TryGetContext(invocation, context.ContainingSymbol, types, out var asyncCode))
+        if (!AsyncCode.TryGetContext(invocation, context.ContainingSymbol, types, out var asyncCode) || AsyncCode.IsDualModeCode(invocation, asyncCode))
             return;
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();

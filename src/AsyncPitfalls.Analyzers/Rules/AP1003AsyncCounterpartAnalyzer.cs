@@ -58,7 +58,8 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
             return;
 
         var exclusions = fileExclusions.For(invocation.Syntax.SyntaxTree);
-        if (SyncApiCalls.FindCounterpart(invocation, types, exclusions, asyncCode.Function) is not { } counterpart)
+        if (SyncApiCalls.FindCounterpart(invocation, types, exclusions, asyncCode.Function) is not { } counterpart
+            || AsyncCode.IsDualModeCode(invocation, asyncCode))
             return;
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();

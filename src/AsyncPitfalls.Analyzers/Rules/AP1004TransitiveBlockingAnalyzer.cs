@@ -118,7 +118,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             {
                 // A helper with its own NameAsync twin is AP1003's to report, at the same call.
                 if (operation is IInvocationOperation call && IsFollowable(call.TargetMethod) && !AsyncCode.IsOffloaded(asyncCode, _types)
-                    && SyncApiCalls.FindCounterpart(call, _types, exclusions, asyncCode.Function) is null)
+                    && SyncApiCalls.FindCounterpart(call, _types, exclusions, asyncCode.Function) is null && !AsyncCode.IsDualModeCode(call, asyncCode))
                     _asyncCalls.Enqueue(new AsyncCall(call.TargetMethod.OriginalDefinition, call.Syntax, asyncCode));
                 return;
             }

@@ -366,6 +366,73 @@ public sealed class AP1001SyncWaitTests
             }
             """);
 
+    // ---- Negative shapes: code that serves both modes (libraries such as Npgsql and Polly) ----
+
+    [Fact]
+    public Task NoDiagnostic_InFunctionsThatTakeTheModeAsAFlag_OrInBranchesAFlagSelects()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Context { public bool IsSynchronous { get; set; } }
+            class Connection
+            {
+                private Task _send = Task.CompletedTask;
+
+                // One body for Flush() and FlushAsync(): the caller picks the mode.
+                internal async Task Flush(bool async)
+                {
+                    if (async)
+                        await _send;
+                    else
+                        _send.GetAwaiter().GetResult();
+                }
+
+                internal Task Drain(bool isAsync)
+                {
+                    _send.Wait();
+                    return Task.CompletedTask;
+                }
+
+                internal static Task DelayAsync(Context context, TimeSpan delay)
+                {
+                    if (context.IsSynchronous)
+                    {
+                        Task.Delay(delay).GetAwaiter().GetResult();
+                        return Task.CompletedTask;
+                    }
+                    return Task.Delay(delay);
+                }
+
+                internal async Task<int> ReadAsync(Task<int> pending, bool runSynchronously)
+                    => runSynchronously ? pending.Result : await pending;
+            }
+            """);
+
+    [Fact]
+    public Task Reports_InBranchesOfOtherConditions_AndWhenTheFlagIsOnlyTheCondition()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                private Task _send = Task.CompletedTask;
+                private bool _async;
+
+                internal async Task Flush(bool fast)
+                {
+                    if (fast)
+                        {|#0:_send.Wait()|};
+                    await Task.Yield();
+                }
+
+                // The flag decides whether to wait, not which way: the wait blocks in async code either way.
+                internal async Task Close()
+                {
+                    if ({|#1:_send.Wait(100)|} && _async)
+                        return;
+                    await Task.Yield();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'.Wait()' on '_send'", "async method 'Flush'", "await"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'.Wait()' on '_send'", "async method 'Close'", "await"));
+
     [Fact]
     public Task NoDiagnostic_SyncTopLevelStatements_Reports_AsyncOnes()
         => new AnalyzerTest<SyncWaitAnalyzer>

@@ -153,6 +153,22 @@ public sealed class AP1002ThreadSleepTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_InCodeThatServesBothModes()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Retry
+            {
+                // One body for Pause() and PauseAsync(): the caller picks the mode.
+                internal async Task Pause(TimeSpan delay, bool async)
+                {
+                    if (async)
+                        await Task.Delay(delay);
+                    else
+                        Thread.Sleep(delay);
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_DedicatedThreadsAndSyncDelegatesInsideAsyncCode()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Worker

@@ -173,6 +173,64 @@ public sealed class AP1003AsyncCounterpartTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_CounterpartIsWhatTheEnclosingMemberOverrides_OrItsOverload()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            abstract class Converter
+            {
+                public abstract int Read(string text);
+                public abstract ValueTask<int> ReadAsync(string text, CancellationToken cancellationToken);
+            }
+            sealed class NumberConverter : Converter
+            {
+                public override int Read(string text) => text.Length;
+
+                // The fast path of an override: awaiting the base ReadAsync would dispatch back here.
+                public override ValueTask<int> ReadAsync(string text, CancellationToken cancellationToken) => new(Read(text));
+            }
+            sealed class BufferStream : Stream
+            {
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => false;
+                public override long Length => 0;
+                public override long Position { get => 0; set { } }
+                public override void Flush() { }
+                public override int Read(byte[] buffer, int offset, int count) => 0;
+                public override long Seek(long offset, SeekOrigin origin) => 0;
+                public override void SetLength(long value) { }
+                public override void Write(byte[] buffer, int offset, int count) { }
+
+                // The data is in memory already; Stream's other ReadAsync overload forwards to this one.
+                public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+                    => Task.FromResult(Read(buffer, offset, count));
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_InCodeThatServesBothModes()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Writer
+            {
+                // One body for Write() and WriteAsync(): the caller picks the mode.
+                internal async Task Write(Stream stream, byte[] data, bool async, CancellationToken cancellationToken)
+                {
+                    if (async)
+                        await stream.WriteAsync(data, 0, data.Length, cancellationToken);
+                    else
+                        stream.Write(data, 0, data.Length);
+                }
+
+                internal async Task Flush(Stream stream, bool sync) => await (sync ? Task.Run(stream.Flush) : stream.FlushAsync());
+
+                internal async Task Copy(Stream from, Stream to, bool useAsync)
+                {
+                    from.CopyTo(to);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_CallsOfAsyncVoidMethods_WhichDoNotBlock()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Synchronizer

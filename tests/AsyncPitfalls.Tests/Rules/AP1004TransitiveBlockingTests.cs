@@ -96,6 +96,31 @@ public sealed class AP1004TransitiveBlockingTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_InCodeThatServesBothModes()
+        => VerifyAsync("""
+            class Options { public bool IsSynchronous { get; set; } }
+            class Worker
+            {
+                internal async Task Read(bool async)
+                {
+                    if (async)
+                        await Task.Yield();
+                    else
+                        Blocking();
+                }
+
+                internal async Task Run(Options options)
+                {
+                    if (options.IsSynchronous)
+                        Blocking();
+                    await Task.Yield();
+                }
+
+                private static string Blocking() => File.ReadAllText("d");
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_HelperWhoseTaskIsKnownComplete()
         => VerifyAsync("""
             class Worker
