@@ -16,8 +16,22 @@ internal static class OperationNames
         IFieldReferenceOperation field => field.Field.Name,
         IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.Name,
         IInvocationOperation invocation => invocation.TargetMethod.Name + "()",
+        IConditionalAccessInstanceOperation instance when ConditionalReceiver(instance) is { } receiver => TryGetName(receiver),
         _ => null,
     };
+
+    /// <summary>What <c>?.</c> tested for null: <c>tick</c> in <c>tick?.Dispose()</c>.</summary>
+    private static IOperation? ConditionalReceiver(IConditionalAccessInstanceOperation instance)
+    {
+        IOperation child = instance;
+        for (var current = instance.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
+                return access.Operation;
+            child = current;
+        }
+        return null;
+    }
 
     /// <summary>The variable an operand reads: a local, parameter or field (through implicit this); null otherwise.</summary>
     public static ISymbol? TryGetVariable(IOperation? operation) => TaskWaits.Unwrap(operation) switch

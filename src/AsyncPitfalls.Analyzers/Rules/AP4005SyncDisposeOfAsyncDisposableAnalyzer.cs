@@ -79,8 +79,9 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeDisposeCall(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        // An object disposing itself (DisposeAsync finishing with the synchronous part, Dispose()) has no 'await using' to write.
         if (invocation.TargetMethod is not { Name: "Dispose", Parameters.IsEmpty: true } || invocation.Instance is not { } instance
-            || !IsReportable(instance.Type, context, types, cheap) || !InAsyncFunction(context))
+            || instance is IInstanceReferenceOperation || !IsReportable(instance.Type, context, types, cheap) || !InAsyncFunction(context))
             return;
         var name = OperationNames.TryGetName(instance) ?? instance.Type!.Name;
         context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),

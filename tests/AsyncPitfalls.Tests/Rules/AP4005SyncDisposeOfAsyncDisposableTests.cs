@@ -30,6 +30,46 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
             Verify.Diagnostic().WithLocation(2).WithArguments("other", "FileStream", "async method 'WriteAsync'"));
 
     [Fact]
+    public Task Reports_ConditionalDispose_NamingTheReceiver()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                private Stream? _stream;
+
+                public async Task CloseAsync()
+                {
+                    await Task.Yield();
+                    _stream?{|#0:.Dispose()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("_stream", "Stream", "async method 'CloseAsync'"));
+
+    [Fact]
+    public Task NoDiagnostic_AnObjectDisposingItself()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store : IDisposable, IAsyncDisposable
+            {
+                private readonly Stream _log = Stream.Null;
+
+                public void Dispose() => _log.Flush();
+
+                // The asynchronous part first, then the synchronous rest: there is no 'await using' to write.
+                public async ValueTask DisposeAsync()
+                {
+                    await _log.FlushAsync();
+                    Dispose();
+                }
+
+                public async Task ResetAsync()
+                {
+                    await Task.Yield();
+                    this.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_AwaitUsing_SyncCode_CheapTypes_PlainDisposables()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Writer
