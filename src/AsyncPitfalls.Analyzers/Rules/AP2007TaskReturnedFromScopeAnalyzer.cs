@@ -49,7 +49,8 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         if (@return.ReturnedValue is not { } value || !types.IsAwaitable(value.Type)
             || AsyncCode.EnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false } function
             || !types.IsTaskOrValueTask(function.ReturnType)
-            || TaskCompletionFlow.IsCompleteByConstruction(TaskWaits.Unwrap(value)!, types))
+            || TaskCompletionFlow.IsCompleteByConstruction(TaskWaits.Unwrap(value)!, types)
+            || ReadsExistingTask(value, types))
             return;
 
         if (EnclosingScope(@return) is not { } scope)
@@ -58,6 +59,20 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         if (scope.IsLock)
             properties = properties.Add(InLockProperty, "true");
         context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, OperationNames.DescribeProducer(value), scope.Description));
+    }
+
+    /// <summary>
+    /// A task read from a field or property (<c>_tcs.Task</c>, <c>_lazy.Value</c>, <c>_completed</c>), also wrapped in
+    /// <c>new ValueTask(...)</c>: it stands for work started elsewhere, which the scope never held. How async
+    /// primitives are written: under their lock they hand out the task of a waiter they queued.
+    /// </summary>
+    private static bool ReadsExistingTask(IOperation value, KnownTypes types)
+    {
+        var unwrapped = TaskWaits.Unwrap(value);
+        if (unwrapped is IObjectCreationOperation { Arguments.Length: 1 } creation && types.IsTaskOrValueTask(creation.Type)
+            && types.IsAwaitable(creation.Arguments[0].Value.Type))
+            unwrapped = TaskWaits.Unwrap(creation.Arguments[0].Value);
+        return unwrapped is IFieldReferenceOperation or IPropertyReferenceOperation;
     }
 
     private sealed class Scope

@@ -55,6 +55,64 @@ public sealed class AP2007TaskReturnedFromScopeTests
             Verify.Diagnostic().WithLocation(3).WithArguments("'Func.Invoke'", "'lock'"));
 
     [Fact]
+    public Task NoDiagnostic_TasksReadFromFieldsAndProperties_AsAsyncPrimitivesHandThemOut()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Signal
+            {
+                private readonly object _gate = new();
+                private readonly Queue<TaskCompletionSource<bool>> _waiters = new();
+                private readonly Task<bool> _completed = Task.FromResult(true);
+                private readonly Lazy<Task<int>> _value = new(() => Task.Run(() => 1));
+                private bool _set;
+
+                public Task<bool> WaitAsync()
+                {
+                    lock (_gate)
+                    {
+                        if (_set)
+                            return _completed;
+                        var waiter = new TaskCompletionSource<bool>();
+                        _waiters.Enqueue(waiter);
+                        return waiter.Task;
+                    }
+                }
+
+                public ValueTask<bool> WaitValueAsync()
+                {
+                    lock (_gate)
+                    {
+                        var waiter = new TaskCompletionSource<bool>();
+                        _waiters.Enqueue(waiter);
+                        return new ValueTask<bool>(waiter.Task);
+                    }
+                }
+
+                public Task<int> GetAsync()
+                {
+                    lock (_gate)
+                        return _value.Value;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_TasksStartedInsideTheScope_EvenWhenWrapped()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Writer
+            {
+                private readonly object _gate = new();
+                private readonly Stream _stream = Stream.Null;
+
+                public ValueTask WriteAsync(byte[] data)
+                {
+                    lock (_gate)
+                        return {|#0:new ValueTask(_stream.WriteAsync(data, 0, data.Length))|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'new ValueTask'", "'lock'"));
+
+    [Fact]
     public Task NoDiagnostic_OutsideScopes_AsyncMethods_CompletedTasks()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Client
