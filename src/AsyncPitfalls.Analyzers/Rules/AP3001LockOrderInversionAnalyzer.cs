@@ -191,7 +191,9 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
         protected override void OnCall(IOperation call, IMethodSymbol callee, HeldLock? held)
         {
-            if (!HasSourceBody(callee, _compiledAssembly) || CurrentMember is null)
+            // new Connector(options).SendCancel(): the locks it takes are the new object's, which no other thread
+            // can hold yet. Locks are told apart by field, not by object, so following it would pair them with this one's.
+            if (!HasSourceBody(callee, _compiledAssembly) || CurrentMember is null || call is IInvocationOperation { Instance: IObjectCreationOperation })
                 return;
             callee = Normalize(callee);
             if (CurrentFunction is { } function)

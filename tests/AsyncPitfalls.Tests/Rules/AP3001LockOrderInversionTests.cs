@@ -425,6 +425,27 @@ public sealed class AP3001LockOrderInversionTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_CallsOnAnObjectCreatedThere_ReportsTheSameCallOnThis()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connector
+            {
+                private readonly object _sync = new();
+                private readonly object _cancel = new();
+
+                public void UserCancel() { lock (_sync) { lock ({|#0:_cancel|}) { } } }
+
+                // The cancel request goes over a new connection: its _sync is not this one's, and no other thread has it.
+                public void ServerCancel() { lock (_cancel) { new Connector().SendCancel(); } }
+
+                public void Retry() { lock (_cancel) { {|#1:SendCancel()|}; } }
+
+                private void SendCancel() { lock (_sync) { } }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_cancel'", "", "'_sync'", "'_sync' is taken (through 'Connector.SendCancel') while holding '_cancel' in 'Connector.Retry' (Test0.cs line 15)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_sync'", " (through 'Connector.SendCancel')", "'_cancel'", "'_cancel' is taken while holding '_sync' in 'Connector.UserCancel' (Test0.cs line 10)"));
+
+    [Fact]
     public Task Reports_DeclaredHierarchy_WithoutACycle()
         => VerifyBuildWithHierarchyAsync("Bank._accounts > Bank._audit", """
             class Bank
