@@ -126,17 +126,9 @@ public static class Program
 
     private static void WriteDocs(string markdown, string svg)
     {
-        const string Begin = "<!-- benchmark results: begin -->";
-        const string End = "<!-- benchmark results: end -->";
         var docs = Path.Combine(AnalyzerSets.RepositoryRoot, "docs");
         var page = Path.Combine(docs, "benchmarks.md");
-        var text = File.ReadAllText(page);
-        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
-        if (begin < 0 || end < begin)
-            throw new InvalidOperationException($"{page} needs the markers '{Begin}' and '{End}'.");
-        text = text[..(begin + Begin.Length)] + Environment.NewLine + Environment.NewLine + markdown + Environment.NewLine + text[end..];
-        File.WriteAllText(page, text);
+        AsyncPitfalls.Bench.DocsSection.Replace(page, "benchmark results", markdown);
         File.WriteAllText(Path.Combine(docs, "benchmarks.svg"), svg);
         Console.WriteLine($"wrote {page} and docs/benchmarks.svg");
     }

@@ -195,15 +195,8 @@ public static class Program
 
     private static void WriteDocs(string markdown)
     {
-        const string Begin = "<!-- real code results: begin -->";
-        const string End = "<!-- real code results: end -->";
         var page = Path.Combine(Metadata("RepositoryRoot"), "docs", "real-code.md");
-        var text = File.ReadAllText(page);
-        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
-        if (begin < 0 || end < begin)
-            throw new InvalidOperationException($"{page} needs the markers '{Begin}' and '{End}'.");
-        File.WriteAllText(page, text[..(begin + Begin.Length)] + Environment.NewLine + Environment.NewLine + markdown + Environment.NewLine + text[end..]);
+        AsyncPitfalls.Bench.DocsSection.Replace(page, "real code results", markdown);
         Console.WriteLine($"wrote {page}");
     }
 
