@@ -115,8 +115,10 @@ public static class Program
                         exceptions.Add($"{analyzer.GetType().Name}: {exception.GetType().Name}: {exception.Message}");
                 },
                 concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+            var seenBefore = exceptions.Count;
             var diagnostics = await compilation.WithAnalyzers(analyzers, analysisOptions).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-            lock (exceptions)
+            // The callback sees each exception; an AD0001 diagnostic counts only if it did not (not twice).
+            if (exceptions.Count == seenBefore)
                 exceptions.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.GetMessage()));
             var described = diagnostics.Where(d => d.Id != "AD0001").Select(Describe).OrderBy(d => d, StringComparer.Ordinal).ToList();
             if (first is null)
