@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -100,6 +101,8 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
                 case IUsingOperation @using when child == @using.Body:
                     return new Scope($"'using ({Resource(@using.Resources)})'");
                 case ITryOperation @try when child == @try.Body:
+                    if (@try.Finally is null && ForwardsExceptionsIntoTheTask(@try))
+                        break;
                     return new Scope(@try.Catches.IsEmpty ? "'try/finally'" : "'try/catch'");
                 case ILockOperation @lock when child == @lock.Body:
                     return new Scope("'lock'", isLock: true);
@@ -116,6 +119,25 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// <c>try { return Start(); } catch (Exception e) { return Task.FromException(e); }</c>: every catch returns a
+    /// task made from the exception it caught. The try is there for what throws before a task exists; the
+    /// task's own exceptions reach the caller through the task, as intended.
+    /// </summary>
+    private static bool ForwardsExceptionsIntoTheTask(ITryOperation @try)
+    {
+        if (@try.Catches.IsEmpty)
+            return false;
+        foreach (var clause in @try.Catches)
+        {
+            if (clause.ExceptionDeclarationOrExpression is not IVariableDeclaratorOperation { Symbol: var caught }
+                || clause.Handler.Operations.LastOrDefault() is not IReturnOperation { ReturnedValue: { } returned }
+                || !returned.DescendantsAndSelf().Any(node => node is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, caught)))
+                return false;
+        }
+        return true;
     }
 
     private static string Resource(IOperation resources)

@@ -96,6 +96,85 @@ public sealed class AP2007TaskReturnedFromScopeTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_CatchesThatTurnTheExceptionIntoTheReturnedTask()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            readonly struct Outcome
+            {
+                public static ValueTask<Outcome> FromTask(Task task) => new(new Outcome());
+                public static ValueTask<Outcome> FromException(Exception error) => new(new Outcome());
+            }
+            class Pipeline
+            {
+                // What throws before a task exists becomes a faulted task; the task's own exceptions reach the caller through it.
+                public Task<int> RunAsync(Func<Task<int>> work)
+                {
+                    try
+                    {
+                        return work();
+                    }
+                    catch (Exception e)
+                    {
+                        return Task.FromException<int>(e);
+                    }
+                }
+
+                public ValueTask<Outcome> ExecuteAsync(Func<Task> callback)
+                {
+                    try
+                    {
+                        return Outcome.FromTask(callback());
+                    }
+                    catch (InvalidOperationException invalid)
+                    {
+                        return Outcome.FromException(invalid);
+                    }
+                    catch (Exception error)
+                    {
+                        return Outcome.FromException(error);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_CatchesThatHandleTheExceptionThemselves_OrAFinally()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Pipeline
+            {
+                public Task<int> RunAsync(Func<Task<int>> work)
+                {
+                    try
+                    {
+                        return {|#0:work()|};
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                        return Task.FromResult(0);
+                    }
+                }
+
+                public Task<int> TimedAsync(Func<Task<int>> work)
+                {
+                    try
+                    {
+                        return {|#1:work()|};
+                    }
+                    catch (Exception e)
+                    {
+                        return Task.FromException<int>(e);
+                    }
+                    finally
+                    {
+                        Console.WriteLine("done");
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Func.Invoke'", "'try/catch'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Func.Invoke'", "'try/catch'"));
+
+    [Fact]
     public Task Reports_TasksStartedInsideTheScope_EvenWhenWrapped()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Writer
