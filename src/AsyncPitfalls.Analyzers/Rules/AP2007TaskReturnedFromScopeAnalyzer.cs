@@ -50,8 +50,9 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         if (@return.ReturnedValue is not { } value || !types.IsAwaitable(value.Type)
             || AsyncCode.EnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false } function
             || !types.IsTaskOrValueTask(function.ReturnType)
-            || TaskCompletionFlow.IsCompleteByConstruction(TaskWaits.Unwrap(value)!, types)
-            || ReadsExistingTask(value, types))
+            || TaskWaits.Unwrap(value) is not { } produced
+            || TaskCompletionFlow.IsCompleteByConstruction(produced, types)
+            || ReadsExistingTask(produced, types))
             return;
 
         if (EnclosingScope(@return) is not { } scope)
@@ -67,9 +68,9 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
     /// <c>new ValueTask(...)</c>: it stands for work started elsewhere, which the scope never held. How async
     /// primitives are written: under their lock they hand out the task of a waiter they queued.
     /// </summary>
-    private static bool ReadsExistingTask(IOperation value, KnownTypes types)
+    private static bool ReadsExistingTask(IOperation produced, KnownTypes types)
     {
-        var unwrapped = TaskWaits.Unwrap(value);
+        var unwrapped = produced;
         if (unwrapped is IObjectCreationOperation { Arguments.Length: 1 } creation && types.IsTaskOrValueTask(creation.Type)
             && types.IsAwaitable(creation.Arguments[0].Value.Type))
             unwrapped = TaskWaits.Unwrap(creation.Arguments[0].Value);

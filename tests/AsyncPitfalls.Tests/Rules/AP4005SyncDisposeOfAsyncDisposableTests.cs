@@ -46,6 +46,28 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
             Verify.Diagnostic().WithLocation(0).WithArguments("_stream", "Stream", "async method 'CloseAsync'"));
 
     [Fact]
+    public Task NoFix_ConditionalDispose()
+        => new CodeFixTest<SyncDisposeOfAsyncDisposableAnalyzer, SyncDisposeOfAsyncDisposableCodeFix>
+        {
+            Sources =
+            {
+                Usings + """
+                class Connection
+                {
+                    private Stream? _stream;
+
+                    public async Task CloseAsync()
+                    {
+                        await Task.Yield();
+                        _stream?[|.Dispose()|];
+                    }
+                }
+                """,
+            },
+            ExpectNoFix = true,
+        }.RunAsync();
+
+    [Fact]
     public Task NoDiagnostic_AnObjectDisposingItself()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Store : IDisposable, IAsyncDisposable
