@@ -54,7 +54,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
             return;
 
         var header = clause.ExceptionType.SpecialType == SpecialType.System_Object ? "catch" : $"catch ({clause.ExceptionType.Name})";
-        var consequence = CancellationHandlers.InsideLoop(@try) ? "retries it" : "carries on as if it had failed";
+        var consequence = CancellationHandlers.InsideLoop(@try) ? "the loop goes on" : "carries on as if it had failed";
         context.ReportDiagnostic(Diagnostic.Create(Rule, SwallowedCancellationAnalyzer.HeaderLocation(clause), header, consequence));
     }
 

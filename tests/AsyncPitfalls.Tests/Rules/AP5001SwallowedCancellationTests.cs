@@ -112,6 +112,41 @@ public sealed class AP5001SwallowedCancellationTests
             """);
 
     [Fact]
+    public Task TryMethodReturningFailure_IsQuiet_OtherReturnsAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Queue
+            {
+                private readonly SemaphoreSlim _signal = new(0);
+
+                public async Task<bool> TryWaitAsync(CancellationToken ct)
+                {
+                    try { await _signal.WaitAsync(ct); return true; }
+                    catch (OperationCanceledException) { return false; }
+                }
+
+                public async ValueTask<(bool Success, int Item)> TryTakeAsync(CancellationToken ct)
+                {
+                    try { await _signal.WaitAsync(ct); return (true, 1); }
+                    catch (OperationCanceledException) { return default; }
+                }
+
+                public async Task<bool> TryhardAsync(CancellationToken ct)
+                {
+                    try { await _signal.WaitAsync(ct); return true; }
+                    {|#0:catch (OperationCanceledException)|} { return false; }
+                }
+
+                public async Task TryFlushAsync(CancellationToken ct)
+                {
+                    try { await _signal.WaitAsync(ct); }
+                    {|#1:catch (OperationCanceledException)|} { }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "'TryhardAsync' returns as if it had completed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "'TryFlushAsync' returns as if it had completed"));
+
+    [Fact]
     public Task NoDiagnostic_RethrowConvertOrFilterOnAnotherToken()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Client

@@ -37,7 +37,7 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithMessage("'catch (Exception)' also catches the cancellation of the work in this try and retries it; add 'when (ex is not OperationCanceledException)'"),
+            Verify.Diagnostic().WithLocation(0).WithMessage("'catch (Exception)' also catches the cancellation of the work in this try and the loop goes on; add 'when (ex is not OperationCanceledException)'"),
             Verify.Diagnostic().WithLocation(1).WithArguments("catch", "carries on as if it had failed"));
 
     [Fact]
