@@ -303,6 +303,27 @@ public sealed class AP3001LockOrderInversionTests
             Verify.Diagnostic().WithLocation(1).WithArguments("'Accounts.Sync'", "", "'s_log'", "'s_log' is taken (through 'Audit.Write') while holding 'Accounts.Sync' in 'Accounts.Post' (Test0.cs line 13)"));
 
     [Fact]
+    public Task LockFreeHelpers_FollowInlineLambdas_NotDeferredOnes()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Journal
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+                private readonly List<int> _items = new();
+
+                public void Forward() { lock (_a) { {|#0:EachItem()|}; } }
+                public void Backward() { lock (_b) { lock ({|#1:_a|}) { } } }
+                public void Quiet() { lock (_a) { Later(); } }
+
+                private void EachItem() => _items.ForEach(_ => TakeB());
+                private void Later() => Task.Run(() => TakeB());
+                private void TakeB() { lock (_b) { } }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_b' is taken (through 'Journal.EachItem') while holding '_a' here, but '_a' is taken while holding '_b' in 'Journal.Backward' (Test0.cs line 12)"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("Lock order inversion: '_a' is taken while holding '_b' here, but '_b' is taken (through 'Journal.EachItem') while holding '_a' in 'Journal.Forward' (Test0.cs line 11)"));
+
+    [Fact]
     public Task Reports_AcrossTypes_ThroughLockFreeMethodsConstructorsAndLocalFunctions()
         => VerifyBuildAsync(new[]
             {
