@@ -48,6 +48,7 @@ internal static class OperationNames
         IInvocationOperation invocation => $"'{SymbolNames.Qualified(invocation.TargetMethod)}'",
         IObjectCreationOperation creation when creation.Type is not null => $"'new {creation.Type.Name}'",
         IPropertyReferenceOperation property => $"'{SymbolNames.Qualified(property.Property)}'",
+        IConditionalAccessOperation access => DescribeProducer(access.WhenNotNull),
         _ => "the expression",
     };
 }

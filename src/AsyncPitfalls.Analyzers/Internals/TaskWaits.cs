@@ -116,6 +116,14 @@ internal static class TaskWaits
         => type is not null && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, types.TaskOfT)
             || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, types.ValueTaskOfT));
 
+    /// <summary>What a <c>?.</c> chain yields when its receivers are not null: <c>SaveAsync()</c> in <c>store?.SaveAsync()</c>.</summary>
+    public static IOperation WhenNotNull(IOperation operation)
+    {
+        while (operation is IConditionalAccessOperation access)
+            operation = access.WhenNotNull;
+        return operation;
+    }
+
     /// <summary>Skips implicit conversions and parentheses.</summary>
     public static IOperation? Unwrap(IOperation? operation)
     {

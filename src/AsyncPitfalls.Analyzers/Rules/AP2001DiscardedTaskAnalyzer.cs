@@ -60,9 +60,14 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
             return;
 
         // A continuation observes the antecedent; the continuation task itself is rarely worth awaiting.
-        if (value is IInvocationOperation { TargetMethod.Name: "ContinueWith" })
+        // Also through '?.': task?.ContinueWith(t => Log(t.Exception), TaskContinuationOptions.OnlyOnFaulted).
+        var produced = TaskWaits.WhenNotNull(value);
+        if (produced is IInvocationOperation { TargetMethod.Name: "ContinueWith" })
             return;
-        if (TaskUses.IsFireAndForgetSafe(value, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
+        // task.ObserveErrors(): a helper named to observe the task hands it back; dropping that is what it is for.
+        if (produced is IInvocationOperation helperCall && options.ForgetMethods.ContainsMethod(helperCall.TargetMethod))
+            return;
+        if (TaskUses.IsFireAndForgetSafe(produced, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
             return;
 
         // CS4014 reports a discarded call inside an async function, and a discarded call of a method

@@ -31,6 +31,17 @@ internal static class AwaitSyntax
         return configured;
     }
 
+    /// <summary>
+    /// <c>store?.SaveAsync()</c>: awaiting it throws when <c>store</c> is null, where the code did nothing before,
+    /// so fixes that insert an await leave it to the developer.
+    /// </summary>
+    public static bool IsNullConditional(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+            expression = parenthesized.Expression;
+        return expression is ConditionalAccessExpressionSyntax;
+    }
+
     /// <summary><c>await expression</c>, or <c>await expression.ConfigureAwait(false)</c>.</summary>
     public static AwaitExpressionSyntax Await(ExpressionSyntax expression, bool configureAwaitFalse)
     {

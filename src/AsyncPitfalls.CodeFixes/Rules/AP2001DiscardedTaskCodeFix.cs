@@ -15,7 +15,8 @@ namespace AsyncPitfalls.Rules;
 /// <summary>
 /// AP2001: "Add await" (making the enclosing function async: void becomes Task except for event
 /// handlers, T becomes Task&lt;T&gt;; overrides and interface implementations keep their signature and
-/// get no such fix) and "Discard explicitly" (<c>_ = FooAsync();</c>).
+/// get no such fix, nor does <c>x?.SaveAsync()</c>, whose await would throw when x is null) and
+/// "Discard explicitly" (<c>_ = FooAsync();</c>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DiscardedTaskCodeFix)), Shared]
 public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
@@ -31,7 +32,7 @@ public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
     protected override string Title(Diagnostic diagnostic) => "Add await";
 
     protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
-        => FindNode(root, diagnostic) is ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded
+        => FindNode(root, diagnostic) is ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded && !AwaitSyntax.IsNullConditional(discarded)
             ? AwaitEdit.Replace(discarded, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse))
             : null;
 

@@ -32,10 +32,10 @@ public sealed class UnobservedTaskLocalCodeFix : AwaitInsertingCodeFix
     {
         var node = FindNode(root, diagnostic);
         if (!IsUnread(diagnostic))
-            return node is ExpressionSyntax value ? AwaitEdit.Replace(value, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse)) : null;
+            return node is ExpressionSyntax value && !AwaitSyntax.IsNullConditional(value) ? AwaitEdit.Replace(value, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse)) : null;
 
         if (node is not VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } }
-            || statement.UsingKeyword != default || model.GetTypeInfo(initializer.Value, cancellationToken).Type is not INamedTypeSymbol taskType)
+            || statement.UsingKeyword != default || AwaitSyntax.IsNullConditional(initializer.Value) || model.GetTypeInfo(initializer.Value, cancellationToken).Type is not INamedTypeSymbol taskType)
             return null;
 
         var hasResult = taskType.IsGenericType;

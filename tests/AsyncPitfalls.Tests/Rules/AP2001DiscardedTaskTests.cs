@@ -56,6 +56,20 @@ public sealed class AP2001DiscardedTaskTests
             Verify.Diagnostic().WithLocation(4).WithArguments("'TaskFactory.StartNew'", "method 'Save'"));
 
     [Fact]
+    public Task ConditionalAccess_NamesTheCall_AndAnObservingContinuationIsQuiet()
+        => Verify.VerifyAnalyzerAsync(Usings + Awaitables + """
+            class Service
+            {
+                public void Save(Store? store, Task? pending)
+                {
+                    {|#0:store?.SaveAsync()|};
+                    pending?.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Store.SaveAsync'", "method 'Save'"));
+
+    [Fact]
     public Task Reports_InTaskReturningMethodsWithoutAsync_SyncLambdas_AndLocalFunctions()
         => Verify.VerifyAnalyzerAsync(Usings + Awaitables + """
             class Service
@@ -164,6 +178,12 @@ public sealed class AP2001DiscardedTaskTests
                     LogFailuresAsync(task);
                 }
 
+                public static Task ObserveErrors(this Task task)
+                {
+                    task.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+                    return task;
+                }
+
                 private static async Task LogFailuresAsync(Task task)
                 {
                     try { await task; } catch (Exception e) { Console.WriteLine(e); }
@@ -182,6 +202,7 @@ public sealed class AP2001DiscardedTaskTests
                     _ = store.SaveAsync();
                     store.SaveAsync().Forget();
                     store.CountAsync().ObserveFailures(e => { });
+                    store.SaveAsync().ObserveErrors();
                     store.SaveAsync().ContinueWith(t => t.Exception);
                     var pending = store.SaveAsync();
                     store.CountAsync().Wait();
@@ -349,6 +370,48 @@ public sealed class AP2001DiscardedTaskTests
                 {
                     public void Save(Store store) { [|store.SaveAsync()|]; }
                     public override void Flush(Store store) { [|store.FlushAsync()|]; }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoAddAwait_ForNullConditionalCall()
+        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait",
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public void Save(Store? store) { [|store?.SaveAsync()|]; }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_DiscardExplicitly_NullConditionalCall()
+        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        {
+            CodeActionEquivalenceKey = "AP2001.Discard",
+            Sources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public void Save(Store? store) { [|store?.SaveAsync()|]; }
+                }
+                """,
+            },
+            FixedSources =
+            {
+                Usings + Awaitables + """
+                class Service
+                {
+                    public void Save(Store? store) { _ = store?.SaveAsync(); }
                 }
                 """,
             },

@@ -218,4 +218,29 @@ public sealed class AP2002UnobservedTaskLocalTests
                 """,
             },
         }.RunAsync();
+
+    private const string NullConditionalSource = Prelude + """
+        class Service
+        {
+            public async Task RunAsync(Store? store)
+            {
+                var [|saving = store?.SaveAsync()|];
+                await Task.Yield();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task NullConditionalInitializer_NamesTheCall()
+        => Verify.VerifyAnalyzerAsync(NullConditionalSource.Replace("[|", "{|#0:").Replace("|]", "|}"),
+            Verify.Diagnostic().WithLocation(0).WithMessage("Task 'saving' from 'Store.SaveAsync' is never awaited, returned or passed on; its work may not finish and its exceptions are lost"));
+
+    [Fact]
+    public Task NullConditionalInitializer_GetsNoAwait()
+        => new CodeFixTest<UnobservedTaskLocalAnalyzer, UnobservedTaskLocalCodeFix>
+        {
+            // Awaiting 'store?.SaveAsync()' would throw when store is null, where the code did nothing before.
+            ExpectNoFix = true,
+            Sources = { NullConditionalSource },
+        }.RunAsync();
 }
