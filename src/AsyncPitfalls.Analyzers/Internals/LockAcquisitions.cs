@@ -239,6 +239,13 @@ internal sealed class LockPrimitives
         };
     }
 
+    /// <summary>
+    /// A release that must run on the thread that took the lock (<c>Monitor.Exit</c>, <c>Lock.Exit</c>,
+    /// <c>ReleaseMutex</c>, <c>ExitWriteLock</c>...): no await may come between the two.
+    /// </summary>
+    public bool ReleasesThreadAffineLock(IOperation? operation)
+        => TryGetReleasedLock(operation) is not null && TaskWaits.Unwrap(operation) is IInvocationOperation { TargetMethod.Name: not "Release" };
+
     /// <summary>The acquisition a statement performs as a whole (<c>_gate.Wait();</c>, <c>await _gate.WaitAsync(ct);</c>), if any.</summary>
     public LockAcquisition? TryGetStatementAcquisition(IOperation statement)
         => statement is IExpressionStatementOperation expression && TryGetAcquisition(expression.Operation) is { Operation: not ILockOperation } acquisition

@@ -15,13 +15,16 @@ namespace AsyncPitfalls.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: present when the scope is a lock, where no await may stand.</summary>
+    /// <summary>
+    /// Diagnostic property: present when the scope is a lock, where no await may stand: a <c>lock</c>, or a
+    /// <c>try/finally</c> whose finally releases a thread's lock (<c>Monitor.Exit</c>), which an await would move to another thread.
+    /// </summary>
     internal const string InLockProperty = "InLock";
 
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.TaskReturnedFromScope,
         title: "Await tasks returned from inside using, try or lock",
-        messageFormat: "The task from {0} is returned from inside {1}, which ends before the task does; make the method async and 'return await' it",
+        messageFormat: "The task from {0} is returned from inside {1}, which ends before the task does; {2}",
         category: RuleCategories.UnawaitedTasks,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -40,11 +43,15 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Return);
+            var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.TaskReturnedFromScope);
+            start.RegisterOperationAction(c => Analyze(c, types, primitives), OperationKind.Return);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+    private const string AwaitAdvice = "make the method async and 'return await' it";
+    private const string LockAdvice = "no await can hold a thread's lock, so start the task outside it, or guard the work with a SemaphoreSlim and await it";
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, LockPrimitives primitives)
     {
         var @return = (IReturnOperation)context.Operation;
         if (@return.ReturnedValue is not { } value || !types.IsAwaitable(value.Type)
@@ -55,12 +62,13 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
             || ReadsExistingTask(produced, types))
             return;
 
-        if (EnclosingScope(@return) is not { } scope)
+        if (EnclosingScope(@return, primitives) is not { } scope)
             return;
         var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
         if (scope.IsLock)
             properties = properties.Add(InLockProperty, "true");
-        context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, OperationNames.DescribeProducer(value), scope.Description));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, OperationNames.DescribeProducer(value), scope.Description,
+            scope.IsLock ? LockAdvice : AwaitAdvice));
     }
 
     /// <summary>
@@ -90,7 +98,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The innermost using, using declaration, try (with catch or finally) or lock around the return, within its function.</summary>
-    private static Scope? EnclosingScope(IOperation @return)
+    private static Scope? EnclosingScope(IOperation @return, LockPrimitives primitives)
     {
         IOperation child = @return;
         for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
@@ -104,6 +112,8 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
                 case ITryOperation @try when child == @try.Body:
                     if (@try.Finally is null && ForwardsExceptionsIntoTheTask(@try))
                         break;
+                    if (@try.Finally is { } @finally && ReleasesThreadAffineLock(@finally, primitives))
+                        return new Scope("'try/finally' that releases a lock", isLock: true);
                     return new Scope(@try.Catches.IsEmpty ? "'try/finally'" : "'try/catch'");
                 case ILockOperation @lock when child == @lock.Body:
                     return new Scope("'lock'", isLock: true);
@@ -139,6 +149,17 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
                 return false;
         }
         return true;
+    }
+
+    /// <summary><c>finally { if (taken) Monitor.Exit(_queue); }</c>: the try is a lock written by hand.</summary>
+    private static bool ReleasesThreadAffineLock(IBlockOperation @finally, LockPrimitives primitives)
+    {
+        foreach (var node in @finally.Descendants())
+        {
+            if (node is IExpressionStatementOperation statement && primitives.ReleasesThreadAffineLock(statement.Operation))
+                return true;
+        }
+        return false;
     }
 
     private static string Resource(IOperation resources)

@@ -9,6 +9,10 @@ public sealed class AP2007TaskReturnedFromScopeTests
 {
     private const string Usings = AP2001DiscardedTaskTests.Usings + "using System.IO;\nusing System.Net.Http;\n";
 
+    // The message's last part, checked by hand against the rule's page: await where it can stand, not under a thread's lock.
+    private const string Await = "make the method async and 'return await' it";
+    private const string LockAdvice = "no await can hold a thread's lock, so start the task outside it, or guard the work with a SemaphoreSlim and await it";
+
     [Fact]
     public Task Reports_ReturnsFromUsingTryAndLock()
         => Verify.VerifyAnalyzerAsync(Usings + """
@@ -50,9 +54,9 @@ public sealed class AP2007TaskReturnedFromScopeTests
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("The task from 'HttpClient.GetStringAsync' is returned from inside 'using var client', which ends before the task does; make the method async and 'return await' it"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("'StreamReader.ReadToEndAsync'", "'using (reader)'"),
-            Verify.Diagnostic().WithLocation(2).WithArguments("'Func.Invoke'", "'try/catch'"),
-            Verify.Diagnostic().WithLocation(3).WithArguments("'Func.Invoke'", "'lock'"));
+            Verify.Diagnostic().WithLocation(1).WithArguments("'StreamReader.ReadToEndAsync'", "'using (reader)'", Await),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'Func.Invoke'", "'try/catch'", Await),
+            Verify.Diagnostic().WithLocation(3).WithArguments("'Func.Invoke'", "'lock'", LockAdvice));
 
     [Fact]
     public Task NoDiagnostic_TasksReadFromFieldsAndProperties_AsAsyncPrimitivesHandThemOut()
@@ -171,8 +175,8 @@ public sealed class AP2007TaskReturnedFromScopeTests
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("'Func.Invoke'", "'try/catch'"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("'Func.Invoke'", "'try/catch'"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Func.Invoke'", "'try/catch'", Await),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Func.Invoke'", "'try/catch'", Await));
 
     [Fact]
     public Task Reports_TasksStartedInsideTheScope_EvenWhenWrapped()
@@ -189,7 +193,7 @@ public sealed class AP2007TaskReturnedFromScopeTests
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("'new ValueTask'", "'lock'"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("'new ValueTask'", "'lock'", LockAdvice));
 
     [Fact]
     public Task NoDiagnostic_OutsideScopes_AsyncMethods_CompletedTasks()
@@ -297,6 +301,62 @@ public sealed class AP2007TaskReturnedFromScopeTests
                     {
                         lock (_gate)
                             return [|flush()|];
+                    }
+                }
+                """,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task TryFinallyReleasingAThreadsLock_IsALock_WithoutFix_ASemaphoreIsNot()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Queue
+            {
+                private readonly object _queue = new();
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public Task EnqueueAsync(Func<Task> work)
+                {
+                    var taken = false;
+                    try
+                    {
+                        Monitor.TryEnter(_queue, 10, ref taken);
+                        return {|#0:work()|};
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(_queue);
+                    }
+                }
+
+                public Task GuardedAsync(Func<Task> work)
+                {
+                    _gate.Wait();
+                    try { return {|#1:work()|}; }
+                    finally { _gate.Release(); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("The task from 'Func.Invoke' is returned from inside 'try/finally' that releases a lock, which ends before the task does; " + LockAdvice),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Func.Invoke'", "'try/finally'", Await));
+
+    [Fact]
+    public Task NoFix_InsideTryFinallyReleasingAMonitor()
+        => new CodeFixTest<TaskReturnedFromScopeAnalyzer, TaskReturnedFromScopeCodeFix>
+        {
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + """
+                class Queue
+                {
+                    private readonly object _queue = new();
+
+                    public Task EnqueueAsync(Func<Task> work)
+                    {
+                        Monitor.Enter(_queue);
+                        try { return [|work()|]; }
+                        finally { Monitor.Exit(_queue); }
                     }
                 }
                 """,
