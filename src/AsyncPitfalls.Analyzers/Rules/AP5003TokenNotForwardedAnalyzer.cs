@@ -73,6 +73,8 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
+        if (DoesNotWait(invocation))
+            return;
 
         // A bridge ('Foo() => Foo(CancellationToken.None)') or the caller itself: passing the token would recurse or loop back.
         var caller = AsyncCode.EnclosingFunction(invocation, context.ContainingSymbol);
@@ -154,6 +156,22 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             || type.Name.StartsWith("TaskCompletionSource", System.StringComparison.Ordinal)
             || SymbolEqualityComparer.Default.Equals(type, types.CancellationTokenSource)
             || SymbolEqualityComparer.Default.Equals(type, types.CancellationToken);
+    }
+
+    /// <summary><c>_gate.Wait(0)</c>, <c>WaitAsync(TimeSpan.Zero)</c>: a try that returns at once leaves nothing to cancel.</summary>
+    private static bool DoesNotWait(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Parameter is not { } parameter
+                || parameter.Name.IndexOf("timeout", System.StringComparison.OrdinalIgnoreCase) < 0)
+                continue;
+            var value = TaskWaits.Unwrap(argument.Value);
+            if (value is { ConstantValue: { HasValue: true, Value: 0 or 0L } }
+                || value is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true, ContainingType.Name: "TimeSpan" } })
+                return true;
+        }
+        return false;
     }
 
     /// <summary>An argument such as an HttpContext already brings the token (its RequestAborted) to the callee.</summary>

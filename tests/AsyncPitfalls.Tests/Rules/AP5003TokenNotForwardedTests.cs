@@ -66,6 +66,25 @@ public sealed class AP5003TokenNotForwardedTests
             Verify.Diagnostic().WithLocation(0).WithArguments("HttpClient.GetStringAsync", "context.RequestAborted"));
 
     [Fact]
+    public Task ZeroTimeoutTriesAreQuiet_RealWaitsAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Writer
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task WriteAsync(CancellationToken ct)
+                {
+                    if (!_gate.Wait(0)) return;
+                    if (!await _gate.WaitAsync(TimeSpan.Zero)) return;
+                    {|#0:_gate.Wait(100)|};
+                    await {|#1:_gate.WaitAsync(TimeSpan.FromSeconds(1))|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("SemaphoreSlim.Wait", "ct"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("SemaphoreSlim.WaitAsync", "ct"));
+
+    [Fact]
     public Task NoDiagnostic_TokenPassed_Bridges_Carriers_OtherMeanings_NoToken()
         => Verify.VerifyAnalyzerAsync(Usings + Http + """
             class Store
