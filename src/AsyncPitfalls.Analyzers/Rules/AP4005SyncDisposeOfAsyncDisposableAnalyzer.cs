@@ -24,6 +24,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         "System.IO.MemoryStream",
         "System.IO.UnmanagedMemoryStream",
         "System.Threading.Timer",
+        "System.Threading.ITimer",
         "System.Threading.PeriodicTimer");
 
     internal static readonly DiagnosticDescriptor Rule = new(

@@ -102,6 +102,7 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                     using var memory = new MemoryStream();
                     using var registration = ct.Register(() => { });
                     using var timer = new Timer(_ => { }, null, 0, 1000);
+                    using var tick = TimeProvider.System.CreateTimer(_ => { }, null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
                     using var cts = new CancellationTokenSource();
                     using var client = new HttpClient();
                     await stream.WriteAsync(memory.ToArray());
