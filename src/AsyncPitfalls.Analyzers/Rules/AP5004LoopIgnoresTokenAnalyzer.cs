@@ -85,8 +85,9 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Any token in the loop: passed on, checked, a token source's Token, a carrier's RequestAborted; or a call
-    /// of a local function that uses a token it captured.
+    /// Any token in the loop: passed on, checked, a token source's Token, a carrier's RequestAborted; a carrier
+    /// passed on whole (<c>await callback(context)</c>, where the context has a CancellationToken); or a call of
+    /// a local function that uses a token it captured.
     /// </summary>
     private static bool ObservesAToken(ILoopOperation loop, KnownTypes types)
     {
@@ -94,9 +95,14 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
             return true;
         foreach (var node in loop.Descendants())
         {
-            if (node is IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call
-                && LocalFunctionBody(loop, call.TargetMethod) is { } localFunction && ReferencesAToken(localFunction, types))
-                return true;
+            switch (node)
+            {
+                case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call
+                    when LocalFunctionBody(loop, call.TargetMethod) is { } localFunction && ReferencesAToken(localFunction, types):
+                case IArgumentOperation { ArgumentKind: not ArgumentKind.DefaultValue } argument
+                    when CancellationTokens.CarriedTokenProperty(TaskWaits.Unwrap(argument.Value)?.Type, types) is not null:
+                    return true;
+            }
         }
         return false;
     }

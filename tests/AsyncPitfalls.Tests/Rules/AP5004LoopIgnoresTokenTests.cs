@@ -78,6 +78,14 @@ public sealed class AP5004LoopIgnoresTokenTests
                         await ImportOneAsync(file);
                 }
 
+                public async Task PassesACarrierAsync(IEnumerable<Func<Step, Task>> callbacks, CancellationToken ct)
+                {
+                    // The step carries the token to each callback.
+                    var step = new Step { CancellationToken = ct };
+                    foreach (var callback in callbacks)
+                        await callback(step);
+                }
+
                 public int Sum(int[] values, CancellationToken ct)
                 {
                     var sum = 0;
@@ -92,6 +100,7 @@ public sealed class AP5004LoopIgnoresTokenTests
                         await import(file);
                 }
             }
+            class Step { public CancellationToken CancellationToken { get; set; } }
             """);
 
     [Fact]
