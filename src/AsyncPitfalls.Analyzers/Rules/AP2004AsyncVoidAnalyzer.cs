@@ -43,7 +43,7 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(c =>
             {
                 var function = ((ILocalFunctionOperation)c.Operation).Symbol;
-                if (IsReportable(function, types) && c.Operation.Syntax is LocalFunctionStatementSyntax syntax)
+                if (IsReportable(function, types) && c.Operation.Syntax is LocalFunctionStatementSyntax syntax && !CatchesEverything(syntax.Body))
                     c.ReportDiagnostic(Diagnostic.Create(Rule, syntax.Identifier.GetLocation(), function.Name));
             }, OperationKind.LocalFunction);
         });
@@ -54,10 +54,33 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
         var method = (IMethodSymbol)context.Symbol;
         if (!IsReportable(method, types) || method.IsOverride || ImplementsInterfaceMember(method) || method.Locations.IsEmpty || !method.Locations[0].IsInSource)
             return;
+        if (method.DeclaringSyntaxReferences.Length == 1
+            && method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken) is MethodDeclarationSyntax { Body: var body } && CatchesEverything(body))
+            return;
         var options = TaskObservationOptions.Read(context.Options, method.Locations[0].SourceTree!, DiagnosticIds.AsyncVoid, names);
         if (helpers.IsObserveHelper(method, options))
             return;
         context.ReportDiagnostic(Diagnostic.Create(Rule, method.Locations[0], SymbolNames.ForMessage(method)));
+    }
+
+    /// <summary>
+    /// <c>async void OnTick(object? state) { try { ... } catch (Exception e) { Log(e); } }</c>: nothing escapes to end
+    /// the process. What a timer or a callback that needs a void method gets when written with care.
+    /// </summary>
+    private static bool CatchesEverything(BlockSyntax? body)
+    {
+        if (body is null || body.Statements.Count != 1 || body.Statements[0] is not TryStatementSyntax @try)
+            return false;
+        foreach (var clause in @try.Catches)
+        {
+            var catchesAll = clause.Declaration is null
+                || clause.Declaration.Type is IdentifierNameSyntax { Identifier.ValueText: "Exception" }
+                    or QualifiedNameSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "System" }, Right.Identifier.ValueText: "Exception" };
+            if (catchesAll && clause.Filter is null
+                && !clause.Block.DescendantNodes().Any(node => node is ThrowStatementSyntax or ThrowExpressionSyntax))
+                return true;
+        }
+        return false;
     }
 
     private static bool IsReportable(IMethodSymbol method, KnownTypes types)

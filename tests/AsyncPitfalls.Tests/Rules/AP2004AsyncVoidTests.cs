@@ -48,6 +48,71 @@ public sealed class AP2004AsyncVoidTests
             }
             """);
 
+    [Fact]
+    public Task BodiesThatCatchEverything_AreQuiet_PartialOrRethrowingCatchesAreNot()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Heartbeat
+            {
+                private Timer? _timer;
+
+                public void Start() => _timer = new Timer(OnTick, null, 1000, 1000);
+
+                private async void OnTick(object? state)
+                {
+                    try { await SendAsync(); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
+                private async void OnQuietTick(object? state)
+                {
+                    try { await SendAsync(); }
+                    catch (ObjectDisposedException) { }
+                    catch { }
+                }
+
+                private async void {|#0:OnTimeoutTick|}(object? state)
+                {
+                    try { await SendAsync(); }
+                    catch (TimeoutException) { }
+                }
+
+                private async void {|#1:OnRethrowingTick|}(object? state)
+                {
+                    try { await SendAsync(); }
+                    catch (Exception e) { Console.WriteLine(e); throw; }
+                }
+
+                private async void {|#2:OnFilteredTick|}(object? state)
+                {
+                    try { await SendAsync(); }
+                    catch (Exception e) when (e is TimeoutException) { }
+                }
+
+                private async void {|#3:OnLateTick|}(object? state)
+                {
+                    await SendAsync();
+                    try { await SendAsync(); }
+                    catch (Exception) { }
+                }
+
+                public void Run()
+                {
+                    Guarded();
+                    async void Guarded()
+                    {
+                        try { await SendAsync(); }
+                        catch { }
+                    }
+                }
+
+                private static Task SendAsync() => Task.CompletedTask;
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OnTimeoutTick"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OnRethrowingTick"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("OnFilteredTick"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("OnLateTick"));
+
     [Theory]
     [InlineData("async void M( { await Task.Yield(); }")]
     [InlineData("async void M(object sender, Missing e) { await Task.Yield(); }")]
