@@ -178,6 +178,10 @@ internal static class CancellationTokens
 
     private static readonly string[] CarrierPropertyNames = { "RequestAborted", "CancellationToken" };
 
+    /// <summary>An argument that hands the callee a token inside a value (an HttpContext, a ResilienceContext).</summary>
+    public static bool CarriesToken(IArgumentOperation argument, KnownTypes types)
+        => argument.ArgumentKind != ArgumentKind.DefaultValue && CarriedTokenProperty(TaskWaits.Unwrap(argument.Value)?.Type, types) is not null;
+
     public static bool IsCancellationToken(ITypeSymbol? type, KnownTypes types)
         => type is not null && SymbolEqualityComparer.Default.Equals(type, types.CancellationToken);
 

@@ -64,8 +64,8 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         var produced = TaskWaits.WhenNotNull(value);
         if (produced is IInvocationOperation { TargetMethod.Name: "ContinueWith" })
             return;
-        // task.ObserveErrors(): a helper named to observe the task hands it back; dropping that is what it is for.
-        if (produced is IInvocationOperation helperCall && options.ForgetMethods.ContainsMethod(helperCall.TargetMethod))
+        // task.ObserveErrors(): an observe helper that hands the task back; dropping that is what it is for.
+        if (produced is IInvocationOperation helperCall && helpers.IsObserveHelper(helperCall.TargetMethod, options))
             return;
         if (TaskUses.IsFireAndForgetSafe(produced, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
             return;

@@ -39,23 +39,22 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
                 return;
             var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
             var helpers = new ObserveHelpers(types);
-            start.RegisterSymbolAction(c => AnalyzeMethod(c, types, names, helpers), SymbolKind.Method);
+            // On the body, not the symbol: whether the body catches everything is a question about its operations,
+            // which the driver builds anyway for the local functions below.
+            start.RegisterOperationAction(c => AnalyzeMethod(c, types, names, helpers), OperationKind.MethodBody);
             start.RegisterOperationAction(c =>
             {
-                var function = ((ILocalFunctionOperation)c.Operation).Symbol;
-                if (IsReportable(function, types) && c.Operation.Syntax is LocalFunctionStatementSyntax syntax && !CatchesEverything(syntax.Body))
-                    c.ReportDiagnostic(Diagnostic.Create(Rule, syntax.Identifier.GetLocation(), function.Name));
+                var localFunction = (ILocalFunctionOperation)c.Operation;
+                if (IsReportable(localFunction.Symbol, types) && localFunction.Syntax is LocalFunctionStatementSyntax syntax && !CatchesEverything(localFunction.Body, types))
+                    c.ReportDiagnostic(Diagnostic.Create(Rule, syntax.Identifier.GetLocation(), localFunction.Symbol.Name));
             }, OperationKind.LocalFunction);
         });
     }
 
-    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names, ObserveHelpers helpers)
+    private static void AnalyzeMethod(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names, ObserveHelpers helpers)
     {
-        var method = (IMethodSymbol)context.Symbol;
-        if (!IsReportable(method, types) || method.IsOverride || ImplementsInterfaceMember(method) || method.Locations.IsEmpty || !method.Locations[0].IsInSource)
-            return;
-        if (method.DeclaringSyntaxReferences.Length == 1
-            && method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken) is MethodDeclarationSyntax { Body: var body } && CatchesEverything(body))
+        if (context.ContainingSymbol is not IMethodSymbol method || !IsReportable(method, types) || method.IsOverride || ImplementsInterfaceMember(method)
+            || method.Locations.IsEmpty || !method.Locations[0].IsInSource || CatchesEverything(((IMethodBodyOperation)context.Operation).BlockBody, types))
             return;
         var options = TaskObservationOptions.Read(context.Options, method.Locations[0].SourceTree!, DiagnosticIds.AsyncVoid, names);
         if (helpers.IsObserveHelper(method, options))
@@ -64,23 +63,23 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>async void OnTick(object? state) { try { ... } catch (Exception e) { Log(e); } }</c>: nothing escapes to end
-    /// the process. What a timer or a callback that needs a void method gets when written with care.
+    /// <c>async void OnTick(object? state) { try { ... } catch (Exception e) { Log(e); } }</c>: the whole body is one try
+    /// with a catch-all that has no filter and does not throw, so nothing escapes to end the process. What a timer or a
+    /// callback that needs a void method gets when written with care.
     /// </summary>
-    private static bool CatchesEverything(BlockSyntax? body)
+    private static bool CatchesEverything(IBlockOperation? body, KnownTypes types)
     {
-        if (body is null || body.Statements.Count != 1 || body.Statements[0] is not TryStatementSyntax @try)
-            return false;
-        foreach (var clause in @try.Catches)
+        ITryOperation? guard = null;
+        foreach (var statement in body?.Operations ?? ImmutableArray<IOperation>.Empty)
         {
-            var catchesAll = clause.Declaration is null
-                || clause.Declaration.Type is IdentifierNameSyntax { Identifier.ValueText: "Exception" }
-                    or QualifiedNameSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "System" }, Right.Identifier.ValueText: "Exception" };
-            if (catchesAll && clause.Filter is null
-                && !clause.Block.DescendantNodes().Any(node => node is ThrowStatementSyntax or ThrowExpressionSyntax))
-                return true;
+            if (statement.IsImplicit)
+                continue; // The return the compiler ends a local function's body with.
+            if (guard is not null || statement is not ITryOperation @try)
+                return false;
+            guard = @try;
         }
-        return false;
+        return guard is not null
+            && guard.Catches.Any(clause => clause.Filter is null && CancellationHandlers.IsCatchAll(clause, types) && !CancellationHandlers.Throws(clause));
     }
 
     private static bool IsReportable(IMethodSymbol method, KnownTypes types)

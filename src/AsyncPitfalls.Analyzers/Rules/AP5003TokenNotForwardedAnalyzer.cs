@@ -179,7 +179,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
     {
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.ArgumentKind != ArgumentKind.DefaultValue && CancellationTokens.CarriedTokenProperty(TaskWaits.Unwrap(argument.Value)?.Type, types) is not null)
+            if (CancellationTokens.CarriesToken(argument, types))
                 return true;
         }
         return invocation.Instance is { } instance && CancellationTokens.CarriedTokenProperty(instance.Type, types) is not null;

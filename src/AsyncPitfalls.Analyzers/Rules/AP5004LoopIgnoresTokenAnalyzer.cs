@@ -99,8 +99,7 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
             {
                 case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call
                     when LocalFunctionBody(loop, call.TargetMethod) is { } localFunction && ReferencesAToken(localFunction, types):
-                case IArgumentOperation { ArgumentKind: not ArgumentKind.DefaultValue } argument
-                    when CancellationTokens.CarriedTokenProperty(TaskWaits.Unwrap(argument.Value)?.Type, types) is not null:
+                case IArgumentOperation argument when CancellationTokens.CarriesToken(argument, types):
                     return true;
             }
         }
