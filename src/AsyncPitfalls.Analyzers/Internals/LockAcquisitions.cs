@@ -150,11 +150,33 @@ internal sealed class LockPrimitives
     public KnownTypes Types => _types;
 
     /// <summary>
-    /// Every thread-affine acquisition calls a method whose name contains one of these two words
+    /// Every thread-affine acquisition calls a method whose name contains one of these words
     /// (Enter, TryEnter, EnterScope, Enter*Lock, TryEnter*Lock; WaitOne): a prefilter for bodies.
     /// </summary>
-    public const string ThreadAffineAcquireWord = "Enter";
-    public const string MutexAcquireWord = "WaitOne";
+    public static readonly ImmutableArray<string> ThreadAffineAcquireWords = ImmutableArray.Create("Enter", "WaitOne");
+
+    /// <summary>
+    /// Every acquisition <see cref="TryGetAcquisition(IOperation?)"/> knows spells one of these: the
+    /// <c>lock</c> keyword, a name containing Enter or Wait, or an async lock method's name. Code whose
+    /// text has none of them takes no lock (<see cref="SourceWords"/>).
+    /// </summary>
+    public ImmutableArray<string> AcquisitionWords { get; private set; } = WordsFor(DefaultAsyncLockMethods);
+
+    private static ImmutableArray<string> WordsFor(ImmutableArray<string> asyncLockMethods)
+    {
+        var words = ImmutableArray.CreateBuilder<string>();
+        words.AddRange("lock", "Enter", "Wait");
+        foreach (var name in asyncLockMethods)
+        {
+            // A name that contains a listed word is found by it (ReaderLockAsync by LockAsync); one inside a listed word replaces it.
+            if (!words.Any(word => name.Contains(word)))
+            {
+                words.RemoveAll(word => word.Contains(name));
+                words.Add(name);
+            }
+        }
+        return words.ToImmutable();
+    }
 
     /// <summary>
     /// The primitives of a compilation, with the async lock method names a project configured
@@ -166,12 +188,13 @@ internal sealed class LockPrimitives
         if (types.Compilation.SyntaxTrees.FirstOrDefault() is { } tree && RuleOptions.Get(options, tree, ruleId, "async_lock_methods") is { } names)
         {
             primitives.AsyncLockMethods = names.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToImmutableArray();
+            primitives.AcquisitionWords = WordsFor(primitives.AsyncLockMethods);
         }
         return primitives;
     }
 
     /// <summary>Names of methods whose awaited, disposable result is a held async lock (configurable per rule).</summary>
-    public ImmutableArray<string> AsyncLockMethods { get; set; } = DefaultAsyncLockMethods;
+    public ImmutableArray<string> AsyncLockMethods { get; private set; } = DefaultAsyncLockMethods;
 
     /// <summary>The acquisition <paramref name="operation"/> performs, if any (awaits and conversions are looked through).</summary>
     public LockAcquisition? TryGetAcquisition(IOperation? operation)

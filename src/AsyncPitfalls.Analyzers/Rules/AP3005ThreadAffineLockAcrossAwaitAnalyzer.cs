@@ -48,7 +48,7 @@ public sealed class ThreadAffineLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var body in block.OperationBlocks)
                 {
-                    if (SourceWords.MayMention(body.Syntax, LockPrimitives.ThreadAffineAcquireWord, LockPrimitives.MutexAcquireWord))
+                    if (SourceWords.MayMention(body.Syntax, LockPrimitives.ThreadAffineAcquireWords))
                         new AwaitFinder(primitives, block).Walk(body, block.OwningSymbol);
                 }
             });

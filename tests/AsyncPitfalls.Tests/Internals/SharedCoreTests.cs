@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using AsyncPitfalls.Internals;
 using AsyncPitfalls.Tests.Verifiers;
@@ -189,16 +190,16 @@ public sealed class SharedCoreTests
         // "Enter" starts 32 characters after the padding: 4059 puts it at the end of the first 4096-character
         // chunk, 4060 and 4063 across the seam, 4064 just after it, 8150 across the second seam.
         var body = Body("{ /*" + new string('.', padding) + "*/ System.Threading.Monitor.Enter(this); }");
-        Assert.True(SourceWords.MayMention(body, "Enter", "WaitOne"));
-        Assert.True(SourceWords.MayMention(body, "WaitOne", "Enter"));
-        Assert.False(SourceWords.MayMention(body, "WaitOne", "Release"));
+        Assert.True(SourceWords.MayMention(body, ImmutableArray.Create("Enter", "WaitOne")));
+        Assert.True(SourceWords.MayMention(body, ImmutableArray.Create("WaitOne", "Enter")));
+        Assert.False(SourceWords.MayMention(body, ImmutableArray.Create("WaitOne", "Release")));
     }
 
     [Fact]
     public void SourceWords_LooksOnlyInsideTheNode()
     {
         var body = Body("{ return; } // Enter WaitOne");
-        Assert.False(SourceWords.MayMention(body, "Enter", "WaitOne"));
+        Assert.False(SourceWords.MayMention(body, ImmutableArray.Create("Enter", "WaitOne")));
     }
 
     private static SyntaxNode Body(string body)

@@ -576,6 +576,25 @@ public sealed class AP3001LockOrderInversionTests
     }
 
     [Fact]
+    public async Task ATypeWhoseTextNamesNoAcquisition_IsLeftToTheBuild()
+    {
+        // The live check skips types whose text has no lock, Enter, Wait or async lock name. Only a unicode
+        // escape hides an acquisition from it; the build's whole-program pass still reports the cycle.
+        var hidden = "using System.Threading; class Hidden { object _a = new(), _b = new(); "
+            + @"void One() { Monitor.\u0045nter(_a); try { Monitor.\u0045nter(_b); try { } finally { Monitor.Exit(_b); } } finally { Monitor.Exit(_a); } } "
+            + @"void Two() { Monitor.\u0045nter(_b); try { Monitor.\u0045nter(_a); try { } finally { Monitor.Exit(_a); } } finally { Monitor.Exit(_b); } } }";
+        var ide = await AnalyzerRunner.RunAsIdeAsync(Compile(hidden), ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()), EmptyOptions);
+        Assert.Empty(ide);
+        var build = await RunAsBuildAsync(hidden);
+        Assert.Equal(2, build.Length);
+        Assert.All(build, d => Assert.Contains("is taken while holding", d.GetMessage()));
+
+        // Spelled out, the same type is checked live.
+        var plain = hidden.Replace(@"\u0045nter", "Enter");
+        Assert.Equal(2, (await AnalyzerRunner.RunAsIdeAsync(Compile(plain), ImmutableArray.Create<DiagnosticAnalyzer>(new LockOrderInversionAnalyzer()), EmptyOptions)).Length);
+    }
+
+    [Fact]
     public async Task NoCrash_OnAPathologicallyDeepExpressionUnderALock()
     {
         // 20,000 nested additions under a lock: the held-lock walk must give up on the body, not overflow the stack.
