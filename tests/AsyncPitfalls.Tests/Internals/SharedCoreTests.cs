@@ -55,7 +55,7 @@ public sealed class SharedCoreTests
         """;
 
     private static CSharpCompilation Compile(string source)
-        => CSharpCompilation.Create("Core", new[] { CSharpSyntaxTree.ParseText(source) }, ReferenceAssemblies.NetCore,
+        => CSharpCompilation.Create("Core", new[] { CSharpSyntaxTree.ParseText(source) }, RuntimeReferences.NetCore,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     private static KnownTypes Types(Compilation compilation)
@@ -164,12 +164,12 @@ public sealed class SharedCoreTests
     [InlineData("async Task M(CancellationToken @event) { [|Work()|]; await Task.Yield(); }", "@event")]
     public void CancellationTokens_FindsTheTokenInScope(string member, string? expected)
     {
-        var (source, spans) = TestMarkup.Parse("using System; using System.Threading; using System.Threading.Tasks;\nclass C { static void Work() { } " + member + " }");
+        TestFileMarkupParser.GetSpan("using System; using System.Threading; using System.Threading.Tasks;\nclass C { static void Work() { } " + member + " }", out var source, out var span);
         var compilation = Compile(source);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var tree = compilation.SyntaxTrees[0];
         var model = compilation.GetSemanticModel(tree);
-        var call = tree.GetRoot().FindNode(spans.Single().Span, getInnermostNodeForTie: true);
+        var call = tree.GetRoot().FindNode(span, getInnermostNodeForTie: true);
         var operation = model.GetOperation(call)!;
         var method = model.GetEnclosingSymbol(call.SpanStart) is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda
             ? (IMethodSymbol)lambda.ContainingSymbol

@@ -10,6 +10,7 @@ using AsyncPitfalls.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace AsyncPitfalls.Tests.Robustness;
 
@@ -68,7 +69,7 @@ public sealed partial class BrokenCodeTests
         {
             foreach (Match match in Snippet().Matches(File.ReadAllText(path)))
             {
-                var (clean, _) = TestMarkup.Parse(match.Groups["code"].Value);
+                TestFileMarkupParser.GetSpans(match.Groups["code"].Value, out var clean, out ImmutableDictionary<string, ImmutableArray<TextSpan>> _);
                 yield return clean;
             }
         }
@@ -77,7 +78,7 @@ public sealed partial class BrokenCodeTests
     private static async Task RunAsync(string text)
     {
         var tree = CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Preview));
-        var compilation = CSharpCompilation.Create("Broken", new[] { tree }, ReferenceAssemblies.NetCore,
+        var compilation = CSharpCompilation.Create("Broken", new[] { tree }, RuntimeReferences.NetCore,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
         await AnalyzerRunner.RunAsBuildAsync(compilation, Analyzers, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
     }

@@ -28,7 +28,7 @@ public sealed class LargeProgramTests
     public async Task DeepAndRecursiveProgram_CompletesAndFindsTheEndsOfItsChains()
     {
         var compilation = LargeProgram();
-        AnalyzerTest<AsyncPitfalls.Rules.ThreadSleepAnalyzer>.AssertNoCompilerErrors(compilation, "generated program");
+        AnalyzerRunner.AssertNoCompilerErrors(compilation, "generated program");
 
         var diagnostics = await AnalyzerRunner.RunAsBuildAsync(compilation, AnalyzerRunner.AllAnalyzers, NoOptions);
 
@@ -49,7 +49,7 @@ public sealed class LargeProgramTests
     [Fact]
     public async Task EveryRule_GivesTheSameDiagnosticsOnThreeConcurrentRuns()
     {
-        var gallery = SampleMarkerTests.Compile("samples/RuleGallery", OutputKind.DynamicallyLinkedLibrary, ReferenceAssemblies.AspNetCore);
+        var gallery = SampleMarkerTests.Compile("samples/RuleGallery", OutputKind.DynamicallyLinkedLibrary, RuntimeReferences.AspNetCore);
         var program = LargeProgram();
         foreach (var compilation in new Compilation[] { gallery, program })
         {
@@ -168,7 +168,7 @@ public sealed class LargeProgramTests
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new[] { ("Chain.cs", chain.ToString()), ("Ring.cs", ring.ToString()), ("Inheritance.cs", inheritance.ToString()), ("Recursion.cs", Recursion), ("Entry.cs", Entry) }
             .Select(file => CSharpSyntaxTree.ParseText(file.Item2, parseOptions, file.Item1));
-        return CSharpCompilation.Create("Large", trees, ReferenceAssemblies.NetCore,
+        return CSharpCompilation.Create("Large", trees, RuntimeReferences.NetCore,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
 }

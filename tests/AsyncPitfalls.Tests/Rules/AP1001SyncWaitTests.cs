@@ -435,10 +435,13 @@ public sealed class AP1001SyncWaitTests
 
     [Fact]
     public Task NoDiagnostic_SyncTopLevelStatements_Reports_AsyncOnes()
-        => new AnalyzerTest<SyncWaitAnalyzer>
+        => new Verify.Test
         {
-            OutputKind = OutputKind.ConsoleApplication,
-            Sources = { Usings + "var n = Task.Run(() => 1).Result;\nConsole.WriteLine(n);\n" },
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources = { Usings + "var n = Task.Run(() => 1).Result;\nConsole.WriteLine(n);\n" },
+            },
         }.RunAsync();
 
     // ---- Code fix ----
@@ -561,29 +564,32 @@ public sealed class AP1001SyncWaitTests
 
     [Fact]
     public Task NoFix_WaitsWithTimeoutsOrTokens_AndUsedWaitAnyIndexOverLooseTasks()
-        => new CodeFixTest<SyncWaitAnalyzer, SyncWaitCodeFix>
+        => new Verify.Test
         {
-            Sources =
-            {
-                Usings + """
-                class Worker
-                {
-                    private static Task<int> ComputeAsync() => Task.Run(() => 1);
-
-                    public async Task<bool> RunAsync(CancellationToken ct)
-                    {
-                        var a = ComputeAsync();
-                        var b = ComputeAsync();
-                        var done = [|a.Wait(100)|];
-                        [|b.Wait(ct)|];
-                        [|Task.WaitAll(new Task[] { a, b }, 1000)|];
-                        var index = [|Task.WaitAny(a, b)|];
-                        await Task.Yield();
-                        return done && index == 0;
-                    }
-                }
-                """,
-            },
             ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Worker
+                    {
+                        private static Task<int> ComputeAsync() => Task.Run(() => 1);
+
+                        public async Task<bool> RunAsync(CancellationToken ct)
+                        {
+                            var a = ComputeAsync();
+                            var b = ComputeAsync();
+                            var done = [|a.Wait(100)|];
+                            [|b.Wait(ct)|];
+                            [|Task.WaitAll(new Task[] { a, b }, 1000)|];
+                            var index = [|Task.WaitAny(a, b)|];
+                            await Task.Yield();
+                            return done && index == 0;
+                        }
+                    }
+                    """,
+                },
+            },
         }.RunAsync();
 }

@@ -120,17 +120,20 @@ public sealed class AP1002ThreadSleepTests
 
     [Fact]
     public Task Reports_AsyncTopLevelStatements()
-        => new AnalyzerTest<ThreadSleepAnalyzer>
+        => new Verify.Test
         {
-            OutputKind = OutputKind.ConsoleApplication,
-            Sources =
-            {
-                Usings + """
-                await Task.Yield();
-                {|#0:Thread.Sleep(100)|};
-                """,
-            },
             ExpectedDiagnostics = { Verify.Diagnostic().WithLocation(0).WithArguments("async top-level statements") },
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    await Task.Yield();
+                    {|#0:Thread.Sleep(100)|};
+                    """,
+                },
+            },
         }.RunAsync();
 
     // ---- Negative shapes ----
@@ -219,10 +222,13 @@ public sealed class AP1002ThreadSleepTests
 
     [Fact]
     public Task NoDiagnostic_SynchronousTopLevelStatements()
-        => new AnalyzerTest<ThreadSleepAnalyzer>
+        => new Verify.Test
         {
-            OutputKind = OutputKind.ConsoleApplication,
-            Sources = { Usings + "Console.WriteLine(\"start\");\nThread.Sleep(100);\n" },
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources = { Usings + "Console.WriteLine(\"start\");\nThread.Sleep(100);\n" },
+            },
         }.RunAsync();
 
     // ---- Code fix ----
@@ -485,27 +491,30 @@ public sealed class AP1002ThreadSleepTests
 
     [Fact]
     public Task NoFix_InsideLockBody_WhereAwaitIsNotAllowed()
-        => new CodeFixTest<ThreadSleepAnalyzer, ThreadSleepCodeFix>
+        => new Verify.Test
         {
-            Sources =
+            ExpectNoFix = true,
+            TestState =
             {
-                Usings + """
-                class Counter
+                Sources =
                 {
-                    private readonly object _gate = new();
-
-                    public async Task IncrementAsync()
+                    Usings + """
+                    class Counter
                     {
-                        await Task.Yield();
-                        lock (_gate)
+                        private readonly object _gate = new();
+
+                        public async Task IncrementAsync()
                         {
-                            [|Thread.Sleep(10)|];
+                            await Task.Yield();
+                            lock (_gate)
+                            {
+                                [|Thread.Sleep(10)|];
+                            }
                         }
                     }
-                }
-                """,
+                    """,
+                },
             },
-            ExpectNoFix = true,
         }.RunAsync();
 
     // ---- Fix All ----
@@ -575,12 +584,18 @@ public sealed class AP1002ThreadSleepTests
                 }
             }
             """;
-        return new CodeFixTest<ThreadSleepAnalyzer, ThreadSleepCodeFix>
+        return new Verify.Test
         {
-            Sources = { First, First.Replace("class A", "class B") },
-            FixedSources = { FirstFixed, FirstFixed.Replace("class A", "class B") },
-            OtherProjectSources = { First.Replace("class A", "class C") },
-            OtherProjectFixedSources = { FirstFixed.Replace("class A", "class C") },
+            TestState =
+            {
+                Sources = { First, First.Replace("class A", "class B") },
+                AdditionalProjects = { ["OtherProject"] = { Sources = { First.Replace("class A", "class C") } } },
+            },
+            FixedState =
+            {
+                Sources = { FirstFixed, FirstFixed.Replace("class A", "class B") },
+                AdditionalProjects = { ["OtherProject"] = { Sources = { FirstFixed.Replace("class A", "class C") } } },
+            },
         }.RunAsync();
     }
 

@@ -315,49 +315,55 @@ public sealed class AP1003AsyncCounterpartTests
 
     [Fact]
     public Task Option_ExcludedSymbolNames_ExtendsTheList()
-        => new AnalyzerTest<AsyncCounterpartAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.AP1003.excluded_symbol_names = Repository.Save|System.IO.File.ReadAllText\n",
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Repository
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP1003.excluded_symbol_names = Repository.Save|System.IO.File.ReadAllText\n") },
+                Sources =
                 {
-                    public int Save(string name) => 0;
-                    public Task<int> SaveAsync(string name) => Task.FromResult(0);
-                }
-                class Service
-                {
-                    public async Task RunAsync(Repository repository, Stream stream)
+                    Usings + """
+                    class Repository
                     {
-                        repository.Save("a");
-                        File.ReadAllText("b");
-                        [|stream.Flush()|];
-                        await Task.Yield();
+                        public int Save(string name) => 0;
+                        public Task<int> SaveAsync(string name) => Task.FromResult(0);
                     }
-                }
-                """,
+                    class Service
+                    {
+                        public async Task RunAsync(Repository repository, Stream stream)
+                        {
+                            repository.Save("a");
+                            File.ReadAllText("b");
+                            [|stream.Flush()|];
+                            await Task.Yield();
+                        }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task Option_UseDefaultExclusionsFalse_ReplacesTheList()
-        => new AnalyzerTest<AsyncCounterpartAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.AP1003.use_default_exclusions = false\n",
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Service
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP1003.use_default_exclusions = false\n") },
+                Sources =
                 {
-                    public async Task RunAsync()
+                    Usings + """
+                    class Service
                     {
-                        using var memory = new MemoryStream();
-                        [|memory.Flush()|];
-                        await Task.Yield();
+                        public async Task RunAsync()
+                        {
+                            using var memory = new MemoryStream();
+                            [|memory.Flush()|];
+                            await Task.Yield();
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
@@ -506,21 +512,24 @@ public sealed class AP1003AsyncCounterpartTests
 
     [Fact]
     public Task NoFix_ConditionalAccess()
-        => new CodeFixTest<AsyncCounterpartAnalyzer, AsyncCounterpartCodeFix>
+        => new Verify.Test
         {
-            Sources =
-            {
-                Usings + """
-                class Service
-                {
-                    public async Task RunAsync(Stream? stream)
-                    {
-                        stream?[|.Flush()|];
-                        await Task.Yield();
-                    }
-                }
-                """,
-            },
             ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Service
+                    {
+                        public async Task RunAsync(Stream? stream)
+                        {
+                            stream?[|.Flush()|];
+                            await Task.Yield();
+                        }
+                    }
+                    """,
+                },
+            },
         }.RunAsync();
 }

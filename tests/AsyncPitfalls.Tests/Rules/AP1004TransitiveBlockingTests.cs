@@ -16,7 +16,11 @@ public sealed class AP1004TransitiveBlockingTests
 
     private static Task VerifyAsync(string source, params DiagnosticResult[] expected)
     {
-        var test = new AnalyzerTest<TransitiveBlockingAnalyzer> { Sources = { Usings + source }, BuildOnly = true };
+        var test = new CSharpAnalyzerVerifier<TransitiveBlockingAnalyzer>.Test
+        {
+            BuildOnly = true,
+            TestState = { Sources = { Usings + source } },
+        };
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
@@ -174,11 +178,11 @@ public sealed class AP1004TransitiveBlockingTests
     [InlineData("async Task M() { await Task.Yield(); Helper(); } void Helper() { Helper2(; }")]
     [InlineData("async Task M() { await Task.Yield(); Helper(); } void Helper() => Task.Run(() => 1).Result")]
     public Task NoCrash_OnHalfTypedCode(string members)
-        => new AnalyzerTest<TransitiveBlockingAnalyzer>
+        => new CSharpAnalyzerVerifier<TransitiveBlockingAnalyzer>.Test
         {
-            Sources = { Usings + "class C { " + members + " }" },
             BuildOnly = true,
-            AllowCompilerErrors = true,
+            CompilerDiagnostics = CompilerDiagnostics.None,
             CheckOnlyForCrashes = true,
+            TestState = { Sources = { Usings + "class C { " + members + " }" } },
         }.RunAsync();
 }

@@ -95,69 +95,78 @@ public sealed class AP2001DiscardedTaskTests
 
     [Fact]
     public Task NoDiagnostic_WhereCS4014AlreadyReports_ByDefault()
-        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        => new Verify.Test
         {
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                class Service
+                Sources =
                 {
-                    public async Task SaveAsync(Store store)
+                    Usings + Awaitables + """
+                    class Service
                     {
-                        #pragma warning disable CS4014
-                        store.SaveAsync();
-                        store.FlushAsync();
-                        #pragma warning restore CS4014
-                        await Task.Yield();
+                        public async Task SaveAsync(Store store)
+                        {
+                            #pragma warning disable CS4014
+                            store.SaveAsync();
+                            store.FlushAsync();
+                            #pragma warning restore CS4014
+                            await Task.Yield();
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task NoDiagnostic_CallsOfSourceAsyncMethods_WhichCS4014ReportsEverywhere()
-        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        => new Verify.Test
         {
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Service
+                Sources =
                 {
-                    private static async Task WriteAsync() => await Task.Yield();
-                    private static Task WrapperAsync() => WriteAsync();
-
-                    public void Save()
+                    Usings + """
+                    class Service
                     {
-                        #pragma warning disable CS4014
-                        WriteAsync();
-                        #pragma warning restore CS4014
-                        [|WrapperAsync()|];
+                        private static async Task WriteAsync() => await Task.Yield();
+                        private static Task WrapperAsync() => WriteAsync();
+
+                        public void Save()
+                        {
+                            #pragma warning disable CS4014
+                            WriteAsync();
+                            #pragma warning restore CS4014
+                            [|WrapperAsync()|];
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task Option_ReportWhereCS4014Reports()
-        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.AP2001.report_where_cs4014_reports = true\n",
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                class Service
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP2001.report_where_cs4014_reports = true\n") },
+                Sources =
                 {
-                    public async Task SaveAsync(Store store)
+                    Usings + Awaitables + """
+                    class Service
                     {
-                        #pragma warning disable CS4014
-                        [|store.SaveAsync()|];
-                        #pragma warning restore CS4014
-                        await Task.Yield();
+                        public async Task SaveAsync(Store store)
+                        {
+                            #pragma warning disable CS4014
+                            [|store.SaveAsync()|];
+                            #pragma warning restore CS4014
+                            await Task.Yield();
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
@@ -214,47 +223,53 @@ public sealed class AP2001DiscardedTaskTests
 
     [Fact]
     public Task Option_FireAndForgetSafeSymbols_AndForgetMethodNames()
-        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.AP2001.fire_and_forget_safe_symbols = Store.FlushAsync|Job\n"
-                + "dotnet_code_quality.forget_method_names = Detach\n",
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                static class Extensions { public static void Detach(this Task task) { } }
-                class Service
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP2001.fire_and_forget_safe_symbols = Store.FlushAsync|Job\n"
+                + "dotnet_code_quality.forget_method_names = Detach\n") },
+                Sources =
                 {
-                    public void Save(Store store)
+                    Usings + Awaitables + """
+                    static class Extensions { public static void Detach(this Task task) { } }
+                    class Service
                     {
-                        store.FlushAsync();
-                        store.Schedule();
-                        store.SaveAsync().Detach();
-                        [|store.SaveAsync()|];
+                        public void Save(Store store)
+                        {
+                            store.FlushAsync();
+                            store.Schedule();
+                            store.SaveAsync().Detach();
+                            [|store.SaveAsync()|];
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task Option_AdditionalAwaitableTypes()
-        => new AnalyzerTest<DiscardedTaskAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.additional_awaitable_types = Legacy.Operation\n",
-            Sources =
+            TestState =
             {
-                Usings + """
-                namespace Legacy
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.additional_awaitable_types = Legacy.Operation\n") },
+                Sources =
                 {
-                    public class Operation { public void Join() { } }
-                    public sealed class DownloadOperation : Operation { }
-                    class Client
+                    Usings + """
+                    namespace Legacy
                     {
-                        public DownloadOperation Download() => new();
-                        public void Run() { [|Download()|]; }
+                        public class Operation { public void Join() { } }
+                        public sealed class DownloadOperation : Operation { }
+                        class Client
+                        {
+                            public DownloadOperation Download() => new();
+                            public void Run() { [|Download()|]; }
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
@@ -324,96 +339,114 @@ public sealed class AP2001DiscardedTaskTests
 
     [Fact]
     public Task Fix_DiscardExplicitly_WithFixAll()
-        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP2001.Discard",
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                class Service
+                Sources =
                 {
-                    public void Save(Store store)
+                    Usings + Awaitables + """
+                    class Service
                     {
-                        [|store.SaveAsync()|]; // background save
-                        [|Task.Run(() => 1)|];
+                        public void Save(Store store)
+                        {
+                            [|store.SaveAsync()|]; // background save
+                            [|Task.Run(() => 1)|];
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
-            FixedSources =
+            FixedState =
             {
-                Usings + Awaitables + """
-                class Service
+                Sources =
                 {
-                    public void Save(Store store)
+                    Usings + Awaitables + """
+                    class Service
                     {
-                        _ = store.SaveAsync(); // background save
-                        _ = Task.Run(() => 1);
+                        public void Save(Store store)
+                        {
+                            _ = store.SaveAsync(); // background save
+                            _ = Task.Run(() => 1);
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task NoAddAwait_ForOverridesAndInterfaceImplementations()
-        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP2001.AddAwait",
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                interface ISaver { void Save(Store store); }
-                abstract class Base { public abstract void Flush(Store store); }
-                class Service : Base, ISaver
+                Sources =
                 {
-                    public void Save(Store store) { [|store.SaveAsync()|]; }
-                    public override void Flush(Store store) { [|store.FlushAsync()|]; }
-                }
-                """,
+                    Usings + Awaitables + """
+                    interface ISaver { void Save(Store store); }
+                    abstract class Base { public abstract void Flush(Store store); }
+                    class Service : Base, ISaver
+                    {
+                        public void Save(Store store) { [|store.SaveAsync()|]; }
+                        public override void Flush(Store store) { [|store.FlushAsync()|]; }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task NoAddAwait_ForNullConditionalCall()
-        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP2001.AddAwait",
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                class Service
+                Sources =
                 {
-                    public void Save(Store? store) { [|store?.SaveAsync()|]; }
-                }
-                """,
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        public void Save(Store? store) { [|store?.SaveAsync()|]; }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task Fix_DiscardExplicitly_NullConditionalCall()
-        => new CodeFixTest<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>
+        => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP2001.Discard",
-            Sources =
+            TestState =
             {
-                Usings + Awaitables + """
-                class Service
+                Sources =
                 {
-                    public void Save(Store? store) { [|store?.SaveAsync()|]; }
-                }
-                """,
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        public void Save(Store? store) { [|store?.SaveAsync()|]; }
+                    }
+                    """,
+                },
             },
-            FixedSources =
+            FixedState =
             {
-                Usings + Awaitables + """
-                class Service
+                Sources =
                 {
-                    public void Save(Store? store) { _ = store?.SaveAsync(); }
-                }
-                """,
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        public void Save(Store? store) { _ = store?.SaveAsync(); }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 }

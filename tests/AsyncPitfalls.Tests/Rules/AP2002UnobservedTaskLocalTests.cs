@@ -185,37 +185,43 @@ public sealed class AP2002UnobservedTaskLocalTests
 
     [Fact]
     public Task Fix_AwaitsTheTaskWhereItIsUsedAsAValue()
-        => new CodeFixTest<UnobservedTaskLocalAnalyzer, UnobservedTaskLocalCodeFix>
+        => new Verify.Test
         {
-            Sources =
+            TestState =
             {
-                Prelude + """
-                class Service
+                Sources =
                 {
-                    public async Task RunAsync(Store store)
+                    Prelude + """
+                    class Service
                     {
-                        var count = store.CountAsync();
-                        Console.WriteLine({|AP2002:count|});
-                        Console.WriteLine($"count: {{|AP2002:count|}}");
-                        var text = {|AP2002:count|}.ToString();
+                        public async Task RunAsync(Store store)
+                        {
+                            var count = store.CountAsync();
+                            Console.WriteLine({|AP2002:count|});
+                            Console.WriteLine($"count: {{|AP2002:count|}}");
+                            var text = {|AP2002:count|}.ToString();
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
-            FixedSources =
+            FixedState =
             {
-                Prelude + """
-                class Service
+                Sources =
                 {
-                    public async Task RunAsync(Store store)
+                    Prelude + """
+                    class Service
                     {
-                        var count = store.CountAsync();
-                        Console.WriteLine(await count);
-                        Console.WriteLine($"count: {await count}");
-                        var text = (await count).ToString();
+                        public async Task RunAsync(Store store)
+                        {
+                            var count = store.CountAsync();
+                            Console.WriteLine(await count);
+                            Console.WriteLine($"count: {await count}");
+                            var text = (await count).ToString();
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
@@ -237,10 +243,10 @@ public sealed class AP2002UnobservedTaskLocalTests
 
     [Fact]
     public Task NullConditionalInitializer_GetsNoAwait()
-        => new CodeFixTest<UnobservedTaskLocalAnalyzer, UnobservedTaskLocalCodeFix>
+        => new Verify.Test
         {
             // Awaiting 'store?.SaveAsync()' would throw when store is null, where the code did nothing before.
             ExpectNoFix = true,
-            Sources = { NullConditionalSource },
+            TestState = { Sources = { NullConditionalSource } },
         }.RunAsync();
 }

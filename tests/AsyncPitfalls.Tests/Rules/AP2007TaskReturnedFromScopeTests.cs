@@ -287,23 +287,26 @@ public sealed class AP2007TaskReturnedFromScopeTests
 
     [Fact]
     public Task NoFix_InsideLock()
-        => new CodeFixTest<TaskReturnedFromScopeAnalyzer, TaskReturnedFromScopeCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Client
+                Sources =
                 {
-                    private readonly object _gate = new();
-
-                    public Task FlushAsync(Func<Task> flush)
+                    Usings + """
+                    class Client
                     {
-                        lock (_gate)
-                            return [|flush()|];
+                        private readonly object _gate = new();
+
+                        public Task FlushAsync(Func<Task> flush)
+                        {
+                            lock (_gate)
+                                return [|flush()|];
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
@@ -342,24 +345,27 @@ public sealed class AP2007TaskReturnedFromScopeTests
 
     [Fact]
     public Task NoFix_InsideTryFinallyReleasingAMonitor()
-        => new CodeFixTest<TaskReturnedFromScopeAnalyzer, TaskReturnedFromScopeCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Queue
+                Sources =
                 {
-                    private readonly object _queue = new();
-
-                    public Task EnqueueAsync(Func<Task> work)
+                    Usings + """
+                    class Queue
                     {
-                        Monitor.Enter(_queue);
-                        try { return [|work()|]; }
-                        finally { Monitor.Exit(_queue); }
+                        private readonly object _queue = new();
+
+                        public Task EnqueueAsync(Func<Task> work)
+                        {
+                            Monitor.Enter(_queue);
+                            try { return [|work()|]; }
+                            finally { Monitor.Exit(_queue); }
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 }

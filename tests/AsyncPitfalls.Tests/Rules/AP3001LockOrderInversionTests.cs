@@ -25,19 +25,23 @@ public sealed class AP3001LockOrderInversionTests
 
     private static Task VerifyBuildAsync(string[] sources, params DiagnosticResult[] expected)
     {
-        var test = new AnalyzerTest<LockOrderInversionAnalyzer> { BuildOnly = true };
-        test.Sources.AddRange(sources.Select(s => Usings + s));
+        var test = new Verify.Test { BuildOnly = true };
+        foreach (var source in sources)
+            test.TestState.Sources.Add(Usings + source);
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
     private static Task VerifyBuildWithHierarchyAsync(string hierarchy, string source, DiagnosticResult expected)
     {
-        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
+        var test = new Verify.Test
         {
             BuildOnly = true,
-            EditorConfig = "dotnet_code_quality.AP3001.lock_hierarchy = " + hierarchy,
-            Sources = { Usings + source },
+            TestState =
+            {
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP3001.lock_hierarchy = " + hierarchy) },
+                Sources = { Usings + source },
+            },
         };
         test.ExpectedDiagnostics.Add(expected);
         return test.RunAsync();
@@ -139,6 +143,7 @@ public sealed class AP3001LockOrderInversionTests
             Verify.Diagnostic().WithLocation(2).WithArguments("'_file'", " (through 'Cache.Save')", "'_index'", "'_gate' is taken while holding '_file' in 'Cache.Flush' (Test0.cs line 40), and '_index' is taken (through 'Cache.Reindex') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"),
             Verify.Diagnostic().WithLocation(1).WithArguments("'_gate'", "", "'_file'", "'_file' is taken (through 'Cache.Reindex') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"));
 
+#if !ROSLYN_FLOOR // System.Threading.Lock is .NET 9; the floor's tests compile against .NET 8.
     [Fact]
     public Task Reports_MonitorEnterWithFlag_ThreadingLock_AndThisIdentity()
         => Verify.VerifyAnalyzerAsync(Usings + """
@@ -170,6 +175,7 @@ public sealed class AP3001LockOrderInversionTests
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_entries' is taken while holding 'this' (Registry) here, but 'this' (Registry) is taken while holding '_entries' in 'Registry.Clear' (Test0.cs line 26)"),
             Verify.Diagnostic().WithLocation(1).WithArguments("'this' (Registry)", "", "'_entries'", "'_entries' is taken while holding 'this' (Registry) in 'Registry.Add' (Test0.cs line 15)"));
+#endif
 
     [Fact]
     public Task Reports_TypeOfAndStaticFieldIdentity()
@@ -483,35 +489,38 @@ public sealed class AP3001LockOrderInversionTests
     [Fact]
     public Task Reports_ConfiguredAsyncLock()
     {
-        var test = new AnalyzerTest<LockOrderInversionAnalyzer>
+        var test = new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.async_lock_methods = AcquireGateAsync",
-            Sources =
+            TestState =
             {
-                Usings + """
-                sealed class Gate { public Task<IDisposable> AcquireGateAsync() => Task.FromResult<IDisposable>(null!); }
-
-                class Sync
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.async_lock_methods = AcquireGateAsync") },
+                Sources =
                 {
-                    private readonly Gate _gate = new();
-                    private readonly object _state = new();
+                    Usings + """
+                    sealed class Gate { public Task<IDisposable> AcquireGateAsync() => Task.FromResult<IDisposable>(null!); }
 
-                    public async Task OneAsync()
+                    class Sync
                     {
-                        using (await _gate.AcquireGateAsync())
+                        private readonly Gate _gate = new();
+                        private readonly object _state = new();
+
+                        public async Task OneAsync()
                         {
-                            lock ({|#0:_state|}) { }
+                            using (await _gate.AcquireGateAsync())
+                            {
+                                lock ({|#0:_state|}) { }
+                            }
+                        }
+
+                        public async Task TwoAsync()
+                        {
+                            Monitor.Enter(_state);
+                            using var held = await {|#1:_gate.AcquireGateAsync()|};
+                            Monitor.Exit(_state);
                         }
                     }
-
-                    public async Task TwoAsync()
-                    {
-                        Monitor.Enter(_state);
-                        using var held = await {|#1:_gate.AcquireGateAsync()|};
-                        Monitor.Exit(_state);
-                    }
-                }
-                """,
+                    """,
+                },
             },
         };
         test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithArguments("'_state'", "", "'_gate'", "'_gate' is taken while holding '_state' in 'Sync.TwoAsync' (Test0.cs line 23)"));
@@ -608,7 +617,7 @@ public sealed class AP3001LockOrderInversionTests
 
     private static Compilation Compile(string source)
         => CSharpCompilation.Create("Locks", new[] { CSharpSyntaxTree.ParseText(source, path: "Test0.cs") },
-            ReferenceAssemblies.NetCore, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            RuntimeReferences.NetCore, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
 
     private static async Task<ImmutableArray<Diagnostic>> RunAsBuildAsync(string source)
     {
@@ -698,41 +707,47 @@ public sealed class AP3001LockOrderInversionTests
 
     [Fact]
     public Task NoFix_WhenTheOuterBodyDoesMore()
-        => new CodeFixTest<LockOrderInversionAnalyzer, LockOrderInversionCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Bank
+                Sources =
                 {
-                    private readonly object _a = new();
-                    private readonly object _b = new();
+                    Usings + """
+                    class Bank
+                    {
+                        private readonly object _a = new();
+                        private readonly object _b = new();
 
-                    public void One() { lock (_a) { Console.WriteLine(); lock ([|_b|]) { } } }
-                    public void Two() { lock (_b) { Console.WriteLine(); lock ([|_a|]) { } } }
-                }
-                """,
+                        public void One() { lock (_a) { Console.WriteLine(); lock ([|_b|]) { } } }
+                        public void Two() { lock (_b) { Console.WriteLine(); lock ([|_a|]) { } } }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task NoCrash_OnHalfTypedLocks()
-        => new AnalyzerTest<LockOrderInversionAnalyzer>
+        => new Verify.Test
         {
             CheckOnlyForCrashes = true,
-            AllowCompilerErrors = true,
-            Sources =
+            CompilerDiagnostics = CompilerDiagnostics.None,
+            TestState =
             {
-                Usings + """
-                class Broken
+                Sources =
                 {
-                    private readonly object _a = new();
-                    public void One() { lock (_a) { lock ( } }
-                    public void Two() { lock () { Monitor.Enter(; _missing.Wait(); lock (_a) { Undefined(); } }
-                    public void Three() { using (_a.EnterScope( { } }
-                }
-                """,
+                    Usings + """
+                    class Broken
+                    {
+                        private readonly object _a = new();
+                        public void One() { lock (_a) { lock ( } }
+                        public void Two() { lock () { Monitor.Enter(; _missing.Wait(); lock (_a) { Undefined(); } }
+                        public void Three() { using (_a.EnterScope( { } }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 }

@@ -169,25 +169,28 @@ public sealed class AP3002ReleaseNotInFinallyTests
 
     [Fact]
     public Task NoFix_WhenALocalDeclaredInBetweenIsUsedAfterTheRelease()
-        => new CodeFixTest<ReleaseNotInFinallyAnalyzer, ReleaseNotInFinallyCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Store
+                Sources =
                 {
-                    private readonly SemaphoreSlim _gate = new(1, 1);
-
-                    public int Read()
+                    Usings + """
+                    class Store
                     {
-                        [|_gate.Wait()|];
-                        var value = 42;
-                        _gate.Release();
-                        return value;
+                        private readonly SemaphoreSlim _gate = new(1, 1);
+
+                        public int Read()
+                        {
+                            [|_gate.Wait()|];
+                            var value = 42;
+                            _gate.Release();
+                            return value;
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 

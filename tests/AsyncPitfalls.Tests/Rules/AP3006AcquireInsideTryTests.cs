@@ -152,24 +152,27 @@ public sealed class AP3006AcquireInsideTryTests
 
     [Fact]
     public Task NoFix_WhenACatchWouldChangeWhatItCatches()
-        => new CodeFixTest<AcquireInsideTryAnalyzer, AcquireInsideTryCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Store
+                Sources =
                 {
-                    private readonly SemaphoreSlim _gate = new(1, 1);
-
-                    public async Task SaveAsync(CancellationToken ct)
+                    Usings + """
+                    class Store
                     {
-                        try { await [|_gate.WaitAsync(ct)|]; }
-                        catch (OperationCanceledException) { throw; }
-                        finally { _gate.Release(); }
+                        private readonly SemaphoreSlim _gate = new(1, 1);
+
+                        public async Task SaveAsync(CancellationToken ct)
+                        {
+                            try { await [|_gate.WaitAsync(ct)|]; }
+                            catch (OperationCanceledException) { throw; }
+                            finally { _gate.Release(); }
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 

@@ -147,53 +147,59 @@ public sealed class AP4001UndisposedHttpClientTests
 
     [Fact]
     public Task Fix_AddsUsingToTheDeclaration_NotWhenReassigned()
-        => new CodeFixTest<UndisposedHttpClientAnalyzer, UndisposedHttpClientCodeFix>
+        => new Verify.Test
         {
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Fetcher
+                Sources =
                 {
-                    public async Task<string> GetAsync(string url)
+                    Usings + """
+                    class Fetcher
                     {
-                        var handler = [|new HttpClientHandler()|];
-                        var client = new HttpClient(handler, disposeHandler: false);
-                        try { return await client.GetStringAsync(url); }
-                        finally { client.Dispose(); }
-                    }
+                        public async Task<string> GetAsync(string url)
+                        {
+                            var handler = [|new HttpClientHandler()|];
+                            var client = new HttpClient(handler, disposeHandler: false);
+                            try { return await client.GetStringAsync(url); }
+                            finally { client.Dispose(); }
+                        }
 
-                    public async Task<string> ReassignedAsync(string url)
-                    {
-                        var client = [|new HttpClient()|];
-                        var text = await client.GetStringAsync(url);
-                        client = null!;
-                        return text;
+                        public async Task<string> ReassignedAsync(string url)
+                        {
+                            var client = [|new HttpClient()|];
+                            var text = await client.GetStringAsync(url);
+                            client = null!;
+                            return text;
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
-            FixedSources =
+            FixedState =
             {
-                Usings + """
-                class Fetcher
+                Sources =
                 {
-                    public async Task<string> GetAsync(string url)
+                    Usings + """
+                    class Fetcher
                     {
-                        using var handler = new HttpClientHandler();
-                        var client = new HttpClient(handler, disposeHandler: false);
-                        try { return await client.GetStringAsync(url); }
-                        finally { client.Dispose(); }
-                    }
+                        public async Task<string> GetAsync(string url)
+                        {
+                            using var handler = new HttpClientHandler();
+                            var client = new HttpClient(handler, disposeHandler: false);
+                            try { return await client.GetStringAsync(url); }
+                            finally { client.Dispose(); }
+                        }
 
-                    public async Task<string> ReassignedAsync(string url)
-                    {
-                        var client = [|new HttpClient()|];
-                        var text = await client.GetStringAsync(url);
-                        client = null!;
-                        return text;
+                        public async Task<string> ReassignedAsync(string url)
+                        {
+                            var client = [|new HttpClient()|];
+                            var text = await client.GetStringAsync(url);
+                            client = null!;
+                            return text;
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 }

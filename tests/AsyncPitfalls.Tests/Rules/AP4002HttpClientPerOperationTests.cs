@@ -72,26 +72,32 @@ public sealed class AP4002HttpClientPerOperationTests
 
     [Fact]
     public Task Option_AllowedFactoryMethods()
-        => new AnalyzerTest<HttpClientPerOperationAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.AP4002.allowed_factory_methods = ClientPool.Rent\n",
-            Sources =
+            TestState =
             {
-                Usings + """
-                class ClientPool
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP4002.allowed_factory_methods = ClientPool.Rent\n") },
+                Sources =
                 {
-                    public object Rent() { var client = new HttpClient(); return client; }
-                }
-                """,
+                    Usings + """
+                    class ClientPool
+                    {
+                        public object Rent() { var client = new HttpClient(); return client; }
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task NoDiagnostic_InTopLevelStatements()
-        => new AnalyzerTest<HttpClientPerOperationAnalyzer>
+        => new Verify.Test
         {
-            OutputKind = OutputKind.ConsoleApplication,
-            Sources = { Usings + "using var client = new HttpClient();\nConsole.WriteLine(await client.GetStringAsync(\"https://example.com\"));\n" },
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources = { Usings + "using var client = new HttpClient();\nConsole.WriteLine(await client.GetStringAsync(\"https://example.com\"));\n" },
+            },
         }.RunAsync();
 
     [Fact]
@@ -126,28 +132,31 @@ public sealed class AP4002HttpClientPerOperationTests
 
     [Fact]
     public Task NoFix_WhenTheClientIsConfiguredPerCall_OrBuiltFromParameters()
-        => new CodeFixTest<HttpClientPerOperationAnalyzer, HttpClientPerOperationCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Fetcher
+                Sources =
                 {
-                    public async Task<string> WithHeaderAsync(string url)
+                    Usings + """
+                    class Fetcher
                     {
-                        using var client = [|new HttpClient()|];
-                        client.DefaultRequestHeaders.Add("X-Trace", "1");
-                        return await client.GetStringAsync(url);
-                    }
+                        public async Task<string> WithHeaderAsync(string url)
+                        {
+                            using var client = [|new HttpClient()|];
+                            client.DefaultRequestHeaders.Add("X-Trace", "1");
+                            return await client.GetStringAsync(url);
+                        }
 
-                    public async Task<string> FromParameterAsync(string url, TimeSpan timeout)
-                    {
-                        using var client = [|new HttpClient { Timeout = timeout }|];
-                        return await client.GetStringAsync(url);
+                        public async Task<string> FromParameterAsync(string url, TimeSpan timeout)
+                        {
+                            using var client = [|new HttpClient { Timeout = timeout }|];
+                            return await client.GetStringAsync(url);
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 }

@@ -47,24 +47,27 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
 
     [Fact]
     public Task NoFix_ConditionalDispose()
-        => new CodeFixTest<SyncDisposeOfAsyncDisposableAnalyzer, SyncDisposeOfAsyncDisposableCodeFix>
+        => new Verify.Test
         {
-            Sources =
-            {
-                Usings + """
-                class Connection
-                {
-                    private Stream? _stream;
-
-                    public async Task CloseAsync()
-                    {
-                        await Task.Yield();
-                        _stream?[|.Dispose()|];
-                    }
-                }
-                """,
-            },
             ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Connection
+                    {
+                        private Stream? _stream;
+
+                        public async Task CloseAsync()
+                        {
+                            await Task.Yield();
+                            _stream?[|.Dispose()|];
+                        }
+                    }
+                    """,
+                },
+            },
         }.RunAsync();
 
     [Fact]
@@ -117,21 +120,24 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
 
     [Fact]
     public Task Option_CheapDisposeTypes()
-        => new AnalyzerTest<SyncDisposeOfAsyncDisposableAnalyzer>
+        => new Verify.Test
         {
-            EditorConfig = "dotnet_code_quality.AP4005.cheap_dispose_types = System.IO.FileStream\n",
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Writer
+                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP4005.cheap_dispose_types = System.IO.FileStream\n") },
+                Sources =
                 {
-                    public async Task WriteAsync(string path)
+                    Usings + """
+                    class Writer
                     {
-                        using var stream = new FileStream(path, FileMode.Create);
-                        await stream.WriteAsync(new byte[1]);
+                        public async Task WriteAsync(string path)
+                        {
+                            using var stream = new FileStream(path, FileMode.Create);
+                            await stream.WriteAsync(new byte[1]);
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 

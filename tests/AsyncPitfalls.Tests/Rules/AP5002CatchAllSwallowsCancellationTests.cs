@@ -124,98 +124,104 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
 
     [Fact]
     public Task Fix_Filter_JoinsAnExistingFilter_AndNamesTheException()
-        => new CodeFixTest<CatchAllSwallowsCancellationAnalyzer, CatchAllSwallowsCancellationCodeFix>
+        => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP5002.Filter",
-            Sources = { Usings + RetrySource },
-            FixedSources =
+            TestState = { Sources = { Usings + RetrySource } },
+            FixedState =
             {
-                Usings + """
-                class Retry
+                Sources =
                 {
-                    public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+                    Usings + """
+                    class Retry
                     {
-                        for (var attempt = 1; ; attempt++)
+                        public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
                         {
-                            try
+                            for (var attempt = 1; ; attempt++)
                             {
-                                return await http.GetStringAsync(url, ct);
-                            }
-                            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
-                            {
-                                await Task.Delay(100 * attempt);
+                                try
+                                {
+                                    return await http.GetStringAsync(url, ct);
+                                }
+                                catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+                                {
+                                    await Task.Delay(100 * attempt);
+                                }
                             }
                         }
-                    }
 
-                    public async Task PingAsync(HttpClient http, CancellationToken ct)
-                    {
-                        try { await http.GetStringAsync("https://example.com", ct); }
-                        catch (Exception ex) when (ex is not OperationCanceledException && http.Timeout > TimeSpan.Zero) { }
-                    }
+                        public async Task PingAsync(HttpClient http, CancellationToken ct)
+                        {
+                            try { await http.GetStringAsync("https://example.com", ct); }
+                            catch (Exception ex) when (ex is not OperationCanceledException && http.Timeout > TimeSpan.Zero) { }
+                        }
 
-                    public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
-                    {
-                        try { await sync(ct); }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        { Console.WriteLine("sync failed"); }
+                        public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+                        {
+                            try { await sync(ct); }
+                            catch (Exception ex) when (ex is not OperationCanceledException)
+                            { Console.WriteLine("sync failed"); }
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 
     [Fact]
     public Task Fix_PrecedingRethrowingCatch()
-        => new CodeFixTest<CatchAllSwallowsCancellationAnalyzer, CatchAllSwallowsCancellationCodeFix>
+        => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP5002.PrecedingRethrow",
-            Sources = { Usings + RetrySource },
-            FixedSources =
+            TestState = { Sources = { Usings + RetrySource } },
+            FixedState =
             {
-                Usings + """
-                class Retry
+                Sources =
                 {
-                    public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+                    Usings + """
+                    class Retry
                     {
-                        for (var attempt = 1; ; attempt++)
+                        public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
                         {
-                            try
+                            for (var attempt = 1; ; attempt++)
                             {
-                                return await http.GetStringAsync(url, ct);
+                                try
+                                {
+                                    return await http.GetStringAsync(url, ct);
+                                }
+                                catch (OperationCanceledException)
+                                {
+                                    throw;
+                                }
+                                catch (Exception ex) when (attempt < 5)
+                                {
+                                    await Task.Delay(100 * attempt);
+                                }
                             }
+                        }
+
+                        public async Task PingAsync(HttpClient http, CancellationToken ct)
+                        {
+                            try { await http.GetStringAsync("https://example.com", ct); }
                             catch (OperationCanceledException)
                             {
                                 throw;
                             }
-                            catch (Exception ex) when (attempt < 5)
+                            catch (Exception) when (http.Timeout > TimeSpan.Zero) { }
+                        }
+
+                        public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+                        {
+                            try { await sync(ct); }
+                            catch (OperationCanceledException)
                             {
-                                await Task.Delay(100 * attempt);
+                                throw;
                             }
+                            catch { Console.WriteLine("sync failed"); }
                         }
                     }
-
-                    public async Task PingAsync(HttpClient http, CancellationToken ct)
-                    {
-                        try { await http.GetStringAsync("https://example.com", ct); }
-                        catch (OperationCanceledException)
-                        {
-                            throw;
-                        }
-                        catch (Exception) when (http.Timeout > TimeSpan.Zero) { }
-                    }
-
-                    public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
-                    {
-                        try { await sync(ct); }
-                        catch (OperationCanceledException)
-                        {
-                            throw;
-                        }
-                        catch { Console.WriteLine("sync failed"); }
-                    }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 }

@@ -54,21 +54,24 @@ public sealed class AP5006CatchTaskCanceledOnlyTests
 
     [Fact]
     public Task NoFix_WhenTheHandlerReadsTheCanceledTask()
-        => new CodeFixTest<CatchTaskCanceledOnlyAnalyzer, CatchTaskCanceledOnlyCodeFix>
+        => new Verify.Test
         {
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Worker
+                Sources =
                 {
-                    public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                    Usings + """
+                    class Worker
                     {
-                        try { await work(ct); }
-                        [|catch (TaskCanceledException ex)|] { Console.WriteLine(ex.Task?.Id); throw; }
+                        public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                        {
+                            try { await work(ct); }
+                            [|catch (TaskCanceledException ex)|] { Console.WriteLine(ex.Task?.Id); throw; }
+                        }
                     }
-                }
-                """,
+                    """,
+                },
             },
         }.RunAsync();
 }

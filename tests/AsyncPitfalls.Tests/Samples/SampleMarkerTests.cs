@@ -20,11 +20,11 @@ public sealed partial class SampleMarkerTests
 {
     [Fact]
     public Task RuleGallery_DiagnosticsEqualMarkers()
-        => AssertDiagnosticsEqualMarkersAsync("samples/RuleGallery", OutputKind.DynamicallyLinkedLibrary, ReferenceAssemblies.NetCore);
+        => AssertDiagnosticsEqualMarkersAsync("samples/RuleGallery", OutputKind.DynamicallyLinkedLibrary, RuntimeReferences.NetCore);
 
     [Fact]
     public Task RuntimeDemos_DiagnosticsEqualMarkers()
-        => AssertDiagnosticsEqualMarkersAsync("samples/RuntimeDemos", OutputKind.ConsoleApplication, ReferenceAssemblies.AspNetCore);
+        => AssertDiagnosticsEqualMarkersAsync("samples/RuntimeDemos", OutputKind.ConsoleApplication, RuntimeReferences.AspNetCore);
 
     internal static ImmutableArray<string> SourceFiles(string relativeFolder)
     {
@@ -47,7 +47,7 @@ public sealed partial class SampleMarkerTests
     private static async Task AssertDiagnosticsEqualMarkersAsync(string relativeFolder, OutputKind outputKind, ImmutableArray<MetadataReference> references)
     {
         var compilation = Compile(relativeFolder, outputKind, references);
-        AnalyzerTest<AsyncPitfalls.Rules.ThreadSleepAnalyzer>.AssertNoCompilerErrors(compilation, relativeFolder);
+        AnalyzerRunner.AssertNoCompilerErrors(compilation, relativeFolder);
 
         var diagnostics = await AnalyzerRunner.RunAsBuildAsync(compilation, AnalyzerRunner.AllAnalyzers, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty));
         var actual = diagnostics

@@ -3,6 +3,10 @@ using System.Collections.Immutable;
 using System.Threading.Tasks;
 using AsyncPitfalls.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Xunit.Sdk;
@@ -26,36 +30,94 @@ public sealed class VerifierSelfTests
 
     [Fact]
     public Task Fails_OnMissingDiagnostic()
-        => Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("void N() { }", "void N() { [|N|]; }")));
+        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("void N() { }", "void N() { [|N|]; }")));
 
     [Fact]
     public Task Fails_OnUnexpectedDiagnostic()
-        => Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source));
+        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source));
 
     [Fact]
     public Task Fails_OnWrongSpan()
-        => Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("{ N(); }", "{ [|N|](); }")));
+        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("{ N(); }", "{ [|N|](); }")));
 
     [Fact]
     public Task Fails_OnWrongMessage()
-        => Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(
+        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(
             Source.Replace("{ N(); }", "{ {|#0:N()|}; }"),
             CSharpAnalyzerVerifier<InvocationAnalyzer>.Diagnostic().WithLocation(0).WithArguments("M")));
 
     [Fact]
     public Task Fails_OnAnalyzerException()
-        => Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<ThrowingAnalyzer>.VerifyAnalyzerAsync(Source));
+        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<ThrowingAnalyzer>.VerifyAnalyzerAsync(Source));
 
     [Fact]
     public Task Fails_OnCompilerErrorsInTestSource()
-        => Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync("class C { void M() { Missing(); } }"));
+        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync("class C { void M() { Missing(); } }"));
 
     [Fact]
     public async Task Fails_WhenOnlyTheBuildReports_UnlessTheRuleIsBuildOnly()
     {
         var marked = Source.Replace("class C", "class [|C|]");
-        await Assert.ThrowsAsync<XunitException>(() => CSharpAnalyzerVerifier<CompilationEndAnalyzer>.VerifyAnalyzerAsync(marked));
-        await new AnalyzerTest<CompilationEndAnalyzer> { Sources = { marked }, BuildOnly = true }.RunAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<CompilationEndAnalyzer>.VerifyAnalyzerAsync(marked));
+        await new CSharpAnalyzerVerifier<CompilationEndAnalyzer>.Test
+        {
+            BuildOnly = true,
+            TestState = { Sources = { marked } },
+        }.RunAsync();
+    }
+
+    [Fact]
+    public Task Passes_WhenTheFixMatches()
+        => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+            Source.Replace("{ N(); }", "{ [|N()|]; }"),
+            Source.Replace("{ N(); }", "{ var s = \"\"; }"));
+
+    [Fact]
+    public async Task Fails_WhenTheFixedCodeDoesNotCompile()
+    {
+        ReplaceStatementFix.Statement = "var s = missing;";
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+            Source.Replace("{ N(); }", "{ [|N()|]; }"),
+            Source.Replace("{ N(); }", "{ var s = missing; }")));
+        Assert.Contains("CS0103", error.Message);
+    }
+
+#if !ROSLYN_FLOOR
+    [Fact]
+    public async Task Fails_WhenTheFixNeedsANewerLanguageThanCSharp12()
+    {
+        // '\e' is C# 13: the fixed code compiles at the latest version, and the C# 12 run must catch it.
+        var fixedSource = Source.Replace("{ N(); }", "{ var s = \"\\e\"; }");
+        ReplaceStatementFix.Statement = "var s = \"\\e\";";
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+            Source.Replace("{ N(); }", "{ [|N()|]; }"), fixedSource));
+        Assert.Contains("CS9202", error.Message);
+    }
+#endif
+
+    /// <summary>Replaces the reported call's statement with another statement.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp)]
+    public sealed class ReplaceStatementFix : CodeFixProvider
+    {
+        private static readonly System.Threading.AsyncLocal<string?> s_statement = new();
+
+        /// <summary>The statement to write, per test (tests run in parallel).</summary>
+        public static string? Statement { get => s_statement.Value; set => s_statement.Value = value; }
+
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(InvocationAnalyzer.Rule.Id);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var statement = Statement ?? "var s = \"\";";
+            var root = (await context.Document.GetSyntaxRootAsync(context.CancellationToken))!;
+            var call = root.FindNode(context.Span).FirstAncestorOrSelf<ExpressionStatementSyntax>()!;
+            context.RegisterCodeFix(
+                CodeAction.Create("Replace", _ => Task.FromResult(context.Document.WithSyntaxRoot(
+                    root.ReplaceNode(call, SyntaxFactory.ParseStatement(statement).WithTriviaFrom(call)))), "Replace"),
+                context.Diagnostics);
+        }
     }
 
     [DiagnosticAnalyzer(LanguageNames.CSharp)]

@@ -53,9 +53,47 @@ public static class AnalyzerRunner
             logAnalyzerExecutionTime: false,
             reportSuppressedDiagnostics: false));
 
+    /// <summary>
+    /// The check an editor user relies on: the analysis of each open document (what the IDE requests while
+    /// typing) reports exactly what the build reports. Rules that report at compilation end are build-only.
+    /// </summary>
+    public static async Task AssertIdeAgreesWithBuildAsync(Project project, ImmutableArray<DiagnosticAnalyzer> analyzers, CancellationToken cancellationToken)
+    {
+        foreach (var each in project.Solution.Projects)
+        {
+            var compilation = (await each.GetCompilationAsync(cancellationToken))!;
+            var build = (await RunAsBuildAsync(compilation, analyzers, each.AnalyzerOptions)).Select(Describe).ToList();
+            var ide = (await RunAsIdeAsync(compilation, analyzers, each.AnalyzerOptions)).Select(Describe).ToList();
+            if (!build.SequenceEqual(ide))
+            {
+                throw new Xunit.Sdk.XunitException(
+                    "The build and the IDE (one open document) report different diagnostics; declare the test BuildOnly if the rule reports at compilation end.\n"
+                    + "Build:\n  " + string.Join("\n  ", build) + "\nIDE:\n  " + string.Join("\n  ", ide));
+            }
+        }
+    }
+
+    /// <summary>Whole-program checks start from code that compiles: an analyzer's silence on broken code proves nothing.</summary>
+    public static void AssertNoCompilerErrors(Compilation compilation, string what)
+    {
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+            throw new Xunit.Sdk.XunitException($"The {what} does not compile:\n" + string.Join("\n", errors));
+    }
+
+    /// <summary>The diagnostics by which the compiler reports an analyzer that threw.</summary>
+    public static bool IsAnalyzerFailure(Diagnostic diagnostic) => diagnostic.Id is "AD0001" or "AD0002";
+
+    public static string Describe(Diagnostic diagnostic)
+    {
+        var span = diagnostic.Location.GetLineSpan();
+        var text = diagnostic.Location.SourceTree?.GetText().ToString(diagnostic.Location.SourceSpan);
+        return $"{diagnostic.Id} {span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}) '{text}': {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
     private static void ThrowOnFailures(ConcurrentQueue<string> exceptions, ImmutableArray<Diagnostic> diagnostics)
     {
-        var failures = exceptions.Concat(diagnostics.Where(d => d.Id is "AD0001" or "AD0002").Select(d => d.ToString())).ToList();
+        var failures = exceptions.Concat(diagnostics.Where(IsAnalyzerFailure).Select(d => d.ToString())).ToList();
         if (failures.Count > 0)
             throw new Xunit.Sdk.XunitException("Analyzer failure:\n" + string.Join("\n", failures));
     }

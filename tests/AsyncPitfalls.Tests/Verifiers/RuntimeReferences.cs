@@ -6,8 +6,11 @@ using Microsoft.CodeAnalysis;
 
 namespace AsyncPitfalls.Tests.Verifiers;
 
-/// <summary>The running framework's assemblies as compile references (the official verifier downloads reference packs; this one cannot).</summary>
-public static class ReferenceAssemblies
+/// <summary>
+/// The running framework's assemblies as compile references, for the whole-program checks (the gallery, the
+/// demos, the robustness suite), which also need ASP.NET Core. Rule tests use <see cref="TestReferences"/>.
+/// </summary>
+public static class RuntimeReferences
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_netCore = new(() => FromDirectory(FrameworkDirectory));
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_aspNetCore = new(() => s_netCore.Value.AddRange(FromDirectory(AspNetCoreDirectory())));
