@@ -47,11 +47,10 @@ public sealed class CatchAllSwallowsCancellationCodeFix : CodeFixProvider
     private static CatchClauseSyntax AddFilter(CatchClauseSyntax clause, SemanticModel model)
     {
         var name = clause.Declaration?.Identifier.ValueText is { Length: > 0 } existing ? existing : UnusedName(clause);
-        ExpressionSyntax condition = SyntaxFactory.IsPatternExpression(
-            SyntaxFactory.IdentifierName(name),
-            SyntaxFactory.UnaryPattern(SyntaxFactory.Token(SyntaxKind.NotKeyword).WithTrailingTrivia(SyntaxFactory.Space),
-                SyntaxFactory.TypePattern(AwaitSyntax.FrameworkType("System.OperationCanceledException", model, clause.SpanStart))))
-            .NormalizeWhitespace();
+        // Parsed rather than built: 'is not Name' parses as a constant pattern that binds to the type, and a
+        // hand-built type pattern would be a tree that the same text never parses to.
+        var type = AwaitSyntax.FrameworkType("System.OperationCanceledException", model, clause.SpanStart);
+        ExpressionSyntax condition = SyntaxFactory.ParseExpression($"{name} is not {type.NormalizeWhitespace()}");
         if (clause.Filter is { } existingFilter)
         {
             // ex is not OperationCanceledException && (old filter), parentheses dropped where not needed.
