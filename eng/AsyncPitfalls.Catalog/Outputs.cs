@@ -88,7 +88,8 @@ public static class Outputs
         return (path, text[..(beginAt + begin.Length)] + "\n\n" + body + "\n" + text[endAt..]);
     }
 
-    // The presets as eng/generate-presets.py wrote them before this tool replaced it: same header, rules sorted by ID.
+    // The layout the presets had before this tool wrote them (a script did), kept so the packed files only change
+    // when a rule does: the same header, the rules sorted by ID.
     private static IEnumerable<(string, string)> Presets(IReadOnlyList<Rule> rules)
     {
         var presets = new (string Mode, string What, Func<DiagnosticSeverity, string> Severity)[]
