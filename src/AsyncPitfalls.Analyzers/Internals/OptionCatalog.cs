@@ -73,13 +73,15 @@ internal static class OptionCatalog
 
     /// <summary>
     /// Methods whose awaited, disposable result is a held async lock, in place of
-    /// <see cref="LockPrimitives.DefaultAsyncLockMethods"/>; project-wide. Every rule that asks which
-    /// locks are held claims it, so one key changes all of them alike.
+    /// <see cref="LockPrimitives.DefaultAsyncLockMethods"/>; project-wide. Every rule whose reports depend
+    /// on which async locks are held or taken claims it, so one key changes all of them alike. AP2007 and
+    /// AP3005 also build <see cref="LockPrimitives"/>, but they ask only about thread-affine locks, which an
+    /// async lock never is: no value of this option could change what they report.
     /// </summary>
     public static readonly RuleOption<ImmutableArray<string>> AsyncLockMethods = new(
         "async_lock_methods",
-        Scope(DiagnosticIds.TaskReturnedFromScope, DiagnosticIds.LockOrderInversion, DiagnosticIds.ReleaseNotInFinally, DiagnosticIds.ReadModifyWriteAcrossAwait,
-            DiagnosticIds.BlockingWhileHoldingLock, DiagnosticIds.ThreadAffineLockAcrossAwait, DiagnosticIds.AcquireInsideTry),
+        Scope(DiagnosticIds.LockOrderInversion, DiagnosticIds.ReleaseNotInFinally, DiagnosticIds.ReadModifyWriteAcrossAwait,
+            DiagnosticIds.BlockingWhileHoldingLock, DiagnosticIds.AcquireInsideTry),
         LockPrimitives.DefaultAsyncLockMethods,
         text => text.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToImmutableArray());
 
