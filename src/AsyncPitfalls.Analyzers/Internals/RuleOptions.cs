@@ -83,10 +83,16 @@ internal sealed class RuleOption<T> : IRuleOption
     /// The option for <paramref name="ruleId"/>, for each file, made once per compilation: read once per file,
     /// and each distinct text parsed once (a .globalconfig gives every file the same text).
     /// </summary>
-    public PerFileOptions<T> PerFile(AnalyzerOptions options, string ruleId)
+    public PerFileOptions<T> PerFile(AnalyzerOptions options, string ruleId) => new(Reader(options, ruleId));
+
+    /// <summary>
+    /// Like <see cref="PerFile"/> without the per-file cache, for options read into a larger per-file object
+    /// (<see cref="TaskObservationOptions"/>) that is itself cached per file.
+    /// </summary>
+    public Func<SyntaxTree, T> Reader(AnalyzerOptions options, string ruleId)
     {
         var parsed = new ConcurrentDictionary<string, T>(StringComparer.Ordinal);
-        return new PerFileOptions<T>(tree => Text(options, tree, ruleId) is { } text ? parsed.GetOrAdd(text, _parse) : Default);
+        return tree => Text(options, tree, ruleId) is { } text ? parsed.GetOrAdd(text, _parse) : Default;
     }
 
     /// <summary>A project-wide option: read from the first source file's configuration (a .globalconfig applies to all).</summary>

@@ -39,12 +39,12 @@ internal sealed class TaskObservationOptions
     /// </summary>
     public static PerFileOptions<TaskObservationOptions> PerFile(AnalyzerOptions options, string ruleId)
     {
-        var safe = OptionCatalog.FireAndForgetSafeSymbols.PerFile(options, ruleId);
-        var forget = OptionCatalog.ForgetMethodNames.PerFile(options, ruleId);
-        var awaitables = OptionCatalog.AdditionalAwaitableTypes.PerFile(options, ruleId);
-        var cs4014 = OptionCatalog.ReportWhereCs4014Reports.PerFile(options, ruleId);
+        var safe = OptionCatalog.FireAndForgetSafeSymbols.Reader(options, ruleId);
+        var forget = OptionCatalog.ForgetMethodNames.Reader(options, ruleId);
+        var awaitables = OptionCatalog.AdditionalAwaitableTypes.Reader(options, ruleId);
+        var cs4014 = OptionCatalog.ReportWhereCs4014Reports.Reader(options, ruleId);
         return new PerFileOptions<TaskObservationOptions>(tree => new(
-            safe.For(tree), DefaultForgetMethods.Union(forget.For(tree)), awaitables.For(tree), cs4014.For(tree)));
+            safe(tree), DefaultForgetMethods.Union(forget(tree)), awaitables(tree), cs4014(tree)));
     }
 
     /// <summary>Awaitable by the C# pattern, or configured as such (the type or one of its bases).</summary>

@@ -97,8 +97,8 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
     /// <summary>The shipped exclusions (unless turned off) plus the ones the user lists, for each file, as <paramref name="ruleId"/> reads them.</summary>
     internal static PerFileOptions<SymbolNameList> ExclusionsPerFile(AnalyzerOptions options, string ruleId)
     {
-        var configured = OptionCatalog.ExcludedSymbolNames.PerFile(options, ruleId);
-        var useDefaults = OptionCatalog.UseDefaultExclusions.PerFile(options, ruleId);
-        return new PerFileOptions<SymbolNameList>(tree => useDefaults.For(tree) ? SyncApiCalls.DefaultExclusions.Union(configured.For(tree)) : configured.For(tree));
+        var configured = OptionCatalog.ExcludedSymbolNames.Reader(options, ruleId);
+        var useDefaults = OptionCatalog.UseDefaultExclusions.Reader(options, ruleId);
+        return new PerFileOptions<SymbolNameList>(tree => useDefaults(tree) ? SyncApiCalls.DefaultExclusions.Union(configured(tree)) : configured(tree));
     }
 }
