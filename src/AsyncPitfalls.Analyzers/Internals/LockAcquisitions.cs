@@ -180,15 +180,17 @@ internal sealed class LockPrimitives
 
     /// <summary>
     /// The primitives of a compilation, with the async lock method names a project configured
-    /// (<c>dotnet_code_quality.async_lock_methods</c>, or per rule) in place of the defaults.
+    /// (<see cref="OptionCatalog.AsyncLockMethods"/>: shared, or per rule) in place of the defaults.
     /// </summary>
     public static LockPrimitives Create(KnownTypes types, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions options, string ruleId)
     {
         var primitives = new LockPrimitives(types);
-        if (types.Compilation.SyntaxTrees.FirstOrDefault() is { } tree && RuleOptions.Get(options, tree, ruleId, "async_lock_methods") is { } names)
+        var names = OptionCatalog.AsyncLockMethods.ReadForProject(options, types.Compilation, ruleId);
+        // The default is the very array the fields start with: the words need building only for a configured list.
+        if (names != DefaultAsyncLockMethods)
         {
-            primitives.AsyncLockMethods = names.Split(',').Select(n => n.Trim()).Where(n => n.Length > 0).ToImmutableArray();
-            primitives.AcquisitionWords = WordsFor(primitives.AsyncLockMethods);
+            primitives.AsyncLockMethods = names;
+            primitives.AcquisitionWords = WordsFor(names);
         }
         return primitives;
     }

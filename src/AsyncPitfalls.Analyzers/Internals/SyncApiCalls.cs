@@ -9,9 +9,6 @@ namespace AsyncPitfalls.Internals;
 /// </summary>
 internal static class SyncApiCalls
 {
-    public const string ExcludedSymbolNamesKey = "excluded_symbol_names";
-    public const string UseDefaultExclusionsKey = "use_default_exclusions";
-
     /// <summary>
     /// Shipped exclusions, asked for by the users of every peer analyzer: EF Core's Add/AddRange
     /// (their Async forms exist only for special value generators) and context factories; in-memory

@@ -10,11 +10,6 @@ namespace AsyncPitfalls.Internals;
 /// <summary>The options of the un-awaited-task rules (AP2001-AP2003), as read for one file.</summary>
 internal sealed class TaskObservationOptions
 {
-    public const string FireAndForgetSafeKey = "fire_and_forget_safe_symbols";
-    public const string ForgetMethodsKey = "forget_method_names";
-    public const string AwaitableTypesKey = "additional_awaitable_types";
-    public const string ReportWhereCs4014ReportsKey = "report_where_cs4014_reports";
-
     /// <summary>Names of the observe-and-forget helpers every project writes, recognised without configuration.</summary>
     public static readonly SymbolNameList DefaultForgetMethods = SymbolNameList.Of("Forget", "FireAndForget", "SafeFireAndForget", "NoWait", "ObserveErrors", "ObserveExceptions");
 
@@ -38,21 +33,18 @@ internal sealed class TaskObservationOptions
     public bool ReportWhereCs4014Reports { get; }
 
     /// <summary>
-    /// Reads the options for the file of <paramref name="tree"/>. Each key may be set for one rule
-    /// (<c>dotnet_code_quality.AP2001.forget_method_names</c>) or for all (<c>dotnet_code_quality.forget_method_names</c>).
+    /// One rule's options for each file, read once per file and compilation. Each key may be set for one rule
+    /// (<c>dotnet_code_quality.AP2001.forget_method_names</c>) or for every rule that claims it
+    /// (<c>dotnet_code_quality.forget_method_names</c>); a rule outside an option's scope gets its default.
     /// </summary>
-    public static TaskObservationOptions Read(AnalyzerOptions options, SyntaxTree tree, string ruleId, ParsedOptionCache<SymbolNameList> cache)
-        => new(
-            cache.Get(RuleOptions.Get(options, tree, ruleId, FireAndForgetSafeKey)),
-            DefaultForgetMethods.Union(cache.Get(RuleOptions.Get(options, tree, ruleId, ForgetMethodsKey))),
-            cache.Get(RuleOptions.Get(options, tree, ruleId, AwaitableTypesKey)),
-            RuleOptions.GetFlag(options, tree, ruleId, ReportWhereCs4014ReportsKey, defaultValue: false));
-
-    /// <summary>One rule's options for each file, read once per file and compilation.</summary>
     public static PerFileOptions<TaskObservationOptions> PerFile(AnalyzerOptions options, string ruleId)
     {
-        var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
-        return new PerFileOptions<TaskObservationOptions>(tree => Read(options, tree, ruleId, names));
+        var safe = OptionCatalog.FireAndForgetSafeSymbols.Reader(options, ruleId);
+        var forget = OptionCatalog.ForgetMethodNames.Reader(options, ruleId);
+        var awaitables = OptionCatalog.AdditionalAwaitableTypes.Reader(options, ruleId);
+        var cs4014 = OptionCatalog.ReportWhereCs4014Reports.Reader(options, ruleId);
+        return new PerFileOptions<TaskObservationOptions>(tree => new(
+            safe(tree), DefaultForgetMethods.Union(forget(tree)), awaitables(tree), cs4014(tree)));
     }
 
     /// <summary>Awaitable by the C# pattern, or configured as such (the type or one of its bases).</summary>

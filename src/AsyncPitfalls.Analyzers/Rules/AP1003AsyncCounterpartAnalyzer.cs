@@ -46,7 +46,7 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var exclusions = ExclusionsPerFile(start.Options);
+            var exclusions = ExclusionsPerFile(start.Options, DiagnosticIds.AsyncCounterpartInAsyncCode);
             start.RegisterOperationAction(c => Analyze(c, types, exclusions), OperationKind.Invocation);
         });
     }
@@ -94,15 +94,11 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The shipped exclusions (unless turned off) plus the ones the user lists, for each file.</summary>
-    internal static PerFileOptions<SymbolNameList> ExclusionsPerFile(AnalyzerOptions options)
+    /// <summary>The shipped exclusions (unless turned off) plus the ones the user lists, for each file, as <paramref name="ruleId"/> reads them.</summary>
+    internal static PerFileOptions<SymbolNameList> ExclusionsPerFile(AnalyzerOptions options, string ruleId)
     {
-        var cache = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
-        return new PerFileOptions<SymbolNameList>(tree =>
-        {
-            var configured = cache.Get(RuleOptions.Get(options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.ExcludedSymbolNamesKey));
-            var useDefaults = RuleOptions.GetFlag(options, tree, DiagnosticIds.AsyncCounterpartInAsyncCode, SyncApiCalls.UseDefaultExclusionsKey, defaultValue: true);
-            return useDefaults ? SyncApiCalls.DefaultExclusions.Union(configured) : configured;
-        });
+        var configured = OptionCatalog.ExcludedSymbolNames.Reader(options, ruleId);
+        var useDefaults = OptionCatalog.UseDefaultExclusions.Reader(options, ruleId);
+        return new PerFileOptions<SymbolNameList>(tree => useDefaults(tree) ? SyncApiCalls.DefaultExclusions.Union(configured(tree)) : configured(tree));
     }
 }

@@ -104,7 +104,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         {
             _types = types;
             _compilation = compilation;
-            _exclusions = AsyncCounterpartAnalyzer.ExclusionsPerFile(options);
+            _exclusions = AsyncCounterpartAnalyzer.ExclusionsPerFile(options, DiagnosticIds.TransitiveBlocking);
         }
 
         public void Visit(OperationAnalysisContext context)

@@ -37,11 +37,11 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
-            var names = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var options = TaskObservationOptions.PerFile(start.Options, DiagnosticIds.AsyncVoid);
             var helpers = new ObserveHelpers(types);
             // On the body, not the symbol: whether the body catches everything is a question about its operations,
             // which the driver builds anyway for the local functions below.
-            start.RegisterOperationAction(c => AnalyzeMethod(c, types, names, helpers), OperationKind.MethodBody);
+            start.RegisterOperationAction(c => AnalyzeMethod(c, types, options, helpers), OperationKind.MethodBody);
             start.RegisterOperationAction(c =>
             {
                 var localFunction = (ILocalFunctionOperation)c.Operation;
@@ -51,12 +51,12 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeMethod(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> names, ObserveHelpers helpers)
+    private static void AnalyzeMethod(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions, ObserveHelpers helpers)
     {
         if (context.ContainingSymbol is not IMethodSymbol method || !IsReportable(method, types) || method.IsOverride || ImplementsInterfaceMember(method)
             || method.Locations.IsEmpty || !method.Locations[0].IsInSource || CatchesEverything(((IMethodBodyOperation)context.Operation).BlockBody, types))
             return;
-        var options = TaskObservationOptions.Read(context.Options, method.Locations[0].SourceTree!, DiagnosticIds.AsyncVoid, names);
+        var options = fileOptions.For(method.Locations[0].SourceTree!);
         if (helpers.IsObserveHelper(method, options))
             return;
         context.ReportDiagnostic(Diagnostic.Create(Rule, method.Locations[0], SymbolNames.ForMessage(method)));

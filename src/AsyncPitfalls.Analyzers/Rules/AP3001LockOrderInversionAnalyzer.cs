@@ -26,7 +26,6 @@ namespace AsyncPitfalls.Rules;
 public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 {
     internal const string SwapProperty = "AP3001.Swap";
-    internal const string HierarchyOptionKey = "lock_hierarchy";
     private static readonly char[] HierarchySeparators = { '>', ',' };
 
     private const string Title = "Locks are taken in inconsistent order";
@@ -57,7 +56,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.LockOrderInversion);
-            var ranks = ParseHierarchy(ProjectOption(start.Options, start.Compilation, HierarchyOptionKey));
+            var ranks = OptionCatalog.LockHierarchy.ReadForProject(start.Options, start.Compilation, DiagnosticIds.LockOrderInversion);
             // Queues, not ConcurrentBag: a bag per type costs a ThreadLocal each, and creating many of those
             // grows superlinearly (measured: x2 per line from 50k to 400k lines).
             var allFacts = new ConcurrentQueue<MethodLockFacts>();
@@ -168,10 +167,6 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
         public void Add(MethodLockFacts facts) => ImmutableInterlocked.Push(ref _facts, facts);
     }
-
-    /// <summary>A project-wide option: read from the first source file's configuration (a .globalconfig applies to all).</summary>
-    internal static string? ProjectOption(AnalyzerOptions options, Compilation compilation, string key)
-        => compilation.SyntaxTrees.FirstOrDefault() is { } tree ? RuleOptions.Get(options, tree, DiagnosticIds.LockOrderInversion, key) : null;
 
     /// <summary>"Bank._accounts > Bank._audit > Log._sync" (or commas): earlier locks are taken first.</summary>
     internal static IReadOnlyDictionary<string, int> ParseHierarchy(string? text)

@@ -41,14 +41,12 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.HttpClient is null)
                 return;
-            var factories = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var factories = OptionCatalog.AllowedFactoryMethods.PerFile(start.Options, DiagnosticIds.HttpClientPerOperation);
             start.RegisterOperationAction(c => Analyze(c, types, factories), OperationKind.ObjectCreation);
         });
     }
 
-    internal const string AllowedFactoriesKey = "allowed_factory_methods";
-
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> factories)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         if (!KnownTypes.Is(creation.Type, types.HttpClient))
@@ -77,7 +75,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
     /// (<c>services.AddSingleton(sp => new HttpClient())</c>) is the container's business; a client
     /// stored in a field is created once (<c>_client ??= new HttpClient()</c>).
     /// </summary>
-    private static bool IsWhereClientsBelong(IObjectCreationOperation creation, OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> factories)
+    private static bool IsWhereClientsBelong(IObjectCreationOperation creation, OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories)
     {
         var member = context.ContainingSymbol;
         if (member is IFieldSymbol or IPropertySymbol
@@ -88,7 +86,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         var function = AsyncCode.EnclosingFunction(creation, member);
         if (function is not null && (KnownTypes.Is(function.ReturnType, types.HttpClient) || KnownTypes.Is(types.GetTaskResultType(function.ReturnType), types.HttpClient)))
             return true;
-        var allowed = factories.Get(RuleOptions.Get(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.HttpClientPerOperation, AllowedFactoriesKey));
+        var allowed = factories.For(creation.Syntax.SyntaxTree);
         if (member is IMethodSymbol memberMethod && allowed.ContainsMethod(memberMethod))
             return true;
 

@@ -16,8 +16,6 @@ namespace AsyncPitfalls.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
 {
-    internal const string CheapDisposeTypesKey = "cheap_dispose_types";
-
     /// <summary>Types whose synchronous Dispose is cheap although they also implement IAsyncDisposable.</summary>
     internal static readonly SymbolNameList DefaultCheapDisposeTypes = SymbolNameList.Of(
         "System.Threading.CancellationTokenRegistration",
@@ -49,13 +47,13 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.IAsyncDisposable is null)
                 return;
-            var cheap = new ParsedOptionCache<SymbolNameList>(SymbolNameList.Parse);
+            var cheap = OptionCatalog.CheapDisposeTypes.PerFile(start.Options, DiagnosticIds.SyncDisposeOfAsyncDisposable);
             start.RegisterOperationAction(c => AnalyzeUsing(c, types, cheap), OperationKind.Using, OperationKind.UsingDeclaration);
             start.RegisterOperationAction(c => AnalyzeDisposeCall(c, types, cheap), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeUsing(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
+    private static void AnalyzeUsing(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> cheap)
     {
         var (isAsynchronous, resources) = context.Operation switch
         {
@@ -77,7 +75,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeDisposeCall(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
+    private static void AnalyzeDisposeCall(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> cheap)
     {
         var invocation = (IInvocationOperation)context.Operation;
         // An object disposing itself (DisposeAsync finishing with the synchronous part, Dispose()) has no 'await using' to write.
@@ -89,11 +87,11 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
             name, instance.Type!.Name, AsyncCode.DescribeEnclosingFunction(invocation, context.ContainingSymbol)));
     }
 
-    private static bool IsReportable(ITypeSymbol? type, OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> cheap)
+    private static bool IsReportable(ITypeSymbol? type, OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> cheap)
     {
         if (type is null || !type.AllInterfaces.Contains(types.IAsyncDisposable!, SymbolEqualityComparer.Default) && !SymbolEqualityComparer.Default.Equals(type, types.IAsyncDisposable))
             return false;
-        var configured = cheap.Get(RuleOptions.Get(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.SyncDisposeOfAsyncDisposable, CheapDisposeTypesKey));
+        var configured = cheap.For(context.Operation.Syntax.SyntaxTree);
         for (var current = type; current is not null; current = current.BaseType)
         {
             if (DefaultCheapDisposeTypes.ContainsType(current) || configured.ContainsType(current))
