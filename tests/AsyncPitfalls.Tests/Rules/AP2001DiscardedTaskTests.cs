@@ -227,8 +227,10 @@ public sealed class AP2001DiscardedTaskTests
         {
             TestState =
             {
-                AnalyzerConfigFiles = { Verify.EditorConfig("dotnet_code_quality.AP2001.fire_and_forget_safe_symbols = Store.FlushAsync|Job\n"
-                + "dotnet_code_quality.forget_method_names = Detach\n") },
+                AnalyzerConfigFiles =
+                {
+                    Verify.EditorConfig("dotnet_code_quality.AP2001.fire_and_forget_safe_symbols = Store.FlushAsync|Job\n" + "dotnet_code_quality.forget_method_names = Detach\n"),
+                },
                 Sources =
                 {
                     Usings + Awaitables + """
