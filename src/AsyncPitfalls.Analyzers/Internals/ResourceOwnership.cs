@@ -319,16 +319,16 @@ internal static class ResourceOwnership
 
         private bool IsLocal(IOperation? operation)
         {
-            operation = TaskWaits.Unwrap(operation);
+            operation = OperationTree.Unwrap(operation);
             // EnsureSuccessStatusCode() returns the response it is called on.
             while (operation is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: { } instance })
-                operation = TaskWaits.Unwrap(instance);
+                operation = OperationTree.Unwrap(instance);
             for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation capture; depth++)
             {
                 _captures ??= CollectCaptures();
                 if (!_captures.TryGetValue(capture.Id, out var captured))
                     return false;
-                operation = TaskWaits.Unwrap(captured);
+                operation = OperationTree.Unwrap(captured);
             }
             return operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, _local);
         }

@@ -24,7 +24,7 @@ internal static class TaskCompletionFlow
     /// <summary>The same question where the caller gets the enclosing body's graph another way (an operation block action).</summary>
     public static bool IsKnownComplete(IOperation task, IOperation wait, Func<ControlFlowGraph> rootGraph, KnownTypes types)
     {
-        var value = TaskWaits.Unwrap(task);
+        var value = OperationTree.Unwrap(task);
         if (value is null)
             return false;
         if (IsCompleteByConstruction(value, types))
@@ -140,8 +140,8 @@ internal static class TaskCompletionFlow
 
     private static IOperation? StripConfigureAwait(IOperation? operation)
     {
-        operation = TaskWaits.Unwrap(operation);
-        return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? TaskWaits.Unwrap(instance) : operation;
+        operation = OperationTree.Unwrap(operation);
+        return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? OperationTree.Unwrap(instance) : operation;
     }
 
     private sealed class Analysis
@@ -353,13 +353,13 @@ internal static class TaskCompletionFlow
         /// <summary>Looks through the graph's flow captures to the value they hold.</summary>
         private IOperation? Resolve(IOperation? operation)
         {
-            operation = TaskWaits.Unwrap(operation);
+            operation = OperationTree.Unwrap(operation);
             for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation reference; depth++)
             {
                 _captures ??= CollectCaptures();
                 if (!_captures.TryGetValue(reference.Id, out var captured))
                     return operation;
-                operation = TaskWaits.Unwrap(captured);
+                operation = OperationTree.Unwrap(captured);
             }
             return operation;
         }
@@ -418,12 +418,12 @@ internal static class TaskCompletionFlow
                 && references[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer }
                 && initializer.SyntaxTree == _model?.SyntaxTree
                 && _model.GetOperation(initializer) is { } initialValue
-                && IsCompleteByConstruction(TaskWaits.Unwrap(initialValue)!, _types);
+                && IsCompleteByConstruction(OperationTree.Unwrap(initialValue)!, _types);
 
         private bool IsFinalStatusCheck(IOperation status, IOperation constant)
             => !_isCollection
                 && Resolve(status) is IPropertyReferenceOperation { Property.Name: "Status" } property && IsTracked(property.Instance)
-                && TaskWaits.Unwrap(constant) is IFieldReferenceOperation { Field: { Name: "RanToCompletion" or "Faulted" or "Canceled" } field }
+                && OperationTree.Unwrap(constant) is IFieldReferenceOperation { Field: { Name: "RanToCompletion" or "Faulted" or "Canceled" } field }
                 && SymbolEqualityComparer.Default.Equals(field.ContainingType, _types.TaskStatus);
     }
 }

@@ -57,7 +57,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         if (@return.ReturnedValue is not { } value || !types.IsAwaitable(value.Type)
             || AsyncCode.EnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false } function
             || !types.IsTaskOrValueTask(function.ReturnType)
-            || TaskWaits.Unwrap(value) is not { } produced
+            || OperationTree.Unwrap(value) is not { } produced
             || TaskCompletionFlow.IsCompleteByConstruction(produced, types)
             || ReadsExistingTask(produced, types))
             return;
@@ -81,7 +81,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         var unwrapped = produced;
         if (unwrapped is IObjectCreationOperation { Arguments.Length: 1 } creation && types.IsTaskOrValueTask(creation.Type)
             && types.IsAwaitable(creation.Arguments[0].Value.Type))
-            unwrapped = TaskWaits.Unwrap(creation.Arguments[0].Value);
+            unwrapped = OperationTree.Unwrap(creation.Arguments[0].Value);
         return unwrapped is IFieldReferenceOperation or IPropertyReferenceOperation;
     }
 

@@ -51,7 +51,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownTypes types, ParsedOptionCache<SymbolNameList> factories)
     {
         var creation = (IObjectCreationOperation)context.Operation;
-        if (!KnownTypes.Is(creation.Type, types.HttpClient))
+        if (!TypeLookup.Is(creation.Type, types.HttpClient))
             return;
 
         var inLoop = CancellationHandlers.InsideLoop(creation);
@@ -86,7 +86,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
             return true;
 
         var function = AsyncCode.EnclosingFunction(creation, member);
-        if (function is not null && (KnownTypes.Is(function.ReturnType, types.HttpClient) || KnownTypes.Is(types.GetTaskResultType(function.ReturnType), types.HttpClient)))
+        if (function is not null && (TypeLookup.Is(function.ReturnType, types.HttpClient) || TypeLookup.Is(types.GetTaskResultType(function.ReturnType), types.HttpClient)))
             return true;
         var allowed = factories.Get(RuleOptions.Get(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.HttpClientPerOperation, AllowedFactoriesKey));
         if (member is IMethodSymbol memberMethod && allowed.ContainsMethod(memberMethod))

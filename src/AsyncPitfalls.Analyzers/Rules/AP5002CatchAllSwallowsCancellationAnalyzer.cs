@@ -106,5 +106,5 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool IsNoneOrDefault(IOperation value)
-        => TaskWaits.Unwrap(value) is IDefaultValueOperation or IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true };
+        => OperationTree.Unwrap(value) is IDefaultValueOperation or IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true };
 }

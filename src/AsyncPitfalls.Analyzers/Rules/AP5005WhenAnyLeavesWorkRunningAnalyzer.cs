@@ -60,7 +60,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         IOperation? work = null;
         foreach (var task in tasks)
         {
-            if (TaskWaits.Unwrap(task) is IInvocationOperation { TargetMethod.Name: "Delay" } delay && SymbolEqualityComparer.Default.Equals(delay.TargetMethod.ContainingType, types.Task))
+            if (OperationTree.Unwrap(task) is IInvocationOperation { TargetMethod.Name: "Delay" } delay && SymbolEqualityComparer.Default.Equals(delay.TargetMethod.ContainingType, types.Task))
                 delays++;
             else
                 work = task;
@@ -96,7 +96,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
 
     private static void Collect(IOperation value, KnownTypes types, List<IOperation> tasks)
     {
-        var unwrapped = TaskWaits.Unwrap(value) ?? value;
+        var unwrapped = OperationTree.Unwrap(value) ?? value;
         if (types.IsAwaitable(unwrapped.Type) || OperationNames.TryGetVariable(unwrapped) is not null)
         {
             tasks.Add(unwrapped);
