@@ -51,7 +51,7 @@ internal static class CancellationHandlers
             return false;
         if (AsyncCode.IsTopLevelStatementsEntryPoint(method) || method.IsStatic && method.Name == "Main")
             return true;
-        if (AsyncCode.EnclosingFunction(operation, containingSymbol) is { } function && IsEventHandler(function, types))
+        if (AsyncCode.EnclosingFunction(operation, containingSymbol) is { } function && Declarations.IsEventHandler(function, types))
             return true;
         return method is { Name: "ExecuteAsync", IsOverride: true }
             && method.OverriddenMethod?.ContainingType.Name == "BackgroundService"
@@ -138,19 +138,4 @@ internal static class CancellationHandlers
 
     private static bool IsTokenOrSource(ITypeSymbol? type, KnownTypes types)
         => CancellationTokens.IsCancellationToken(type, types) || SymbolEqualityComparer.Default.Equals(type, types.CancellationTokenSource);
-
-    private static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
-        => method.Parameters.Length == 2 && method.Parameters[0].Type.SpecialType == SpecialType.System_Object
-            && (method.Parameters[1].Type.Name.EndsWith("EventArgs", System.StringComparison.Ordinal)
-                || InheritsFrom(method.Parameters[1].Type, types.EventArgs));
-
-    private static bool InheritsFrom(ITypeSymbol type, INamedTypeSymbol? baseType)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, baseType))
-                return true;
-        }
-        return false;
-    }
 }

@@ -59,7 +59,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         if (consequence is null)
             return;
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, HeaderLocation(clause), clause.ExceptionType.Name, consequence));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), clause.ExceptionType.Name, consequence));
     }
 
     /// <summary>What swallowing leads to here, or null when the code simply ends (nothing goes on).</summary>
@@ -141,9 +141,4 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         }
         return false;
     }
-
-    internal static Location HeaderLocation(ICatchClauseOperation clause)
-        => clause.Syntax is CatchClauseSyntax syntax
-            ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.CatchKeyword.SpanStart, (syntax.Declaration?.Span ?? syntax.CatchKeyword.Span).End))
-            : clause.Syntax.GetLocation();
 }
