@@ -93,9 +93,13 @@ internal static class CancellationHandlers
     {
         if (function is null || function.Parameters.Any(p => CancellationTokens.IsCancellationToken(p.Type, types)))
             return false;
-        IOperation root = operation;
-        while (root.Parent is not null && root.Parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-            root = root.Parent;
+        var root = operation;
+        foreach (var ancestor in operation.Ancestors())
+        {
+            if (ancestor is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                break;
+            root = ancestor;
+        }
         foreach (var node in root.Descendants())
         {
             if (node is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" or "CancelAfter", Instance: { } source }
@@ -123,7 +127,7 @@ internal static class CancellationHandlers
     /// <summary>Inside a loop of the same function.</summary>
     public static bool InsideLoop(IOperation operation)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {

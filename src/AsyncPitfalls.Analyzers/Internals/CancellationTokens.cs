@@ -42,7 +42,7 @@ internal static class CancellationTokens
 
         var position = operation.Syntax.SpanStart;
         var locals = ImmutableArray.CreateBuilder<ILocalSymbol>();
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {

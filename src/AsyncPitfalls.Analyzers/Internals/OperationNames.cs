@@ -24,7 +24,7 @@ internal static class OperationNames
     private static IOperation? ConditionalReceiver(IConditionalAccessInstanceOperation instance)
     {
         IOperation child = instance;
-        for (var current = instance.Parent; current is not null; current = current.Parent)
+        foreach (var current in instance.Ancestors())
         {
             if (current is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
                 return access.Operation;

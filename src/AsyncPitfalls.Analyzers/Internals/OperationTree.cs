@@ -15,8 +15,8 @@ internal static class OperationTree
     public static IOperation Root(IOperation operation)
     {
         var root = operation;
-        while (root.Parent is not null)
-            root = root.Parent;
+        foreach (var ancestor in operation.Ancestors())
+            root = ancestor;
         return root;
     }
 

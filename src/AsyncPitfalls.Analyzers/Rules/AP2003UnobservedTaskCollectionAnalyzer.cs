@@ -150,7 +150,7 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
 
     private static bool InsideLoop(IOperation operation)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {

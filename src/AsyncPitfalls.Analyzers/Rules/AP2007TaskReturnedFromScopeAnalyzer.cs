@@ -101,7 +101,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
     private static Scope? EnclosingScope(IOperation @return, LockPrimitives primitives)
     {
         IOperation child = @return;
-        for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
+        foreach (var current in @return.Ancestors())
         {
             switch (current)
             {
@@ -128,6 +128,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
                     }
                     break;
             }
+            child = current;
         }
         return null;
     }

@@ -92,7 +92,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         if (member is IMethodSymbol memberMethod && allowed.ContainsMethod(memberMethod))
             return true;
 
-        for (var current = creation.Parent; current is not null; current = current.Parent)
+        foreach (var current in creation.Ancestors())
         {
             if (current is IArgumentOperation { Parent: IInvocationOperation registration } && IsServiceRegistration(registration.TargetMethod))
                 return true;

@@ -134,8 +134,10 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         {
             if (node == whenAny || OperationNames.TryGetVariable(node) is not { } variable || !variables.Contains(variable))
                 continue;
-            for (var parent = node.Parent; parent is not null && parent != whenAny; parent = parent.Parent)
+            foreach (var parent in node.Ancestors())
             {
+                if (parent == whenAny)
+                    break;
                 if (parent is IAwaitOperation || parent is IInvocationOperation { TargetMethod.Name: "WhenAll" or "WaitAll" or "Wait" })
                     return true;
                 if (parent.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax)
