@@ -60,16 +60,27 @@ public sealed class AsyncVoidCodeFix : CodeFixProvider
             foreach (var location in referenced.Locations)
             {
                 var root = await location.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                if (root?.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true) is not { } reference || !IsCalled(reference))
+                if (root?.FindNode(location.Location.SourceSpan, findInsideTrivia: true, getInnermostNodeForTie: true) is not { } reference || !IsCalled(reference))
                     return false;
             }
         }
         return true;
     }
 
-    /// <summary><c>Start()</c>, <c>this.Start()</c>, <c>worker?.Start()</c>: the name is what an invocation calls.</summary>
+    /// <summary>
+    /// <c>Start()</c>, <c>this.Start()</c>, <c>worker?.Start()</c>: the name is what an invocation calls. A
+    /// <c>nameof(Start)</c> or a <c>&lt;see cref="Start"/&gt;</c> only names it, and keeps compiling too.
+    /// </summary>
     private static bool IsCalled(SyntaxNode reference)
     {
+        foreach (var ancestor in reference.Ancestors(ascendOutOfTrivia: false))
+        {
+            if (ancestor is CrefSyntax
+                || ancestor is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf && nameOf.ArgumentList.Span.Contains(reference.Span))
+                return true;
+            if (ancestor is StatementSyntax or MemberDeclarationSyntax)
+                break;
+        }
         var callee = reference.Parent is MemberAccessExpressionSyntax access && access.Name == reference
             || reference.Parent is MemberBindingExpressionSyntax
             ? reference.Parent

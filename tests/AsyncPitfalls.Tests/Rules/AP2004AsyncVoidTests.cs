@@ -153,6 +153,34 @@ public sealed class AP2004AsyncVoidTests
             """);
 
     [Fact]
+    public Task Fix_ReturnsTask_WhenTheMethodIsOnlyCalledOrNamed()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                /// <summary>Calls <see cref="Start"/>.</summary>
+                public void Run()
+                {
+                    this.Start();
+                    Console.WriteLine(nameof(Start));
+                }
+
+                private async void [|Start|]() => await Task.Yield();
+            }
+            """, Usings + """
+            class Worker
+            {
+                /// <summary>Calls <see cref="Start"/>.</summary>
+                public void Run()
+                {
+                    this.Start();
+                    Console.WriteLine(nameof(Start));
+                }
+
+                private async Task Start() => await Task.Yield();
+            }
+            """);
+
+    [Fact]
     public Task NoFix_WhenTheMethodIsSubscribedToAnEvent_OrHasAnEventArgsSubclassSignature()
         => new CodeFixTest<AsyncVoidAnalyzer, AsyncVoidCodeFix>
         {
