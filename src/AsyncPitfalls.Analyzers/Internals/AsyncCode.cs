@@ -59,7 +59,7 @@ internal static class AsyncCode
     /// <param name="containingSymbol">The analysis context's containing symbol (the member).</param>
     public static bool TryGetContext(IOperation operation, ISymbol containingSymbol, KnownTypes types, out AsyncCodeContext context)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {
@@ -101,8 +101,10 @@ internal static class AsyncCode
         if (HasModeParameter(context.Function) || context.Member is IMethodSymbol member && HasModeParameter(member))
             return true;
         var child = operation;
-        for (var current = operation.Parent; current is not null && current is not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                break;
             if (current is IConditionalOperation conditional && !ReferenceEquals(conditional.Condition, child) && ReadsModeFlag(conditional.Condition))
                 return true;
             child = current;
@@ -148,7 +150,7 @@ internal static class AsyncCode
     /// </summary>
     public static string DescribeEnclosingFunction(IOperation operation, ISymbol containingSymbol)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {
@@ -169,7 +171,7 @@ internal static class AsyncCode
     /// <summary>The innermost function symbol around <paramref name="operation"/>: a lambda, local function or the member itself.</summary>
     public static IMethodSymbol? EnclosingFunction(IOperation operation, ISymbol containingSymbol)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {

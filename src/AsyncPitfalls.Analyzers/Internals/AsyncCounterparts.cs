@@ -23,12 +23,27 @@ internal sealed class AsyncCounterparts
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ImmutableHashSet<string>> s_referencedExtensionBaseNames = new();
 
-    public AsyncCounterparts(KnownTypes types, MethodBodies bodies, Compilation compilation)
+    /// <summary>
+    /// One search per compilation, shared by AP1003 and AP1004, which would otherwise repeat each
+    /// other's searches for the same calls. Keyed weakly by the compilation, like <see cref="CompilationCaches"/>.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, AsyncCounterparts> s_byCompilation = new();
+
+    private AsyncCounterparts(KnownTypes types)
     {
         _types = types;
-        _bodies = bodies;
-        _extensionBaseNames = new(() => ExtensionBaseNames(compilation));
+        _bodies = CompilationCaches.For(types).Bodies;
+        _extensionBaseNames = new(() => ExtensionBaseNames(types.Compilation));
     }
+
+    /// <summary>The search of the compilation <paramref name="types"/> belong to, with its caches.</summary>
+    public static AsyncCounterparts For(KnownTypes types)
+        => s_byCompilation.GetValue(types.Compilation, static compilation =>
+        {
+            // The callback may not capture (it would allocate on every call): the table is the compilation's one set.
+            KnownTypes.TryCreate(compilation, out var table);
+            return new AsyncCounterparts(table);
+        });
 
     /// <summary>
     /// Finds <c>NameAsync</c> for <paramref name="method"/>: a member of the receiver's type, its bases
@@ -221,5 +236,5 @@ internal sealed class AsyncCounterparts
         return _types.IsAwaitable(candidate.ReturnType) && !IsObsolete(candidate);
     }
 
-    private bool IsObsolete(IMethodSymbol candidate) => KnownTypes.HasAttribute(candidate, _types.ObsoleteAttribute);
+    private bool IsObsolete(IMethodSymbol candidate) => TypeLookup.HasAttribute(candidate, _types.ObsoleteAttribute);
 }

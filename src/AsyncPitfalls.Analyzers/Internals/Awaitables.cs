@@ -19,7 +19,12 @@ internal static class Awaitables
             return true;
         if (type.SpecialType != SpecialType.None || type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
             return false;
-        return types.HasAwaiterPatternCached(type);
+        // The pattern check walks the type's members and bases, and the question comes for nearly every
+        // invocation the rules see: answer it once per type and compilation.
+        var known = CompilationCaches.For(types).AwaiterPatterns;
+        if (known.TryGetValue(type, out var answer))
+            return answer;
+        return known.GetOrAdd(type, HasAwaiterPattern(types, type, model: null, position: 0));
     }
 
     /// <summary>
@@ -61,7 +66,7 @@ internal static class Awaitables
         if (SymbolEqualityComparer.Default.Equals(definition, types.IAsyncEnumerableOfT)
             || SymbolEqualityComparer.Default.Equals(definition, types.IAsyncEnumeratorOfT))
             return true;
-        return KnownTypes.HasAttribute(named, types.AsyncMethodBuilderAttribute);
+        return TypeLookup.HasAttribute(named, types.AsyncMethodBuilderAttribute);
     }
 
     /// <summary>The T of Task&lt;T&gt; / ValueTask&lt;T&gt;; null for the non-generic forms and other types.</summary>
@@ -86,7 +91,7 @@ internal static class Awaitables
         return false;
     }
 
-    internal static bool HasAwaiterPattern(KnownTypes types, ITypeSymbol type, SemanticModel? model, int position)
+    private static bool HasAwaiterPattern(KnownTypes types, ITypeSymbol type, SemanticModel? model, int position)
     {
         foreach (var candidate in GetAwaiterCandidates(type, model, position))
         {

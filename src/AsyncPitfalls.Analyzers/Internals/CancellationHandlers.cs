@@ -51,7 +51,7 @@ internal static class CancellationHandlers
             return false;
         if (AsyncCode.IsTopLevelStatementsEntryPoint(method) || method.IsStatic && method.Name == "Main")
             return true;
-        if (AsyncCode.EnclosingFunction(operation, containingSymbol) is { } function && IsEventHandler(function, types))
+        if (AsyncCode.EnclosingFunction(operation, containingSymbol) is { } function && Declarations.IsEventHandler(function, types))
             return true;
         return method is { Name: "ExecuteAsync", IsOverride: true }
             && method.OverriddenMethod?.ContainingType.Name == "BackgroundService"
@@ -93,9 +93,13 @@ internal static class CancellationHandlers
     {
         if (function is null || function.Parameters.Any(p => CancellationTokens.IsCancellationToken(p.Type, types)))
             return false;
-        IOperation root = operation;
-        while (root.Parent is not null && root.Parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-            root = root.Parent;
+        var root = operation;
+        foreach (var ancestor in operation.Ancestors())
+        {
+            if (ancestor is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                break;
+            root = ancestor;
+        }
         foreach (var node in root.Descendants())
         {
             if (node is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" or "CancelAfter", Instance: { } source }
@@ -123,7 +127,7 @@ internal static class CancellationHandlers
     /// <summary>Inside a loop of the same function.</summary>
     public static bool InsideLoop(IOperation operation)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {
@@ -138,19 +142,4 @@ internal static class CancellationHandlers
 
     private static bool IsTokenOrSource(ITypeSymbol? type, KnownTypes types)
         => CancellationTokens.IsCancellationToken(type, types) || SymbolEqualityComparer.Default.Equals(type, types.CancellationTokenSource);
-
-    private static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
-        => method.Parameters.Length == 2 && method.Parameters[0].Type.SpecialType == SpecialType.System_Object
-            && (method.Parameters[1].Type.Name.EndsWith("EventArgs", System.StringComparison.Ordinal)
-                || InheritsFrom(method.Parameters[1].Type, types.EventArgs));
-
-    private static bool InheritsFrom(ITypeSymbol type, INamedTypeSymbol? baseType)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, baseType))
-                return true;
-        }
-        return false;
-    }
 }

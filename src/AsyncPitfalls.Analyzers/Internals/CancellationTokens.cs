@@ -42,7 +42,7 @@ internal static class CancellationTokens
 
         var position = operation.Syntax.SpanStart;
         var locals = ImmutableArray.CreateBuilder<ILocalSymbol>();
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {
@@ -180,7 +180,7 @@ internal static class CancellationTokens
 
     /// <summary>An argument that hands the callee a token inside a value (an HttpContext, a ResilienceContext).</summary>
     public static bool CarriesToken(IArgumentOperation argument, KnownTypes types)
-        => argument.ArgumentKind != ArgumentKind.DefaultValue && CarriedTokenProperty(TaskWaits.Unwrap(argument.Value)?.Type, types) is not null;
+        => argument.ArgumentKind != ArgumentKind.DefaultValue && CarriedTokenProperty(OperationTree.Unwrap(argument.Value)?.Type, types) is not null;
 
     public static bool IsCancellationToken(ITypeSymbol? type, KnownTypes types)
         => type is not null && SymbolEqualityComparer.Default.Equals(type, types.CancellationToken);

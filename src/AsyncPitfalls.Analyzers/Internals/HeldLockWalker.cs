@@ -243,7 +243,7 @@ internal abstract class HeldLockWalker
     }
 
     private static IAnonymousFunctionOperation? InlineLambda(IOperation value)
-        => TaskWaits.Unwrap(value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } ? lambda : null;
+        => OperationTree.Unwrap(value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } ? lambda : null;
 
     /// <summary>Methods that run their delegate arguments before they return, on the caller's behalf.</summary>
     private static bool RunsDelegatesInline(IMethodSymbol method)

@@ -59,7 +59,7 @@ internal sealed class LockIdentity : System.IEquatable<LockIdentity>
 
     public static LockIdentity? Of(IOperation? lockExpression)
     {
-        switch (TaskWaits.Unwrap(lockExpression))
+        switch (OperationTree.Unwrap(lockExpression))
         {
             case IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation || field.Field.IsStatic || IsSharedPath(field.Instance):
                 return new LockIdentity(field.Field.OriginalDefinition, isThis: false, isTypeOf: false);
@@ -76,7 +76,7 @@ internal sealed class LockIdentity : System.IEquatable<LockIdentity>
 
     // `other._gate` names the same field as `_gate`: the analysis works per field, not per object.
     private static bool IsSharedPath(IOperation? instance)
-        => TaskWaits.Unwrap(instance) is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
+        => OperationTree.Unwrap(instance) is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
 
     public bool Equals(LockIdentity? other)
         => other is not null && IsThis == other.IsThis && IsTypeOf == other.IsTypeOf && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol);
@@ -122,30 +122,16 @@ internal sealed class LockAcquisition
 }
 
 /// <summary>
-/// Recognises acquisitions and releases of every lock primitive the AP3xxx rules know, resolving
-/// the primitive types once per compilation.
+/// Recognises acquisitions and releases of every lock primitive the AP3xxx rules know; the primitive
+/// types come from <see cref="KnownTypes"/>, resolved once per compilation for all rules.
 /// </summary>
 internal sealed class LockPrimitives
 {
     public static readonly ImmutableArray<string> DefaultAsyncLockMethods = ImmutableArray.Create("LockAsync", "ReaderLockAsync", "WriterLockAsync", "UpgradeableReaderLockAsync", "AcquireAsync");
 
-    private readonly INamedTypeSymbol? _monitor;
-    private readonly INamedTypeSymbol? _threadingLock;
-    private readonly INamedTypeSymbol? _semaphoreSlim;
-    private readonly INamedTypeSymbol? _mutex;
-    private readonly INamedTypeSymbol? _readerWriterLockSlim;
     private readonly KnownTypes _types;
 
-    public LockPrimitives(KnownTypes types)
-    {
-        _types = types;
-        var compilation = types.Compilation;
-        _monitor = compilation.GetBestType("System.Threading.Monitor");
-        _threadingLock = compilation.GetBestType("System.Threading.Lock");
-        _semaphoreSlim = compilation.GetBestType("System.Threading.SemaphoreSlim");
-        _mutex = compilation.GetBestType("System.Threading.Mutex");
-        _readerWriterLockSlim = compilation.GetBestType("System.Threading.ReaderWriterLockSlim");
-    }
+    public LockPrimitives(KnownTypes types) => _types = types;
 
     public KnownTypes Types => _types;
 
@@ -201,9 +187,9 @@ internal sealed class LockPrimitives
     /// <summary>The acquisition <paramref name="operation"/> performs, if any (awaits and conversions are looked through).</summary>
     public LockAcquisition? TryGetAcquisition(IOperation? operation)
     {
-        operation = TaskWaits.Unwrap(operation);
+        operation = OperationTree.Unwrap(operation);
         if (operation is IAwaitOperation awaited)
-            operation = StripConfigureAwait(TaskWaits.Unwrap(awaited.Operation));
+            operation = StripConfigureAwait(OperationTree.Unwrap(awaited.Operation));
         switch (operation)
         {
             case ILockOperation lockOperation:
@@ -225,20 +211,20 @@ internal sealed class LockPrimitives
         switch (name)
         {
             case "Enter" or "TryEnter":
-                if (method.IsStatic && invocation.Arguments.Length > 0 && Is(method.ContainingType, _monitor))
+                if (method.IsStatic && invocation.Arguments.Length > 0 && Is(method.ContainingType, _types.Monitor))
                     return new LockAcquisition(LockKind.Monitor, ArgumentValue(invocation, 0), invocation, isConditional: name == "TryEnter");
-                if (receiver is not null && Is(method.ContainingType, _threadingLock))
+                if (receiver is not null && Is(method.ContainingType, _types.ThreadingLock))
                     return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: name == "TryEnter");
                 break;
-            case "EnterScope" when receiver is not null && Is(method.ContainingType, _threadingLock):
+            case "EnterScope" when receiver is not null && Is(method.ContainingType, _types.ThreadingLock):
                 return new LockAcquisition(LockKind.ThreadingLock, receiver, invocation, isConditional: false);
-            case "Wait" or "WaitAsync" when receiver is not null && Is(method.ContainingType, _semaphoreSlim):
+            case "Wait" or "WaitAsync" when receiver is not null && Is(method.ContainingType, _types.SemaphoreSlim):
                 return new LockAcquisition(LockKind.Semaphore, receiver, invocation, isConditional: IsBoolResult(method));
-            case "WaitOne" when receiver is not null && Is(receiver.Type, _mutex):
+            case "WaitOne" when receiver is not null && Is(receiver.Type, _types.Mutex):
                 return new LockAcquisition(LockKind.Mutex, receiver, invocation, isConditional: invocation.Arguments.Length > 0);
-            case "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" when receiver is not null && Is(method.ContainingType, _readerWriterLockSlim):
+            case "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" when receiver is not null && Is(method.ContainingType, _types.ReaderWriterLockSlim):
                 return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: false);
-            case "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock" when receiver is not null && Is(method.ContainingType, _readerWriterLockSlim):
+            case "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock" when receiver is not null && Is(method.ContainingType, _types.ReaderWriterLockSlim):
                 return new LockAcquisition(LockKind.ReaderWriter, receiver, invocation, isConditional: true);
         }
         return receiver is not null && AsyncLockMethods.Contains(name) && _types.IsAwaitable(method.ReturnType)
@@ -249,17 +235,17 @@ internal sealed class LockPrimitives
     /// <summary>The lock expression <paramref name="operation"/> releases (<c>Monitor.Exit(x)</c>, <c>x.Release()</c>...), if it is a release.</summary>
     public IOperation? TryGetReleasedLock(IOperation? operation)
     {
-        if (TaskWaits.Unwrap(operation) is not IInvocationOperation invocation)
+        if (OperationTree.Unwrap(operation) is not IInvocationOperation invocation)
             return null;
         var method = invocation.TargetMethod;
         var receiver = invocation.Instance;
         return method.Name switch
         {
-            "Exit" when receiver is null => Is(method.ContainingType, _monitor) && invocation.Arguments.Length == 1 ? ArgumentValue(invocation, 0) : null,
-            "Exit" => Is(method.ContainingType, _threadingLock) ? receiver : null,
-            "Release" => Is(method.ContainingType, _semaphoreSlim) ? receiver : null,
-            "ReleaseMutex" => Is(method.ContainingType, _mutex) ? receiver : null,
-            "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" => Is(method.ContainingType, _readerWriterLockSlim) ? receiver : null,
+            "Exit" when receiver is null => Is(method.ContainingType, _types.Monitor) && invocation.Arguments.Length == 1 ? ArgumentValue(invocation, 0) : null,
+            "Exit" => Is(method.ContainingType, _types.ThreadingLock) ? receiver : null,
+            "Release" => Is(method.ContainingType, _types.SemaphoreSlim) ? receiver : null,
+            "ReleaseMutex" => Is(method.ContainingType, _types.Mutex) ? receiver : null,
+            "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" => Is(method.ContainingType, _types.ReaderWriterLockSlim) ? receiver : null,
             _ => null,
         };
     }
@@ -269,7 +255,7 @@ internal sealed class LockPrimitives
     /// <c>ReleaseMutex</c>, <c>ExitWriteLock</c>...): no await may come between the two.
     /// </summary>
     public bool ReleasesThreadAffineLock(IOperation? operation)
-        => TryGetReleasedLock(operation) is not null && TaskWaits.Unwrap(operation) is IInvocationOperation { TargetMethod.Name: not "Release" };
+        => TryGetReleasedLock(operation) is not null && OperationTree.Unwrap(operation) is IInvocationOperation { TargetMethod.Name: not "Release" };
 
     /// <summary>The acquisition a statement performs as a whole (<c>_gate.Wait();</c>, <c>await _gate.WaitAsync(ct);</c>), if any.</summary>
     public LockAcquisition? TryGetStatementAcquisition(IOperation statement)
@@ -284,8 +270,8 @@ internal sealed class LockPrimitives
     /// <summary>Whether two lock expressions name the same lock: same identity, or the same local/parameter.</summary>
     public static bool SameLock(IOperation? left, IOperation? right)
     {
-        left = TaskWaits.Unwrap(left);
-        right = TaskWaits.Unwrap(right);
+        left = OperationTree.Unwrap(left);
+        right = OperationTree.Unwrap(right);
         if (left is null || right is null)
             return false;
         if (LockIdentity.Of(left) is { } leftIdentity)
@@ -305,7 +291,7 @@ internal sealed class LockPrimitives
     };
 
     private static IOperation? StripConfigureAwait(IOperation? operation)
-        => operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? TaskWaits.Unwrap(inner) : operation;
+        => operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner } ? OperationTree.Unwrap(inner) : operation;
 
     private static IOperation ArgumentValue(IInvocationOperation invocation, int ordinal)
     {
@@ -321,5 +307,5 @@ internal sealed class LockPrimitives
         => method.ReturnType.SpecialType == SpecialType.System_Boolean
             || method.ReturnType is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments[0].SpecialType == SpecialType.System_Boolean;
 
-    private static bool Is(ITypeSymbol? type, INamedTypeSymbol? primitive) => primitive is not null && KnownTypes.Is(type, primitive);
+    private static bool Is(ITypeSymbol? type, INamedTypeSymbol? primitive) => primitive is not null && TypeLookup.Is(type, primitive);
 }

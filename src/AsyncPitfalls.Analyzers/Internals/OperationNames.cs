@@ -9,7 +9,7 @@ internal static class OperationNames
     /// The name a message can use for an operand: a local, parameter, field or property name, or
     /// the called method for an invocation ("GetAsync()"); null for anything longer.
     /// </summary>
-    public static string? TryGetName(IOperation operation) => TaskWaits.Unwrap(operation) switch
+    public static string? TryGetName(IOperation operation) => OperationTree.Unwrap(operation) switch
     {
         ILocalReferenceOperation local => local.Local.Name,
         IParameterReferenceOperation parameter => parameter.Parameter.Name,
@@ -24,7 +24,7 @@ internal static class OperationNames
     private static IOperation? ConditionalReceiver(IConditionalAccessInstanceOperation instance)
     {
         IOperation child = instance;
-        for (var current = instance.Parent; current is not null; current = current.Parent)
+        foreach (var current in instance.Ancestors())
         {
             if (current is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
                 return access.Operation;
@@ -34,7 +34,7 @@ internal static class OperationNames
     }
 
     /// <summary>The variable an operand reads: a local, parameter or field (through implicit this); null otherwise.</summary>
-    public static ISymbol? TryGetVariable(IOperation? operation) => TaskWaits.Unwrap(operation) switch
+    public static ISymbol? TryGetVariable(IOperation? operation) => OperationTree.Unwrap(operation) switch
     {
         ILocalReferenceOperation local => local.Local,
         IParameterReferenceOperation parameter => parameter.Parameter,
@@ -43,7 +43,7 @@ internal static class OperationNames
     };
 
     /// <summary>How a message names what produced a value: "'Repository.SaveAsync'", "'new Task'", or "the expression".</summary>
-    public static string DescribeProducer(IOperation operation) => TaskWaits.Unwrap(operation) switch
+    public static string DescribeProducer(IOperation operation) => OperationTree.Unwrap(operation) switch
     {
         IInvocationOperation invocation => $"'{SymbolNames.Qualified(invocation.TargetMethod)}'",
         IObjectCreationOperation creation when creation.Type is not null => $"'new {creation.Type.Name}'",

@@ -5,9 +5,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace AsyncPitfalls.Internals;
 
 /// <summary>
-/// Questions about the operation tree around one operation. Rules that look for a rare shape (a task
-/// local, a collection filled in a loop) search its body only when they find one, rather than
-/// subscribing to every local reference in every method.
+/// Questions about one operation and the operation tree around it, used by every rule family. Rules
+/// that look for a rare shape (a task local, a collection filled in a loop) search its body only when
+/// they find one, rather than subscribing to every local reference in every method.
 /// </summary>
 internal static class OperationTree
 {
@@ -15,8 +15,8 @@ internal static class OperationTree
     public static IOperation Root(IOperation operation)
     {
         var root = operation;
-        while (root.Parent is not null)
-            root = root.Parent;
+        foreach (var ancestor in operation.Ancestors())
+            root = ancestor;
         return root;
     }
 
@@ -27,6 +27,65 @@ internal static class OperationTree
         {
             if (node is ILocalReferenceOperation { IsDeclaration: false } reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
                 yield return reference;
+        }
+    }
+
+    /// <summary>Skips implicit conversions and parentheses.</summary>
+    public static IOperation? Unwrap(IOperation? operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation { IsImplicit: true } conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>What a <c>?.</c> chain yields when its receivers are not null: <c>SaveAsync()</c> in <c>store?.SaveAsync()</c>.</summary>
+    public static IOperation WhenNotNull(IOperation operation)
+    {
+        while (operation is IConditionalAccessOperation access)
+            operation = access.WhenNotNull;
+        return operation;
+    }
+
+    /// <summary>
+    /// The parents of <paramref name="operation"/>, nearest first, itself excluded. A struct
+    /// enumerable: the walks run for most operations the rules see, and a <c>foreach</c> over it
+    /// allocates nothing.
+    /// </summary>
+    public static OperationAncestors Ancestors(this IOperation operation) => new(operation);
+}
+
+/// <summary>The parents of an operation, nearest first (see <see cref="OperationTree.Ancestors(IOperation)"/>).</summary>
+internal readonly struct OperationAncestors
+{
+    private readonly IOperation _start;
+
+    public OperationAncestors(IOperation start) => _start = start;
+
+    public Enumerator GetEnumerator() => new(_start);
+
+    public struct Enumerator
+    {
+        private IOperation? _current;
+
+        public Enumerator(IOperation start) => _current = start;
+
+        public IOperation Current => _current!;
+
+        public bool MoveNext()
+        {
+            _current = _current?.Parent;
+            return _current is not null;
         }
     }
 }

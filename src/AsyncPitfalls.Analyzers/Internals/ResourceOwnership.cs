@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -81,21 +79,14 @@ internal static class ResourceOwnership
         if (IsCapturedOrUsingDeclared(local, creation))
             return true;
 
-        ControlFlowGraph? graph;
-        try
-        {
-            graph = FindGraph(context.GetControlFlowGraph(), creation);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            return true; // No graph: say nothing rather than guess.
-        }
+        // No graph: say nothing rather than guess.
+        var graph = FlowGraphs.ForFunctionAround(context.GetControlFlowGraph, creation, lambdasInBranchValues: false);
         return graph is null || new Analysis(graph, local).HoldsAtExit();
     }
 
     private static bool IsUsingDeclared(IVariableDeclaratorOperation declarator)
     {
-        for (var current = declarator.Parent; current is not null; current = current.Parent)
+        foreach (var current in declarator.Ancestors())
         {
             switch (current)
             {
@@ -158,43 +149,6 @@ internal static class ResourceOwnership
         return false;
     }
 
-    private static ControlFlowGraph? FindGraph(ControlFlowGraph root, IOperation operation)
-    {
-        var chain = new List<IOperation>();
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                chain.Add(current);
-        }
-        var graph = root;
-        for (var i = chain.Count - 1; i >= 0 && graph is not null; i--)
-        {
-            graph = chain[i] switch
-            {
-                ILocalFunctionOperation localFunction => graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol),
-                IAnonymousFunctionOperation lambda => FindLambda(graph, lambda.Symbol) is { } flow ? graph.GetAnonymousFunctionControlFlowGraph(flow) : null,
-                _ => null,
-            };
-        }
-        return graph;
-    }
-
-    private static IFlowAnonymousFunctionOperation? FindLambda(ControlFlowGraph graph, IMethodSymbol symbol)
-    {
-        foreach (var block in graph.Blocks)
-        {
-            foreach (var operation in block.Operations)
-            {
-                foreach (var node in operation.DescendantsAndSelf())
-                {
-                    if (node is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
-                        return flow;
-                }
-            }
-        }
-        return null;
-    }
-
     /// <summary>
     /// "Looked after" must-state: true before the creation (nothing to look after yet) and after a
     /// dispose or an escape; false from the creation on. It must be true where the function exits.
@@ -203,36 +157,19 @@ internal static class ResourceOwnership
     {
         private readonly ControlFlowGraph _graph;
         private readonly ILocalSymbol _local;
-        private Dictionary<CaptureId, IOperation>? _captures;
+        private readonly FlowCaptures _captures;
 
         public Analysis(ControlFlowGraph graph, ILocalSymbol local)
         {
             _graph = graph;
             _local = local;
+            _captures = new FlowCaptures(graph);
         }
 
         public bool HoldsAtExit()
         {
-            var blocks = _graph.Blocks;
-            var exit = new bool[blocks.Length];
-            for (var i = 0; i < exit.Length; i++)
-                exit[i] = true;
-
-            var changed = true;
-            for (var round = 0; changed && round < blocks.Length + 2; round++)
-            {
-                changed = false;
-                foreach (var block in blocks)
-                {
-                    var state = Transfer(Entry(block, exit), block);
-                    if (state != exit[block.Ordinal])
-                    {
-                        exit[block.Ordinal] = state;
-                        changed = true;
-                    }
-                }
-            }
-            return Entry(blocks[blocks.Length - 1], exit);
+            var exit = FlowGraphs.SolveMust(_graph, Entry, Transfer);
+            return Entry(_graph.Blocks[_graph.Blocks.Length - 1], exit);
         }
 
         private bool Entry(BasicBlock block, bool[] exit)
@@ -319,35 +256,12 @@ internal static class ResourceOwnership
 
         private bool IsLocal(IOperation? operation)
         {
-            operation = TaskWaits.Unwrap(operation);
+            operation = OperationTree.Unwrap(operation);
             // EnsureSuccessStatusCode() returns the response it is called on.
             while (operation is IInvocationOperation { TargetMethod.Name: "EnsureSuccessStatusCode", Instance: { } instance })
-                operation = TaskWaits.Unwrap(instance);
-            for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation capture; depth++)
-            {
-                _captures ??= CollectCaptures();
-                if (!_captures.TryGetValue(capture.Id, out var captured))
-                    return false;
-                operation = TaskWaits.Unwrap(captured);
-            }
+                operation = OperationTree.Unwrap(instance);
+            operation = _captures.Resolve(operation);
             return operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, _local);
-        }
-
-        private Dictionary<CaptureId, IOperation> CollectCaptures()
-        {
-            var captures = new Dictionary<CaptureId, IOperation>();
-            foreach (var block in _graph.Blocks)
-            {
-                foreach (var operation in block.Operations)
-                {
-                    foreach (var node in operation.DescendantsAndSelf())
-                    {
-                        if (node is IFlowCaptureOperation capture && !captures.ContainsKey(capture.Id))
-                            captures[capture.Id] = capture.Value;
-                    }
-                }
-            }
-            return captures;
         }
     }
 }

@@ -57,20 +57,20 @@ internal static class SyncApiCalls
             return null;
 
         var model = invocation.SemanticModel;
-        return types.Counterparts.Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember);
+        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember);
     }
 
     private static ITypeSymbol? ReceiverType(IInvocationOperation invocation)
     {
         if (invocation.Instance is { } instance)
-            return TaskWaits.Unwrap(instance)?.Type ?? instance.Type;
+            return OperationTree.Unwrap(instance)?.Type ?? instance.Type;
         if (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
-            return TaskWaits.Unwrap(invocation.Arguments[0].Value)?.Type;
+            return OperationTree.Unwrap(invocation.Arguments[0].Value)?.Type;
         return invocation.TargetMethod.ContainingType;
     }
 
     private static bool IsConsoleWriter(IOperation? instance, KnownTypes types)
-        => TaskWaits.Unwrap(instance) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
+        => OperationTree.Unwrap(instance) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
             && SymbolEqualityComparer.Default.Equals(property.ContainingType, types.Console);
 
     private static bool HasZeroTimeout(IInvocationOperation invocation)
@@ -79,7 +79,7 @@ internal static class SyncApiCalls
         {
             if (argument.Parameter?.Name is not ("millisecondsTimeout" or "timeout"))
                 continue;
-            var value = TaskWaits.Unwrap(argument.Value);
+            var value = OperationTree.Unwrap(argument.Value);
             if (value?.ConstantValue is { HasValue: true, Value: 0 })
                 return true;
             if (value is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } && field.ContainingType.Name == "TimeSpan")

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -24,7 +23,7 @@ internal static class TaskCompletionFlow
     /// <summary>The same question where the caller gets the enclosing body's graph another way (an operation block action).</summary>
     public static bool IsKnownComplete(IOperation task, IOperation wait, Func<ControlFlowGraph> rootGraph, KnownTypes types)
     {
-        var value = TaskWaits.Unwrap(task);
+        var value = OperationTree.Unwrap(task);
         if (value is null)
             return false;
         if (IsCompleteByConstruction(value, types))
@@ -34,17 +33,8 @@ internal static class TaskCompletionFlow
         if (tracked is null)
             return false;
 
-        ControlFlowGraph? graph;
-        try
-        {
-            graph = FindGraph(rootGraph(), wait);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // No graph for this code (for example in an initializer the driver cannot model): say nothing is known.
-            return false;
-        }
-
+        // No graph for this code: say nothing is known.
+        var graph = FlowGraphs.ForFunctionAround(rootGraph, wait, lambdasInBranchValues: true);
         return graph is not null && new Analysis(graph, tracked, isCollection, wait, types).IsCompleteAtWait();
     }
 
@@ -80,7 +70,7 @@ internal static class TaskCompletionFlow
             case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:
                 return (OperationNames.TryGetVariable(indexer.Instance), true);
             case ILocalReferenceOperation local:
-                for (var current = value.Parent; current is not null; current = current.Parent)
+                foreach (var current in value.Ancestors())
                 {
                     if (current is IForEachLoopOperation loop && loop.Locals.Contains(local.Local))
                         return (OperationNames.TryGetVariable(loop.Collection), true);
@@ -91,57 +81,10 @@ internal static class TaskCompletionFlow
         }
     }
 
-    /// <summary>The graph of the innermost function around the wait (a lambda or local function has its own).</summary>
-    private static ControlFlowGraph? FindGraph(ControlFlowGraph root, IOperation wait)
-    {
-        var chain = new List<IOperation>();
-        for (var current = wait.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                chain.Add(current);
-        }
-
-        var graph = root;
-        for (var i = chain.Count - 1; i >= 0 && graph is not null; i--)
-        {
-            graph = chain[i] switch
-            {
-                ILocalFunctionOperation localFunction => graph.GetLocalFunctionControlFlowGraph(localFunction.Symbol),
-                IAnonymousFunctionOperation lambda => FindLambda(graph, lambda.Symbol) is { } flow ? graph.GetAnonymousFunctionControlFlowGraph(flow) : null,
-                _ => null,
-            };
-        }
-        return graph;
-    }
-
-    private static IFlowAnonymousFunctionOperation? FindLambda(ControlFlowGraph graph, IMethodSymbol symbol)
-    {
-        foreach (var block in graph.Blocks)
-        {
-            foreach (var operation in Operations(block))
-            {
-                foreach (var node in operation.DescendantsAndSelf())
-                {
-                    if (node is IFlowAnonymousFunctionOperation flow && SymbolEqualityComparer.Default.Equals(flow.Symbol, symbol))
-                        return flow;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static IEnumerable<IOperation> Operations(BasicBlock block)
-    {
-        foreach (var operation in block.Operations)
-            yield return operation;
-        if (block.BranchValue is { } branch)
-            yield return branch;
-    }
-
     private static IOperation? StripConfigureAwait(IOperation? operation)
     {
-        operation = TaskWaits.Unwrap(operation);
-        return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? TaskWaits.Unwrap(instance) : operation;
+        operation = OperationTree.Unwrap(operation);
+        return operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance } ? OperationTree.Unwrap(instance) : operation;
     }
 
     private sealed class Analysis
@@ -152,7 +95,7 @@ internal static class TaskCompletionFlow
         private readonly SyntaxNode _wait;
         private readonly SemanticModel? _model;
         private readonly KnownTypes _types;
-        private Dictionary<CaptureId, IOperation>? _captures;
+        private readonly FlowCaptures _captures;
 
         public Analysis(ControlFlowGraph graph, ISymbol tracked, bool isCollection, IOperation wait, KnownTypes types)
         {
@@ -163,6 +106,7 @@ internal static class TaskCompletionFlow
             // The graph's operations are rewritten copies without a semantic model; the wait has one.
             _model = wait.SemanticModel;
             _types = types;
+            _captures = new FlowCaptures(graph);
         }
 
         public bool IsCompleteAtWait()
@@ -171,7 +115,7 @@ internal static class TaskCompletionFlow
             BasicBlock? waitBlock = null;
             foreach (var block in blocks)
             {
-                foreach (var operation in Operations(block))
+                foreach (var operation in FlowGraphs.Operations(block))
                 {
                     if (operation.Syntax.Span.Contains(_wait.Span) && ContainsWait(operation))
                         waitBlock = block;
@@ -180,25 +124,8 @@ internal static class TaskCompletionFlow
             if (waitBlock is null)
                 return false;
 
-            // Must-analysis: "complete on every path". Start optimistic, iterate to the greatest fixpoint.
-            var exit = new bool[blocks.Length];
-            for (var i = 0; i < exit.Length; i++)
-                exit[i] = true;
-
-            var changed = true;
-            for (var round = 0; changed && round < blocks.Length + 2; round++)
-            {
-                changed = false;
-                foreach (var block in blocks)
-                {
-                    var state = Transfer(Entry(block, exit), block, stopAtWait: false);
-                    if (state != exit[block.Ordinal])
-                    {
-                        exit[block.Ordinal] = state;
-                        changed = true;
-                    }
-                }
-            }
+            // Must-analysis: "complete on every path".
+            var exit = FlowGraphs.SolveMust(_graph, Entry, (state, block) => Transfer(state, block, stopAtWait: false));
 
             return Transfer(Entry(waitBlock, exit), waitBlock, stopAtWait: true);
         }
@@ -351,36 +278,7 @@ internal static class TaskCompletionFlow
             => OperationNames.TryGetVariable(Resolve(operation)) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, _tracked);
 
         /// <summary>Looks through the graph's flow captures to the value they hold.</summary>
-        private IOperation? Resolve(IOperation? operation)
-        {
-            operation = TaskWaits.Unwrap(operation);
-            for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation reference; depth++)
-            {
-                _captures ??= CollectCaptures();
-                if (!_captures.TryGetValue(reference.Id, out var captured))
-                    return operation;
-                operation = TaskWaits.Unwrap(captured);
-            }
-            return operation;
-        }
-
-        private Dictionary<CaptureId, IOperation> CollectCaptures()
-        {
-            var captures = new Dictionary<CaptureId, IOperation>();
-            foreach (var block in _graph.Blocks)
-            {
-                foreach (var operation in Operations(block))
-                {
-                    foreach (var node in operation.DescendantsAndSelf())
-                    {
-                        // A capture assigned on two branches (a ?: b) holds no single value: forget it.
-                        if (node is IFlowCaptureOperation capture && !captures.ContainsKey(capture.Id))
-                            captures[capture.Id] = capture.Value;
-                    }
-                }
-            }
-            return captures;
-        }
+        private IOperation? Resolve(IOperation? operation) => _captures.Resolve(operation);
 
         /// <summary><c>t.IsCompleted</c>-style checks and <c>t.Status == TaskStatus.RanToCompletion</c>, possibly negated.</summary>
         private bool IsCompletionCheck(IOperation condition, out bool negated)
@@ -418,12 +316,12 @@ internal static class TaskCompletionFlow
                 && references[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer }
                 && initializer.SyntaxTree == _model?.SyntaxTree
                 && _model.GetOperation(initializer) is { } initialValue
-                && IsCompleteByConstruction(TaskWaits.Unwrap(initialValue)!, _types);
+                && IsCompleteByConstruction(OperationTree.Unwrap(initialValue)!, _types);
 
         private bool IsFinalStatusCheck(IOperation status, IOperation constant)
             => !_isCollection
                 && Resolve(status) is IPropertyReferenceOperation { Property.Name: "Status" } property && IsTracked(property.Instance)
-                && TaskWaits.Unwrap(constant) is IFieldReferenceOperation { Field: { Name: "RanToCompletion" or "Faulted" or "Canceled" } field }
+                && OperationTree.Unwrap(constant) is IFieldReferenceOperation { Field: { Name: "RanToCompletion" or "Faulted" or "Canceled" } field }
                 && SymbolEqualityComparer.Default.Equals(field.ContainingType, _types.TaskStatus);
     }
 }

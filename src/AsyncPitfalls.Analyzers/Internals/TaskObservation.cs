@@ -140,6 +140,6 @@ internal static class TaskUses
         var type = value.Type;
         if (type is not null && options.FireAndForgetSafe.ContainsType(type))
             return true;
-        return TaskWaits.Unwrap(value) is IInvocationOperation invocation && options.FireAndForgetSafe.ContainsMethod(invocation.TargetMethod);
+        return OperationTree.Unwrap(value) is IInvocationOperation invocation && options.FireAndForgetSafe.ContainsMethod(invocation.TargetMethod);
     }
 }

@@ -100,10 +100,10 @@ internal static class TaskWaits
 
             case WellKnownMemberNames.GetResult when invocation.Arguments.IsEmpty
                 && types.AwaiterTypes.Contains(method.ContainingType.OriginalDefinition)
-                && Unwrap(invocation.Instance) is IInvocationOperation { TargetMethod.Name: WellKnownMemberNames.GetAwaiter } getAwaiter
+                && OperationTree.Unwrap(invocation.Instance) is IInvocationOperation { TargetMethod.Name: WellKnownMemberNames.GetAwaiter } getAwaiter
                 && getAwaiter.Instance is { } awaitable:
                 // Through ConfigureAwait(...) the task is one step further in.
-                var task = Unwrap(awaitable) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured : awaitable;
+                var task = OperationTree.Unwrap(awaitable) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured : awaitable;
                 wait = new TaskWait(TaskWaitKind.GetResult, invocation, task);
                 return true;
 
@@ -115,31 +115,4 @@ internal static class TaskWaits
     private static bool IsGenericTask(INamedTypeSymbol? type, KnownTypes types)
         => type is not null && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, types.TaskOfT)
             || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, types.ValueTaskOfT));
-
-    /// <summary>What a <c>?.</c> chain yields when its receivers are not null: <c>SaveAsync()</c> in <c>store?.SaveAsync()</c>.</summary>
-    public static IOperation WhenNotNull(IOperation operation)
-    {
-        while (operation is IConditionalAccessOperation access)
-            operation = access.WhenNotNull;
-        return operation;
-    }
-
-    /// <summary>Skips implicit conversions and parentheses.</summary>
-    public static IOperation? Unwrap(IOperation? operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation { IsImplicit: true } conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
 }

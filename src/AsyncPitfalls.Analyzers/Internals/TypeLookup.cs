@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace AsyncPitfalls.Internals;
 
+/// <summary>Finding a type by name, and the two questions asked of a type that need no other state.</summary>
 internal static class TypeLookup
 {
     /// <summary>
@@ -38,5 +39,29 @@ internal static class TypeLookup
         }
 
         return fromCoreLibrary ?? (publicCount == 1 ? onlyPublic : null);
+    }
+
+    /// <summary>The type or one of its base types is <paramref name="baseType"/>.</summary>
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        for (var current = type; current is not null && baseType is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The symbol carries an attribute of class <paramref name="attributeClass"/> (false when that class is missing).</summary>
+    public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null)
+            return false;
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeClass))
+                return true;
+        }
+        return false;
     }
 }

@@ -199,7 +199,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
 
         private static IMethodSymbol? EnclosingSynchronousFunction(IOperation operation, ISymbol containingSymbol)
         {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            foreach (var current in operation.Ancestors())
             {
                 if (current is ILocalFunctionOperation localFunction)
                     return localFunction.Symbol;
@@ -209,7 +209,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
 
         private static bool InsideSynchronousLambda(IOperation operation)
         {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            foreach (var current in operation.Ancestors())
             {
                 switch (current)
                 {

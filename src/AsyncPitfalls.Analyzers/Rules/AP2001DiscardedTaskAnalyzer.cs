@@ -61,7 +61,7 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
 
         // A continuation observes the antecedent; the continuation task itself is rarely worth awaiting.
         // Also through '?.': task?.ContinueWith(t => Log(t.Exception), TaskContinuationOptions.OnlyOnFaulted).
-        var produced = TaskWaits.WhenNotNull(value);
+        var produced = OperationTree.WhenNotNull(value);
         if (produced is IInvocationOperation { TargetMethod.Name: "ContinueWith" })
             return;
         // task.ObserveErrors(): an observe helper that hands the task back; dropping that is what it is for.

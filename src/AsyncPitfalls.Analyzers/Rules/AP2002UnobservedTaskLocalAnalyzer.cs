@@ -57,7 +57,7 @@ public sealed class UnobservedTaskLocalAnalyzer : DiagnosticAnalyzer
         if (declarator.GetVariableInitializer()?.Value is not { } initializer)
             return;
         var options = fileOptions.For(declarator.Syntax.SyntaxTree);
-        if (!options.IsAwaitable(types, declarator.Symbol.Type) || TaskWaits.Unwrap(initializer) is not { } task || !options.IsAwaitable(types, task.Type)
+        if (!options.IsAwaitable(types, declarator.Symbol.Type) || OperationTree.Unwrap(initializer) is not { } task || !options.IsAwaitable(types, task.Type)
             || TaskCompletionFlow.IsCompleteByConstruction(task, types) || TaskUses.IsFireAndForgetSafe(initializer, options))
             return;
         foreach (var reference in OperationTree.ReferencesTo(declarator.Symbol, declarator))
@@ -95,7 +95,7 @@ public sealed class UnobservedTaskLocalAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        task = TaskWaits.Unwrap(task);
+        task = OperationTree.Unwrap(task);
         if (task is not null && options.IsAwaitable(types, task.Type))
             Report(context, task);
     }

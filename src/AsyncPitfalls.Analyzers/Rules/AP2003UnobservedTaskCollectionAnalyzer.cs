@@ -131,7 +131,7 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
                 var name = invocation.TargetMethod.Name;
                 if (name is "Add" or "Insert" or "Push" or "Enqueue" or "TryAdd")
                 {
-                    var addsTask = invocation.Arguments.Length > 0 && options.IsAwaitable(types, TaskWaits.Unwrap(invocation.Arguments[invocation.Arguments.Length - 1].Value)?.Type);
+                    var addsTask = invocation.Arguments.Length > 0 && options.IsAwaitable(types, OperationTree.Unwrap(invocation.Arguments[invocation.Arguments.Length - 1].Value)?.Type);
                     site = invocation;
                     return addsTask && InsideLoop(invocation) ? Use.AddsTaskInLoop : Use.Neutral;
                 }
@@ -140,7 +140,7 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
                 return Use.Neutral;
             case IArrayElementReferenceOperation element when element.Parent is ISimpleAssignmentOperation assignment && assignment.Target == element:
                 site = assignment;
-                return options.IsAwaitable(types, TaskWaits.Unwrap(assignment.Value)?.Type) && InsideLoop(assignment) ? Use.AddsTaskInLoop : Use.Neutral;
+                return options.IsAwaitable(types, OperationTree.Unwrap(assignment.Value)?.Type) && InsideLoop(assignment) ? Use.AddsTaskInLoop : Use.Neutral;
             case IAssignmentOperation assignment when assignment.Target == reference:
                 return Use.Neutral;
             default:
@@ -150,7 +150,7 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
 
     private static bool InsideLoop(IOperation operation)
     {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
+        foreach (var current in operation.Ancestors())
         {
             switch (current)
             {
@@ -178,8 +178,8 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
 
     /// <summary><c>items.Select(x => FooAsync(x)).ToList()</c> (or ToArray/ToHashSet): the projection started every task.</summary>
     private static bool IsMaterializedTaskProjection(IOperation initializer, KnownTypes types, TaskObservationOptions options)
-        => TaskWaits.Unwrap(initializer) is IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToHashSet" } materialize
+        => OperationTree.Unwrap(initializer) is IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToHashSet" } materialize
             && materialize.Arguments.Length > 0
-            && TaskWaits.Unwrap(materialize.Arguments[0].Value) is IInvocationOperation { TargetMethod: { Name: "Select" } select }
+            && OperationTree.Unwrap(materialize.Arguments[0].Value) is IInvocationOperation { TargetMethod: { Name: "Select" } select }
             && select.TypeArguments.Length == 2 && options.IsAwaitable(types, select.TypeArguments[1]);
 }

@@ -53,7 +53,7 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeMethod(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions, ObserveHelpers helpers)
     {
-        if (context.ContainingSymbol is not IMethodSymbol method || !IsReportable(method, types) || method.IsOverride || ImplementsInterfaceMember(method)
+        if (context.ContainingSymbol is not IMethodSymbol method || !IsReportable(method, types) || method.IsOverride || Declarations.ImplementsInterfaceMember(method)
             || method.Locations.IsEmpty || !method.Locations[0].IsInSource || CatchesEverything(((IMethodBodyOperation)context.Operation).BlockBody, types))
             return;
         var options = fileOptions.For(method.Locations[0].SourceTree!);
@@ -83,27 +83,5 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool IsReportable(IMethodSymbol method, KnownTypes types)
-        => method.IsAsync && method.ReturnsVoid && !IsEventHandler(method, types);
-
-    /// <summary>The (object sender, XxxEventArgs e) shape, whose void return the event fixes.</summary>
-    internal static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
-    {
-        if (method.Parameters.Length != 2 || method.Parameters[0].Type.SpecialType != SpecialType.System_Object)
-            return false;
-        var args = method.Parameters[1].Type;
-        // WinRT and MAUI argument types do not all derive from System.EventArgs, but keep the name.
-        if (args.Name.EndsWith("EventArgs", System.StringComparison.Ordinal))
-            return true;
-        for (var type = args; type is not null; type = type.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(type, types.EventArgs))
-                return true;
-        }
-        return false;
-    }
-
-    private static bool ImplementsInterfaceMember(IMethodSymbol method)
-        => !method.ExplicitInterfaceImplementations.IsEmpty
-            || method.ContainingType.AllInterfaces.Any(i => i.GetMembers(method.Name).Any(member =>
-                SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method)));
+        => method.IsAsync && method.ReturnsVoid && !Declarations.IsEventHandler(method, types);
 }

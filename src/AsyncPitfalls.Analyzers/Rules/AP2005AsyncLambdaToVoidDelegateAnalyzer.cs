@@ -51,7 +51,7 @@ public sealed class AsyncLambdaToVoidDelegateAnalyzer : DiagnosticAnalyzer
             return;
 
         // Event handlers are where async void belongs (AP2004 agrees); new Task(async ...) is AP2006's.
-        if (AsyncVoidAnalyzer.IsEventHandler(lambda.Symbol, types) || creation.Parent is IEventAssignmentOperation
+        if (Declarations.IsEventHandler(lambda.Symbol, types) || creation.Parent is IEventAssignmentOperation
             || creation.Parent is IArgumentOperation { Parent: IObjectCreationOperation newTask } && types.IsTaskOrValueTask(newTask.Type))
             return;
 

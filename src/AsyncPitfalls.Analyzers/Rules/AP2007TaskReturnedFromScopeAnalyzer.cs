@@ -57,7 +57,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         if (@return.ReturnedValue is not { } value || !types.IsAwaitable(value.Type)
             || AsyncCode.EnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false } function
             || !types.IsTaskOrValueTask(function.ReturnType)
-            || TaskWaits.Unwrap(value) is not { } produced
+            || OperationTree.Unwrap(value) is not { } produced
             || TaskCompletionFlow.IsCompleteByConstruction(produced, types)
             || ReadsExistingTask(produced, types))
             return;
@@ -81,7 +81,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         var unwrapped = produced;
         if (unwrapped is IObjectCreationOperation { Arguments.Length: 1 } creation && types.IsTaskOrValueTask(creation.Type)
             && types.IsAwaitable(creation.Arguments[0].Value.Type))
-            unwrapped = TaskWaits.Unwrap(creation.Arguments[0].Value);
+            unwrapped = OperationTree.Unwrap(creation.Arguments[0].Value);
         return unwrapped is IFieldReferenceOperation or IPropertyReferenceOperation;
     }
 
@@ -101,7 +101,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
     private static Scope? EnclosingScope(IOperation @return, LockPrimitives primitives)
     {
         IOperation child = @return;
-        for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
+        foreach (var current in @return.Ancestors())
         {
             switch (current)
             {
@@ -128,6 +128,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
                     }
                     break;
             }
+            child = current;
         }
         return null;
     }

@@ -80,7 +80,7 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
         if (read is null || awaited is null || HeldLockWalker.HeldAt(primitives, assignment, context.ContainingSymbol) is not null)
             return;
 
-        var properties = assignment is ICompoundAssignmentOperation { Value: var value } && TaskWaits.Unwrap(value) is IAwaitOperation
+        var properties = assignment is ICompoundAssignmentOperation { Value: var value } && OperationTree.Unwrap(value) is IAwaitOperation
             ? ImmutableDictionary<string, string?>.Empty.Add(CompoundProperty, "true")
             : ImmutableDictionary<string, string?>.Empty;
         var line = awaited.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
@@ -120,7 +120,7 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
         => SymbolEqualityComparer.Default.Equals(AsyncCode.EnclosingFunction(operation, containingSymbol), function);
 
     /// <summary>A field or property of this object or a static one: state other calls share. Locals and parameters are not.</summary>
-    private static ISymbol? SharedMember(IOperation operation) => TaskWaits.Unwrap(operation) switch
+    private static ISymbol? SharedMember(IOperation operation) => OperationTree.Unwrap(operation) switch
     {
         IFieldReferenceOperation { Field: { IsConst: false } field } reference when reference.Instance is null or IInstanceReferenceOperation => field,
         IPropertyReferenceOperation { Arguments.IsEmpty: true } reference when reference.Instance is null or IInstanceReferenceOperation => reference.Property,

@@ -51,5 +51,5 @@ public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
     }
 
     internal static bool IsHttpClientOrHandler(ITypeSymbol? type, KnownTypes types)
-        => KnownTypes.Is(type, types.HttpClient) || type?.Name is "HttpClientHandler" or "SocketsHttpHandler" && type.ContainingNamespace?.Name == "Http";
+        => TypeLookup.Is(type, types.HttpClient) || type?.Name is "HttpClientHandler" or "SocketsHttpHandler" && type.ContainingNamespace?.Name == "Http";
 }

@@ -49,7 +49,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories)
     {
         var creation = (IObjectCreationOperation)context.Operation;
-        if (!KnownTypes.Is(creation.Type, types.HttpClient))
+        if (!TypeLookup.Is(creation.Type, types.HttpClient))
             return;
 
         var inLoop = CancellationHandlers.InsideLoop(creation);
@@ -84,13 +84,13 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
             return true;
 
         var function = AsyncCode.EnclosingFunction(creation, member);
-        if (function is not null && (KnownTypes.Is(function.ReturnType, types.HttpClient) || KnownTypes.Is(types.GetTaskResultType(function.ReturnType), types.HttpClient)))
+        if (function is not null && (TypeLookup.Is(function.ReturnType, types.HttpClient) || TypeLookup.Is(types.GetTaskResultType(function.ReturnType), types.HttpClient)))
             return true;
         var allowed = factories.For(creation.Syntax.SyntaxTree);
         if (member is IMethodSymbol memberMethod && allowed.ContainsMethod(memberMethod))
             return true;
 
-        for (var current = creation.Parent; current is not null; current = current.Parent)
+        foreach (var current in creation.Ancestors())
         {
             if (current is IArgumentOperation { Parent: IInvocationOperation registration } && IsServiceRegistration(registration.TargetMethod))
                 return true;

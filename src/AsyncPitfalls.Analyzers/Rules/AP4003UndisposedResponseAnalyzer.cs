@@ -49,8 +49,8 @@ public sealed class UndisposedResponseAnalyzer : DiagnosticAnalyzer
         // Where the response comes from: an awaited SendAsync/GetAsync/..., or a synchronous Send.
         IInvocationOperation? call = operation switch
         {
-            IAwaitOperation { Operation: var awaited } => TaskWaits.Unwrap(awaited) is IInvocationOperation invocation ? invocation
-                : TaskWaits.Unwrap(awaited) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured } ? configured : null,
+            IAwaitOperation { Operation: var awaited } => OperationTree.Unwrap(awaited) is IInvocationOperation invocation ? invocation
+                : OperationTree.Unwrap(awaited) is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured } ? configured : null,
             IInvocationOperation { TargetMethod.Name: not "EnsureSuccessStatusCode" } invocation when invocation.Parent is not IAwaitOperation => invocation,
             _ => null,
         };

@@ -59,7 +59,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         if (consequence is null)
             return;
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, HeaderLocation(clause), clause.ExceptionType.Name, consequence));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), clause.ExceptionType.Name, consequence));
     }
 
     /// <summary>What swallowing leads to here, or null when the code simply ends (nothing goes on).</summary>
@@ -99,7 +99,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
     private static bool HasCodeAfter(IOperation statement)
     {
         IOperation child = statement;
-        for (var current = statement.Parent; current is not null; child = current, current = current.Parent)
+        foreach (var current in statement.Ancestors())
         {
             switch (current)
             {
@@ -115,6 +115,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
                     }
                     break;
             }
+            child = current;
         }
         return false;
     }
@@ -127,7 +128,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
     {
         if (containingSymbol is not IMethodSymbol { Name: "ExecuteAsync", IsOverride: true } method || method.OverriddenMethod?.ContainingType.Name != "BackgroundService")
             return false;
-        for (var current = @try.Parent; current is not null; current = current.Parent)
+        foreach (var current in @try.Ancestors())
         {
             if (current is IWhileLoopOperation { Condition: { } condition })
             {
@@ -141,9 +142,4 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         }
         return false;
     }
-
-    internal static Location HeaderLocation(ICatchClauseOperation clause)
-        => clause.Syntax is CatchClauseSyntax syntax
-            ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(syntax.CatchKeyword.SpanStart, (syntax.Declaration?.Span ?? syntax.CatchKeyword.Span).End))
-            : clause.Syntax.GetLocation();
 }

@@ -79,7 +79,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         // A bridge ('Foo() => Foo(CancellationToken.None)') or the caller itself: passing the token would recurse or loop back.
         var caller = AsyncCode.EnclosingFunction(invocation, context.ContainingSymbol);
         if (caller is not null && (SymbolEqualityComparer.Default.Equals(tokenTaker.OriginalDefinition, caller.OriginalDefinition)
-            || omittedParameter is null && types.Bodies.Mentions(tokenTaker, caller.Name)))
+            || omittedParameter is null && CompilationCaches.For(types).Bodies.Mentions(tokenTaker, caller.Name)))
             return;
         if (ArgumentCarriesToken(invocation, types)
             || !CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token))
@@ -166,7 +166,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Parameter is not { } parameter
                 || parameter.Name.IndexOf("timeout", System.StringComparison.OrdinalIgnoreCase) < 0)
                 continue;
-            var value = TaskWaits.Unwrap(argument.Value);
+            var value = OperationTree.Unwrap(argument.Value);
             if (value is { ConstantValue: { HasValue: true, Value: 0 or 0L } }
                 || value is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true, ContainingType.Name: "TimeSpan" } })
                 return true;

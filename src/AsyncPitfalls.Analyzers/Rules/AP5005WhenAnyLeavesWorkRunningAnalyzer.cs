@@ -60,7 +60,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         IOperation? work = null;
         foreach (var task in tasks)
         {
-            if (TaskWaits.Unwrap(task) is IInvocationOperation { TargetMethod.Name: "Delay" } delay && SymbolEqualityComparer.Default.Equals(delay.TargetMethod.ContainingType, types.Task))
+            if (OperationTree.Unwrap(task) is IInvocationOperation { TargetMethod.Name: "Delay" } delay && SymbolEqualityComparer.Default.Equals(delay.TargetMethod.ContainingType, types.Task))
                 delays++;
             else
                 work = task;
@@ -96,7 +96,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
 
     private static void Collect(IOperation value, KnownTypes types, List<IOperation> tasks)
     {
-        var unwrapped = TaskWaits.Unwrap(value) ?? value;
+        var unwrapped = OperationTree.Unwrap(value) ?? value;
         if (types.IsAwaitable(unwrapped.Type) || OperationNames.TryGetVariable(unwrapped) is not null)
         {
             tasks.Add(unwrapped);
@@ -134,8 +134,10 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         {
             if (node == whenAny || OperationNames.TryGetVariable(node) is not { } variable || !variables.Contains(variable))
                 continue;
-            for (var parent = node.Parent; parent is not null && parent != whenAny; parent = parent.Parent)
+            foreach (var parent in node.Ancestors())
             {
+                if (parent == whenAny)
+                    break;
                 if (parent is IAwaitOperation || parent is IInvocationOperation { TargetMethod.Name: "WhenAll" or "WaitAll" or "Wait" })
                     return true;
                 if (parent.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax)

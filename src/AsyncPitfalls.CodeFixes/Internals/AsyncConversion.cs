@@ -56,23 +56,14 @@ internal static class AsyncConversion
         }
 
         // The delegate type, not the lambda, decides what a lambda returns.
-        if (!allowSignatureChange || function is AnonymousFunctionExpressionSyntax || symbol.IsOverride || ImplementsInterface(symbol)
+        if (!allowSignatureChange || function is AnonymousFunctionExpressionSyntax || symbol.IsOverride || Declarations.ImplementsInterfaceMember(symbol)
             || types.IsAsyncReturnType(symbol.ReturnType))
             return false;
         shape = symbol.ReturnsVoid
-            ? IsEventHandler(symbol, types) ? AsyncReturnShape.AsyncVoidHandler : AsyncReturnShape.VoidToTask
+            ? Declarations.IsEventHandler(symbol, types) ? AsyncReturnShape.AsyncVoidHandler : AsyncReturnShape.VoidToTask
             : AsyncReturnShape.WrapInTask;
         return true;
     }
-
-    private static bool ImplementsInterface(IMethodSymbol method)
-        => !method.ExplicitInterfaceImplementations.IsEmpty
-            || method.ContainingType is { } type && type.AllInterfaces.Any(i => i.GetMembers(method.Name).Any(member =>
-                SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method)));
-
-    private static bool IsEventHandler(IMethodSymbol method, KnownTypes types)
-        => method.Parameters.Length == 2 && method.Parameters[0].Type.SpecialType == SpecialType.System_Object
-            && method.Parameters[1].Type.Name.EndsWith("EventArgs", System.StringComparison.Ordinal);
 
     private static bool IsIterator(SyntaxNode function)
         => function.DescendantNodes(node => node == function || !FunctionSyntax.IsFunction(node)).OfType<YieldStatementSyntax>().Any();

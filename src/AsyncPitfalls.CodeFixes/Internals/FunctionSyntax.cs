@@ -10,7 +10,7 @@ internal static class FunctionSyntax
     /// <summary>The innermost method, accessor, local function, lambda or anonymous method around <paramref name="node"/>.</summary>
     public static SyntaxNode? GetEnclosingFunction(SyntaxNode node)
     {
-        for (var current = node.Parent; current is not null; current = current.Parent)
+        foreach (var current in node.Ancestors(ascendOutOfTrivia: false))
         {
             if (IsFunction(current))
                 return current;
@@ -27,7 +27,7 @@ internal static class FunctionSyntax
     /// </summary>
     public static bool CanAwaitAt(SyntaxNode node)
     {
-        for (var current = node.Parent; current is not null; current = current.Parent)
+        foreach (var current in node.Ancestors(ascendOutOfTrivia: false))
         {
             switch (current)
             {

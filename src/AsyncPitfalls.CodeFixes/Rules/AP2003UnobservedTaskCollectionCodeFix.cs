@@ -45,8 +45,10 @@ public sealed class UnobservedTaskCollectionCodeFix : AwaitInsertingCodeFix
     private static StatementSyntax? AnchorStatement(SyntaxNode site)
     {
         StatementSyntax? anchor = null;
-        for (var current = site; current is not null && !FunctionSyntax.IsFunction(current); current = current.Parent)
+        foreach (var current in site.AncestorsAndSelf(ascendOutOfTrivia: false))
         {
+            if (FunctionSyntax.IsFunction(current))
+                break;
             if (current is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax or LocalDeclarationStatementSyntax
                 && current.Parent is BlockSyntax)
             {

@@ -127,7 +127,7 @@ public sealed class SharedCoreTests
     public void AsyncCounterparts_FindsNameAsyncWithTheSameParameters(string typeName, string methodName, string? expected)
     {
         var compilation = Compile(Library);
-        var counterparts = Types(compilation).Counterparts;
+        var counterparts = AsyncCounterparts.For(Types(compilation));
         var type = compilation.GetTypeByMetadataName(typeName)!;
         var methods = type.GetMembers(methodName).OfType<IMethodSymbol>().Concat(type.BaseType?.GetMembers(methodName).OfType<IMethodSymbol>() ?? Enumerable.Empty<IMethodSymbol>()).ToList();
         Assert.NotEmpty(methods);
@@ -142,7 +142,7 @@ public sealed class SharedCoreTests
     public void AsyncCounterparts_FindsAnExtensionInScope_OnlyWithASemanticModel()
     {
         var compilation = Compile(Library);
-        var counterparts = Types(compilation).Counterparts;
+        var counterparts = AsyncCounterparts.For(Types(compilation));
         var queue = compilation.GetTypeByMetadataName("Queue")!;
         var push = queue.GetMembers("Push").OfType<IMethodSymbol>().Single();
         Assert.Null(counterparts.Find(push, queue));

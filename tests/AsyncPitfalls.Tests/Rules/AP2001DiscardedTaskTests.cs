@@ -340,6 +340,36 @@ public sealed class AP2001DiscardedTaskTests
             """);
 
     [Fact]
+    public Task Fix_AddAwait_KeepsAHandlerVoid_WhenItsArgumentsDeriveFromEventArgs()
+        => Verify.VerifyCodeFixAsync(Usings + Awaitables + """
+            class Moved : EventArgs { }
+            class View
+            {
+                public event EventHandler<Moved>? Relocated;
+
+                public View() => Relocated += OnMoved;
+
+                private void OnMoved(object? sender, Moved e)
+                {
+                    [|new Store().SaveAsync()|];
+                }
+            }
+            """, Usings + Awaitables + """
+            class Moved : EventArgs { }
+            class View
+            {
+                public event EventHandler<Moved>? Relocated;
+
+                public View() => Relocated += OnMoved;
+
+                private async void OnMoved(object? sender, Moved e)
+                {
+                    await new Store().SaveAsync();
+                }
+            }
+            """);
+
+    [Fact]
     public Task Fix_DiscardExplicitly_WithFixAll()
         => new Verify.Test
         {

@@ -151,4 +151,64 @@ public sealed class AP2004AsyncVoidTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Fix_ReturnsTask_WhenTheMethodIsOnlyCalledOrNamed()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                /// <summary>Calls <see cref="Start"/>.</summary>
+                public void Run()
+                {
+                    this.Start();
+                    Console.WriteLine(nameof(Start));
+                }
+
+                private async void [|Start|]() => await Task.Yield();
+            }
+            """, Usings + """
+            class Worker
+            {
+                /// <summary>Calls <see cref="Start"/>.</summary>
+                public void Run()
+                {
+                    this.Start();
+                    Console.WriteLine(nameof(Start));
+                }
+
+                private async Task Start() => await Task.Yield();
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_WhenTheMethodIsSubscribedToAnEvent_OrHasAnEventArgsSubclassSignature()
+        => new CodeFixTest<AsyncVoidAnalyzer, AsyncVoidCodeFix>
+        {
+            // 'async Task Refresh' would no longer convert to Action<int>: the subscription would stop compiling.
+            // OnMoved's argument type derives from EventArgs without the name: a handler, not reported.
+            ExpectNoFix = true,
+            Sources =
+            {
+                Usings + """
+                class Moved : EventArgs { }
+                class Counter
+                {
+                    public event Action<int>? Changed;
+                    public event EventHandler<Moved>? Relocated;
+                }
+                class View
+                {
+                    public View(Counter counter)
+                    {
+                        counter.Changed += Refresh;
+                        counter.Relocated += OnMoved;
+                    }
+
+                    private async void [|Refresh|](int count) => await Task.Yield();
+
+                    private async void OnMoved(object? sender, Moved e) => await Task.Yield();
+                }
+                """,
+            },
+        }.RunAsync();
 }
