@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -11,40 +8,26 @@ namespace AsyncPitfalls.Rules;
 
 /// <summary>AP2004: <c>async void</c> becomes <c>async Task</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncVoidCodeFix)), Shared]
-public sealed class AsyncVoidCodeFix : CodeFixProvider
+public sealed class AsyncVoidCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP2004.ReturnTask";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncVoid);
-
-    // Each fix changes one method's return type: independent edits, so the batch fixer merges them.
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public AsyncVoidCodeFix()
+        : base(DiagnosticIds.AsyncVoid, "AP2004.ReturnTask")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var returnType = root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf() switch
-            {
-                { } ancestors => FindReturnType(ancestors),
-                _ => null,
-            };
-            if (returnType is null)
-                continue;
-            context.RegisterCodeFix(CodeAction.Create("Return Task", async ct =>
-            {
-                var currentRoot = await context.Document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-                return context.Document.WithSyntaxRoot(currentRoot!.ReplaceNode(returnType, AwaitSyntax.TaskType().WithTriviaFrom(returnType)));
-            }, EquivalenceKey), diagnostic);
-        }
     }
 
-    private static TypeSyntax? FindReturnType(System.Collections.Generic.IEnumerable<Microsoft.CodeAnalysis.SyntaxNode> ancestors)
+    // As before the shared base: the simplifier shortens Task where a using allows it, and no using is added.
+    protected override bool AddsImports => false;
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+        => context.FindToken(diagnostic).Parent is { } node && FindReturnType(node) is { } returnType
+            ? CodeEdit.Replace("Return Task", returnType, current => AwaitSyntax.TaskType().WithTriviaFrom(current))
+            : null;
+
+    private static TypeSyntax? FindReturnType(SyntaxNode node)
     {
-        foreach (var node in ancestors)
+        foreach (var ancestor in node.AncestorsAndSelf())
         {
-            switch (node)
+            switch (ancestor)
             {
                 case MethodDeclarationSyntax method:
                     return method.ReturnType;

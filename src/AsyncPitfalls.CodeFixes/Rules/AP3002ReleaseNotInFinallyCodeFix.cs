@@ -1,10 +1,8 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
+using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,42 +16,36 @@ namespace AsyncPitfalls.Rules;
 /// release (the try block would hide it).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseNotInFinallyCodeFix)), Shared]
-public sealed class ReleaseNotInFinallyCodeFix : CodeFixProvider
+public sealed class ReleaseNotInFinallyCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP3002.TryFinally";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ReleaseNotInFinally);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public ReleaseNotInFinallyCodeFix()
+        : base(DiagnosticIds.ReleaseNotInFinally, "AP3002.TryFinally")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.AdditionalLocations.Count != 1
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax block } acquire
-                || root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan) is not StatementSyntax release
-                || release.Parent != block)
-                continue;
-            var first = block.Statements.IndexOf(acquire);
-            var last = block.Statements.IndexOf(release);
-            if (first < 0 || last <= first + 1 || DeclaresLocalUsedLater(block, first, last))
-                continue;
-            context.RegisterCodeFix(CodeAction.Create("Release in a finally block", _ =>
-            {
-                var guarded = block.Statements.Skip(first + 1).Take(last - first - 1).ToList();
-                var @try = SyntaxFactory.TryStatement(
-                        SyntaxFactory.Block(guarded),
-                        default,
-                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(release.WithoutTrivia())))
-                    .WithLeadingTrivia(guarded[0].GetLeadingTrivia())
-                    .WithTrailingTrivia(release.GetTrailingTrivia())
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-                var statements = block.Statements.Take(first + 1).Append(@try).Concat(block.Statements.Skip(last + 1));
-                return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)))));
-            }, EquivalenceKey), diagnostic);
-        }
+    }
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (diagnostic.AdditionalLocations.Count != 1
+            || context.FindNode(diagnostic).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax block } acquire
+            || context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan) is not StatementSyntax release
+            || release.Parent != block)
+            return null;
+        var first = block.Statements.IndexOf(acquire);
+        var last = block.Statements.IndexOf(release);
+        if (first < 0 || last <= first + 1 || DeclaresLocalUsedLater(block, first, last))
+            return null;
+
+        // The try takes the place of the first guarded statement; the others and the release move into it.
+        var guarded = block.Statements.Skip(first + 1).Take(last - first - 1).ToList();
+        var @try = SyntaxFactory.TryStatement(
+                SyntaxFactory.Block(guarded),
+                default,
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(release.WithoutTrivia())))
+            .WithLeadingTrivia(guarded[0].GetLeadingTrivia())
+            .WithTrailingTrivia(release.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return CodeEdit.Replace("Release in a finally block", guarded[0], _ => @try)
+            .AndRemove(guarded.Skip(1).Append(release));
     }
 
     private static bool DeclaresLocalUsedLater(BlockSyntax block, int first, int last)
