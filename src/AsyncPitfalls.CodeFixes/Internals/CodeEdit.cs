@@ -48,23 +48,18 @@ public sealed class CodeEdit
     public static CodeEdit InsertAfter(string title, SyntaxNode anchor, SyntaxNode node)
         => new(title, anchor, ImmutableArray.Create<Action<SyntaxEditor>>(editor => editor.InsertAfter(anchor, node)), ImmutableArray<KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>>.Empty);
 
-    /// <summary>This edit, then the replacement of another node from its current version.</summary>
-    public CodeEdit AndReplace(SyntaxNode node, Func<SyntaxNode, SyntaxNode> build)
-        => new(Title, Target, _steps.Add(ReplaceStep(node, build)), _once);
-
     /// <summary>
-    /// This edit, then the removal of <paramref name="nodes"/> with their trivia: for statements the
-    /// edit has moved elsewhere, whose line breaks now belong to the moved copy.
+    /// This edit, with <paramref name="nodes"/> (inside a replaced node) tracked: its build finds their
+    /// current versions with <c>current.GetCurrentNode(original)</c>, wherever other edits of the same
+    /// pass have changed or moved them. For fixes that rearrange the statements of a block, where two
+    /// fixes may share the block or one may lie inside what the other moves.
     /// </summary>
-    public CodeEdit AndRemove(IEnumerable<SyntaxNode> nodes)
-    {
-        var removed = nodes.ToImmutableArray();
-        return new(Title, Target, _steps.Add(editor =>
+    public CodeEdit AndTrack(params SyntaxNode[] nodes)
+        => new(Title, Target, _steps.Add(editor =>
         {
-            foreach (var node in removed)
-                editor.RemoveNode(node, SyntaxRemoveOptions.KeepNoTrivia);
+            foreach (var node in nodes)
+                editor.TrackNode(node);
         }), _once);
-    }
 
     /// <summary>
     /// This edit, and a change to an enclosing node that every edit under it asks for (make the

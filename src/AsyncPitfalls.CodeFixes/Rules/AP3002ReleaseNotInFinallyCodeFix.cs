@@ -35,17 +35,29 @@ public sealed class ReleaseNotInFinallyCodeFix : EditCodeFixProvider
         if (first < 0 || last <= first + 1 || DeclaresLocalUsedLater(block, first, last))
             return null;
 
-        // The try takes the place of the first guarded statement; the others and the release move into it.
+        return CodeEdit.Replace("Release in a finally block", block, current => Wrap((BlockSyntax)current, acquire, release))
+            .AndTrack(acquire, release);
+    }
+
+    /// <summary>The block with the statements between the acquisition and the release in a try, and the release in its finally.</summary>
+    private static BlockSyntax Wrap(BlockSyntax block, StatementSyntax acquire, StatementSyntax release)
+    {
+        // Another pair in the same block may have been wrapped already: find this one's statements again.
+        var first = block.GetCurrentNode(acquire) is { } currentAcquire ? block.Statements.IndexOf(currentAcquire) : -1;
+        var last = block.GetCurrentNode(release) is { } currentRelease ? block.Statements.IndexOf(currentRelease) : -1;
+        if (first < 0 || last <= first + 1)
+            return block;
         var guarded = block.Statements.Skip(first + 1).Take(last - first - 1).ToList();
+        var releaseNow = block.Statements[last];
         var @try = SyntaxFactory.TryStatement(
                 SyntaxFactory.Block(guarded),
                 default,
-                SyntaxFactory.FinallyClause(SyntaxFactory.Block(release.WithoutTrivia())))
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(releaseNow.WithoutTrivia())))
             .WithLeadingTrivia(guarded[0].GetLeadingTrivia())
-            .WithTrailingTrivia(release.GetTrailingTrivia())
+            .WithTrailingTrivia(releaseNow.GetTrailingTrivia())
             .WithAdditionalAnnotations(Formatter.Annotation);
-        return CodeEdit.Replace("Release in a finally block", guarded[0], _ => @try)
-            .AndRemove(guarded.Skip(1).Append(release));
+        var statements = block.Statements.Take(first + 1).Append(@try).Concat(block.Statements.Skip(last + 1));
+        return block.WithStatements(SyntaxFactory.List(statements));
     }
 
     private static bool DeclaresLocalUsedLater(BlockSyntax block, int first, int last)

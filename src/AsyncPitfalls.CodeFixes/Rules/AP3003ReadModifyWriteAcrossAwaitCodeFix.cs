@@ -25,19 +25,32 @@ public sealed class ReadModifyWriteAcrossAwaitCodeFix : EditCodeFixProvider
     {
         if (!diagnostic.Properties.ContainsKey(ReadModifyWriteAcrossAwaitAnalyzer.CompoundProperty)
             || context.FindNode(diagnostic) is not AssignmentExpressionSyntax { Right: var awaited } assignment
-            || assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax } statement)
+            || assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
             return null;
         // Named after the member, so Fix All gives two updates in one block two different locals.
         var name = UniqueName(context.Model, statement.SpanStart, BaseName(assignment.Left));
+        var endOfLine = AwaitSyntax.EndOfLine(context.Root);
+        return CodeEdit.Replace($"Await into '{name}' first, then update", block, current => Split((BlockSyntax)current, statement, awaited, name, endOfLine))
+            .AndTrack(statement, awaited);
+    }
+
+    /// <summary>The block with <c>var name = awaited;</c> before the statement, which then uses <c>name</c>.</summary>
+    private static BlockSyntax Split(BlockSyntax block, StatementSyntax original, ExpressionSyntax originalAwaited, string name, SyntaxTrivia endOfLine)
+    {
+        // Another update in the same block may have been split already: find this one's nodes again.
+        if (block.GetCurrentNode(original) is not { } statement || statement.GetCurrentNode(originalAwaited) is not { } awaited)
+            return block;
         var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
                 SyntaxFactory.IdentifierName("var"),
                 SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
                     .WithInitializer(SyntaxFactory.EqualsValueClause(awaited.WithoutTrivia())))))
             .WithLeadingTrivia(statement.GetLeadingTrivia())
-            .WithTrailingTrivia(AwaitSyntax.EndOfLine(context.Root))
+            .WithTrailingTrivia(endOfLine)
             .WithAdditionalAnnotations(Formatter.Annotation);
-        return CodeEdit.InsertBefore($"Await into '{name}' first, then update", statement, new[] { declaration })
-            .AndReplace(awaited, current => SyntaxFactory.IdentifierName(name).WithTriviaFrom(current));
+        var update = statement.ReplaceNode(awaited, SyntaxFactory.IdentifierName(name).WithTriviaFrom(awaited))
+            .WithLeadingTrivia(statement.GetLeadingTrivia());
+        var index = block.Statements.IndexOf(statement);
+        return block.WithStatements(block.Statements.RemoveAt(index).InsertRange(index, new StatementSyntax[] { declaration, update }));
     }
 
     private static string BaseName(ExpressionSyntax member)

@@ -25,21 +25,28 @@ public sealed class AcquireInsideTryCodeFix : EditCodeFixProvider
     protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.ContainsKey(AcquireInsideTryAnalyzer.MovableProperty)
-            || context.FindNode(diagnostic).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax { Parent: TryStatementSyntax @try } body } acquire
-            || @try.Parent is not BlockSyntax)
+            || context.FindNode(diagnostic).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax { Parent: TryStatementSyntax @try } } acquire
+            || @try.Parent is not BlockSyntax outer)
             return null;
 
+        return CodeEdit.Replace("Acquire before the try", outer, current => MoveBeforeTry((BlockSyntax)current, @try, acquire))
+            .AndTrack(@try, acquire);
+    }
+
+    private static BlockSyntax MoveBeforeTry(BlockSyntax outer, TryStatementSyntax originalTry, StatementSyntax originalAcquire)
+    {
+        // Another try in the same block may have been fixed already: find this one's nodes again.
+        if (outer.GetCurrentNode(originalTry) is not { } @try || @try.GetCurrentNode(originalAcquire) is not { Parent: BlockSyntax body } acquire || body != @try.Block)
+            return outer;
         var count = body.Statements.IndexOf(acquire) + 1;
         var moved = body.Statements.Take(count).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
         moved[0] = moved[0].WithLeadingTrivia(@try.GetLeadingTrivia());
-        return CodeEdit.InsertBefore("Acquire before the try", @try, moved)
-            .AndReplace(@try, current =>
-            {
-                // The try keeps its place but loses the blank line before it, which now precedes the moved statements.
-                var currentTry = (TryStatementSyntax)current;
-                return currentTry.WithBlock(currentTry.Block.WithStatements(SyntaxFactory.List(currentTry.Block.Statements.Skip(count))))
-                    .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-            });
+        // The try keeps its place but loses the blank line before it, which now precedes the moved statements.
+        var newTry = @try.WithBlock(body.WithStatements(SyntaxFactory.List(body.Statements.Skip(count))))
+            .WithLeadingTrivia(SyntaxFactory.ElasticMarker)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var index = outer.Statements.IndexOf(@try);
+        var statements = outer.Statements.Take(index).Concat(moved).Append(newTry).Concat(outer.Statements.Skip(index + 1));
+        return outer.WithStatements(SyntaxFactory.List(statements));
     }
 }
