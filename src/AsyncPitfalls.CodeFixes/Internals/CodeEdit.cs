@@ -1,15 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Editing;
+using OnceChange = System.Collections.Generic.KeyValuePair<Microsoft.CodeAnalysis.SyntaxNode, System.Func<Microsoft.CodeAnalysis.SyntaxNode, Microsoft.CodeAnalysis.SyntaxNode>>;
 
 namespace AsyncPitfalls.Internals;
 
 /// <summary>
 /// What one fix does to one document, for one diagnostic: a title and one or more steps on a
-/// <see cref="SyntaxEditor"/> (replace, insert, remove). Steps are recorded against the nodes of the
+/// <see cref="SyntaxEditor"/> (replace, insert). Steps are recorded against the nodes of the
 /// document as it was, so the edits of many diagnostics can share one editor (Fix All). A replacement
 /// is built from the node's current version, with the edits inside it already applied: Fix All of
 /// <c>Process(a.Result).Result</c> rewrites the inner wait first, then builds the outer one around it.
@@ -17,9 +17,9 @@ namespace AsyncPitfalls.Internals;
 public sealed class CodeEdit
 {
     private readonly ImmutableArray<Action<SyntaxEditor>> _steps;
-    private readonly ImmutableArray<KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>> _once;
+    private readonly ImmutableArray<OnceChange> _once;
 
-    private CodeEdit(string title, SyntaxNode target, ImmutableArray<Action<SyntaxEditor>> steps, ImmutableArray<KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>> once)
+    private CodeEdit(string title, SyntaxNode target, ImmutableArray<Action<SyntaxEditor>> steps, ImmutableArray<OnceChange> once)
     {
         Title = title;
         Target = target;
@@ -35,18 +35,18 @@ public sealed class CodeEdit
 
     /// <summary>Replaces <paramref name="target"/> with what <paramref name="build"/> makes of its current version.</summary>
     public static CodeEdit Replace(string title, SyntaxNode target, Func<SyntaxNode, SyntaxNode> build)
-        => new(title, target, ImmutableArray.Create(ReplaceStep(target, build)), ImmutableArray<KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>>.Empty);
+        => new(title, target, ImmutableArray.Create(ReplaceStep(target, build)), ImmutableArray<OnceChange>.Empty);
 
     /// <summary>Inserts <paramref name="nodes"/> (statements, members, catch clauses) before <paramref name="anchor"/>, which stays.</summary>
     public static CodeEdit InsertBefore(string title, SyntaxNode anchor, IEnumerable<SyntaxNode> nodes)
     {
         var inserted = nodes.ToImmutableArray();
-        return new(title, anchor, ImmutableArray.Create<Action<SyntaxEditor>>(editor => editor.InsertBefore(anchor, inserted)), ImmutableArray<KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>>.Empty);
+        return new(title, anchor, ImmutableArray.Create<Action<SyntaxEditor>>(editor => editor.InsertBefore(anchor, inserted)), ImmutableArray<OnceChange>.Empty);
     }
 
     /// <summary>Inserts <paramref name="node"/> after <paramref name="anchor"/>, which stays.</summary>
     public static CodeEdit InsertAfter(string title, SyntaxNode anchor, SyntaxNode node)
-        => new(title, anchor, ImmutableArray.Create<Action<SyntaxEditor>>(editor => editor.InsertAfter(anchor, node)), ImmutableArray<KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>>.Empty);
+        => new(title, anchor, ImmutableArray.Create<Action<SyntaxEditor>>(editor => editor.InsertAfter(anchor, node)), ImmutableArray<OnceChange>.Empty);
 
     /// <summary>
     /// This edit, with <paramref name="nodes"/> (inside a replaced node) tracked: its build finds their
@@ -67,7 +67,7 @@ public sealed class CodeEdit
     /// fixes in one method do not both rewrite its signature.
     /// </summary>
     public CodeEdit AndOnce(SyntaxNode node, Func<SyntaxNode, SyntaxNode> build)
-        => new(Title, Target, _steps, _once.Add(new KeyValuePair<SyntaxNode, Func<SyntaxNode, SyntaxNode>>(node, build)));
+        => new(Title, Target, _steps, _once.Add(new OnceChange(node, build)));
 
     /// <summary>Records the steps in <paramref name="editor"/>, and the once-per-node changes in <paramref name="once"/> (the last request for a node wins).</summary>
     internal void ApplyTo(SyntaxEditor editor, IDictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>> once)
