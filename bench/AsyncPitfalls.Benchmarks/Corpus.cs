@@ -32,7 +32,7 @@ public sealed class Corpus
     public ImmutableArray<SyntaxTree> Trees { get; }
 
     public static Corpus Generated(int lines, int pitfallEvery = 20) =>
-        new($"generated {FormatLines(lines)}", CorpusGenerator.Generate(lines, pitfallEvery).ToImmutableArray(), ReferenceAssemblies.NetCore);
+        new($"generated {FormatLines(lines)}", CorpusGenerator.Generate(lines, pitfallEvery).ToImmutableArray(), RuntimeReferences.NetCore);
 
     /// <summary>
     /// This repository's own code: the analyzers and code fixes (against the Roslyn this process runs), the rule
@@ -46,7 +46,7 @@ public sealed class Corpus
             .OrderBy(path => path, StringComparer.Ordinal)
             .Select(path => (Path.GetRelativePath(repositoryRoot, path), File.ReadAllText(path)))
             .ToImmutableArray();
-        return new Corpus("own sources", sources, ReferenceAssemblies.AspNetCore.AddRange(RoslynReferences));
+        return new Corpus("own sources", sources, RuntimeReferences.AspNetCore.AddRange(RoslynReferences));
     }
 
     /// <summary>The Roslyn this process runs, for compiling the analyzers' own sources.</summary>

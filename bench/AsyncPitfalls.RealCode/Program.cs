@@ -154,7 +154,7 @@ public static class Program
     /// </summary>
     private static IEnumerable<MetadataReference> References(string library)
     {
-        var framework = ReferenceAssemblies.NetCore;
+        var framework = RuntimeReferences.NetCore;
         var frameworkNames = framework.Select(r => Path.GetFileName(r.Display)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var own = typeof(Program).Assembly.GetName().Name + ".dll";
         var restored = Directory.GetFiles(AppContext.BaseDirectory, "*.dll")

@@ -1,10 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
@@ -18,63 +14,41 @@ namespace AsyncPitfalls.Internals;
 /// assignment to the variable (a using variable is read-only). A dropped response statement
 /// (<c>await http.GetAsync(url);</c>) becomes <c>using var response = await http.GetAsync(url);</c>.
 /// </summary>
-public abstract class UsingDeclarationFix : CodeFixProvider
+public abstract class UsingDeclarationFix : EditCodeFixProvider
 {
-    protected abstract string EquivalenceKey { get; }
-
-    // Each fix changes one declaration: independent edits that the batch fixer merges.
-    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected UsingDeclarationFix(string diagnosticId, string equivalenceKey)
+        : base(diagnosticId, equivalenceKey)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-            return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (Rewrite(node) is not { } rewrite)
-                continue;
-            context.RegisterCodeFix(CodeAction.Create(rewrite.Title, _ =>
-                Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(rewrite.Statement, rewrite.Replacement))), EquivalenceKey), diagnostic);
-        }
     }
 
-    private sealed class Plan
+    protected sealed override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
     {
-        public Plan(StatementSyntax statement, StatementSyntax replacement, string title)
-        {
-            Statement = statement;
-            Replacement = replacement;
-            Title = title;
-        }
-
-        public StatementSyntax Statement { get; }
-        public StatementSyntax Replacement { get; }
-        public string Title { get; }
-    }
-
-    private static Plan? Rewrite(SyntaxNode node)
-    {
+        var node = context.FindNode(diagnostic);
         var statement = node.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault();
         switch (statement)
         {
             case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, Declaration.Variables.Count: 1, Parent: BlockSyntax block } declaration
                 when !IsAssignedLater(block, declaration):
-                var withUsing = declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                    .WithLeadingTrivia(declaration.GetLeadingTrivia())
-                    .WithDeclaration(declaration.Declaration.WithLeadingTrivia());
-                return new Plan(declaration, withUsing, $"Add 'using' to '{declaration.Declaration.Variables[0].Identifier.ValueText}'");
+                return CodeEdit.Replace($"Add 'using' to '{declaration.Declaration.Variables[0].Identifier.ValueText}'", declaration, current =>
+                {
+                    var local = (LocalDeclarationStatementSyntax)current;
+                    return local.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                        .WithLeadingTrivia(local.GetLeadingTrivia())
+                        .WithDeclaration(local.Declaration.WithLeadingTrivia());
+                });
 
             case ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited, Parent: BlockSyntax } expressionStatement when awaited == node || awaited.Contains(node):
                 var name = UnusedName(expressionStatement, "response");
-                var declared = SyntaxFactory.LocalDeclarationStatement(
-                        SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"),
-                            SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(awaited.WithoutTrivia())))))
-                    .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
-                    .WithTriviaFrom(expressionStatement)
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-                return new Plan(expressionStatement, declared, $"Dispose it: 'using var {name} = ...'");
+                return CodeEdit.Replace($"Dispose it: 'using var {name} = ...'", expressionStatement, current =>
+                {
+                    var dropped = (ExpressionStatementSyntax)current;
+                    return SyntaxFactory.LocalDeclarationStatement(
+                            SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"),
+                                SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(dropped.Expression.WithoutTrivia())))))
+                        .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword))
+                        .WithTriviaFrom(dropped)
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                });
 
             default:
                 return null;

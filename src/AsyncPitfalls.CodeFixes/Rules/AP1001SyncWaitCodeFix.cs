@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -21,11 +20,12 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncWaitCodeFix)), Shared]
 public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SyncWaitInAsyncCode);
+    public SyncWaitCodeFix()
+        : base(DiagnosticIds.SyncWaitInAsyncCode, "AP1001.Await")
+    {
+    }
 
-    protected override string EquivalenceKey => "AP1001.Await";
-
-    protected override string Title(Diagnostic diagnostic) => Kind(diagnostic) switch
+    private static string Title(Diagnostic diagnostic) => Kind(diagnostic) switch
     {
         nameof(TaskWaitKind.WaitAll) => "Use 'await Task.WhenAll'",
         nameof(TaskWaitKind.WaitAny) => "Use 'await Task.WhenAny'",
@@ -35,22 +35,26 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
     private static string? Kind(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(SyncWaitAnalyzer.WaitKindProperty, out var kind) ? kind : null;
 
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        var node = FindNode(root, diagnostic);
+        var model = context.Model;
+        var cancellationToken = context.CancellationToken;
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
+        var title = Title(diagnostic);
+        var node = context.FindNode(diagnostic);
         switch (Kind(diagnostic))
         {
             case nameof(TaskWaitKind.Result) when node is MemberAccessExpressionSyntax result:
-                return AwaitEdit.Replace(result, current => AwaitSyntax.Await(((MemberAccessExpressionSyntax)current).Expression, configureAwaitFalse));
+                return ReplaceAwaiting(title, result, current => AwaitSyntax.Await(((MemberAccessExpressionSyntax)current).Expression, configureAwaitFalse));
 
             case nameof(TaskWaitKind.Wait) when node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax, ArgumentList.Arguments.Count: 0 } wait:
-                return AwaitEdit.Replace(wait, current => AwaitSyntax.Await(Receiver((ExpressionSyntax)current), configureAwaitFalse));
+                return ReplaceAwaiting(title, wait, current => AwaitSyntax.Await(Receiver((ExpressionSyntax)current), configureAwaitFalse));
 
             case nameof(TaskWaitKind.GetResult) when node is InvocationExpressionSyntax
             {
                 Expression: MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax } },
             } getResult:
-                return AwaitEdit.Replace(getResult, current =>
+                return ReplaceAwaiting(title, getResult, current =>
                 {
                     // 't.ConfigureAwait(false).GetAwaiter().GetResult()' is awaited as written.
                     var awaited = Receiver((ExpressionSyntax)((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)current).Expression).Expression);
@@ -59,16 +63,16 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
                 });
 
             case nameof(TaskWaitKind.WaitAll) when node is InvocationExpressionSyntax waitAll && OnlyTasks(model, waitAll, cancellationToken):
-                return AwaitEdit.Replace(waitAll, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAll"), configureAwaitFalse));
+                return ReplaceAwaiting(title, waitAll, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAll"), configureAwaitFalse));
 
             case nameof(TaskWaitKind.WaitAny) when node is InvocationExpressionSyntax waitAny && OnlyTasks(model, waitAny, cancellationToken):
                 if (waitAny.Parent is ExpressionStatementSyntax)
-                    return AwaitEdit.Replace(waitAny, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse));
+                    return ReplaceAwaiting(title, waitAny, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse));
                 // The index is used: keep it, when the tasks are one array variable that can be named twice.
                 if (waitAny.ArgumentList.Arguments.Count == 1 && waitAny.ArgumentList.Arguments[0].Expression is IdentifierNameSyntax array
                     && model.GetTypeInfo(array, cancellationToken).Type is IArrayTypeSymbol)
                 {
-                    return AwaitEdit.Replace(waitAny, current =>
+                    return ReplaceAwaiting(title, waitAny, current =>
                     {
                         var whenAny = AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse);
                         var arrayType = SyntaxFactory.ParseTypeName("global::System.Array").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);

@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -17,21 +15,23 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ThreadSleepCodeFix)), Shared]
 public sealed class ThreadSleepCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ThreadSleepInAsyncCode);
+    public ThreadSleepCodeFix()
+        : base(DiagnosticIds.ThreadSleepInAsyncCode, "AP1002.AwaitTaskDelay")
+    {
+    }
 
-    protected override string EquivalenceKey => "AP1002.AwaitTaskDelay";
-
-    protected override string Title(Diagnostic diagnostic)
+    private static string Title(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(DiagnosticProperties.CancellationToken, out var token)
             ? $"Use 'await Task.Delay' with '{token}'"
             : "Use 'await Task.Delay'";
 
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        if (FindNode(root, diagnostic) is not InvocationExpressionSyntax sleep)
+        if (context.FindNode(diagnostic) is not InvocationExpressionSyntax sleep)
             return null;
         diagnostic.Properties.TryGetValue(DiagnosticProperties.CancellationToken, out var token);
-        return AwaitEdit.Replace(sleep, current => AwaitSyntax.Await(Delay((InvocationExpressionSyntax)current, token), configureAwaitFalse));
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
+        return ReplaceAwaiting(Title(diagnostic), sleep, current => AwaitSyntax.Await(Delay((InvocationExpressionSyntax)current, token), configureAwaitFalse));
     }
 
     private static InvocationExpressionSyntax Delay(InvocationExpressionSyntax sleep, string? token)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -19,22 +18,24 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncCounterpartCodeFix)), Shared]
 public sealed class AsyncCounterpartCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncCounterpartInAsyncCode);
+    public AsyncCounterpartCodeFix()
+        : base(DiagnosticIds.AsyncCounterpartInAsyncCode, "AP1003.AwaitCounterpart")
+    {
+    }
 
-    protected override string EquivalenceKey => "AP1003.AwaitCounterpart";
-
-    protected override string Title(Diagnostic diagnostic)
+    private static string Title(Diagnostic diagnostic)
         => $"Use 'await {diagnostic.Properties[AsyncCounterpartAnalyzer.CounterpartProperty]}'";
 
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        if (FindNode(root, diagnostic) is not InvocationExpressionSyntax invocation
+        if (context.FindNode(diagnostic) is not InvocationExpressionSyntax invocation
             || !diagnostic.Properties.TryGetValue(AsyncCounterpartAnalyzer.CounterpartProperty, out var counterpart) || counterpart is null
             || RenameCall(invocation.Expression, counterpart) is null)
             return null;
 
-        var token = TokenArgument(diagnostic, model, invocation, cancellationToken);
-        return AwaitEdit.Replace(invocation, current =>
+        var token = TokenArgument(diagnostic, context.Model, invocation, context.CancellationToken);
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
+        return ReplaceAwaiting(Title(diagnostic), invocation, current =>
         {
             var call = (InvocationExpressionSyntax)current;
             var arguments = token is null ? call.ArgumentList : call.ArgumentList.AddArguments(token);

@@ -1,14 +1,10 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
 
 namespace AsyncPitfalls.Rules;
 
@@ -23,41 +19,31 @@ public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
 {
     private const string DiscardKey = "AP2001.Discard";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.DiscardedTask);
-
-    protected override string EquivalenceKey => "AP2001.AddAwait";
-
-    protected override bool AllowsSignatureChange => true;
-
-    protected override string Title(Diagnostic diagnostic) => "Add await";
-
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
-        => FindNode(root, diagnostic) is ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded && !AwaitSyntax.IsNullConditional(discarded)
-            ? AwaitEdit.Replace(discarded, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse))
-            : null;
-
-    protected override IEnumerable<(string Title, string EquivalenceKey)> OtherFixes(SyntaxNode root, Diagnostic diagnostic)
+    public DiscardedTaskCodeFix()
+        : base(DiagnosticIds.DiscardedTask, "AP2001.AddAwait", allowsSignatureChange: true)
     {
-        if (FindNode(root, diagnostic) is ExpressionSyntax { Parent: ExpressionStatementSyntax })
-            yield return ("Discard explicitly", DiscardKey);
     }
 
-    protected override async Task<Document> ApplyOtherFixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    protected override ImmutableArray<string> OtherEquivalenceKeys { get; } = ImmutableArray.Create(DiscardKey);
+
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || equivalenceKey != DiscardKey)
-            return document;
-        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        foreach (var diagnostic in diagnostics)
+        if (context.FindNode(diagnostic) is not ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded || AwaitSyntax.IsNullConditional(discarded))
+            return null;
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
+        return ReplaceAwaiting("Add await", discarded, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse));
+    }
+
+    protected override CodeEdit? GetOtherEdit(EditContext context, Diagnostic diagnostic, string equivalenceKey)
+    {
+        if (equivalenceKey != DiscardKey || context.FindNode(diagnostic) is not ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded)
+            return null;
+        return CodeEdit.Replace("Discard explicitly", discarded, current =>
         {
-            if (FindNode(root, diagnostic) is not ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded)
-                continue;
             // The compiler reads '_' as a discard only with the underscore's contextual kind, which the lexer gives it.
             var underscore = SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), SyntaxKind.UnderscoreToken, "_", "_", SyntaxFactory.TriviaList());
-            var discard = SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression,
-                SyntaxFactory.IdentifierName(underscore), discarded.WithoutTrivia()).WithTriviaFrom(discarded);
-            editor.ReplaceNode(discarded, discard);
-        }
-        return document.WithSyntaxRoot(editor.GetChangedRoot());
+            return SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression,
+                SyntaxFactory.IdentifierName(underscore), ((ExpressionSyntax)current).WithoutTrivia()).WithTriviaFrom(current);
+        });
     }
 }

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -17,29 +15,30 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnobservedTaskLocalCodeFix)), Shared]
 public sealed class UnobservedTaskLocalCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnobservedTaskLocal);
+    public UnobservedTaskLocalCodeFix()
+        : base(DiagnosticIds.UnobservedTaskLocal, "AP2002.Await", allowsSignatureChange: true)
+    {
+    }
 
-    protected override string EquivalenceKey => "AP2002.Await";
-
-    protected override bool AllowsSignatureChange => true;
-
-    protected override string Title(Diagnostic diagnostic) => IsUnread(diagnostic) ? "Await at the initializer" : "Await the task";
+    private static string Title(Diagnostic diagnostic) => IsUnread(diagnostic) ? "Await at the initializer" : "Await the task";
 
     private static bool IsUnread(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(UnobservedTaskLocalAnalyzer.ShapeProperty, out var shape) && shape == "Unread";
 
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        var node = FindNode(root, diagnostic);
+        var node = context.FindNode(diagnostic);
+        var title = Title(diagnostic);
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
         if (!IsUnread(diagnostic))
-            return node is ExpressionSyntax value && !AwaitSyntax.IsNullConditional(value) ? AwaitEdit.Replace(value, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse)) : null;
+            return node is ExpressionSyntax value && !AwaitSyntax.IsNullConditional(value) ? ReplaceAwaiting(title, value, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse)) : null;
 
         if (node is not VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } }
-            || statement.UsingKeyword != default || AwaitSyntax.IsNullConditional(initializer.Value) || model.GetTypeInfo(initializer.Value, cancellationToken).Type is not INamedTypeSymbol taskType)
+            || statement.UsingKeyword != default || AwaitSyntax.IsNullConditional(initializer.Value) || context.Model.GetTypeInfo(initializer.Value, context.CancellationToken).Type is not INamedTypeSymbol taskType)
             return null;
 
         var hasResult = taskType.IsGenericType;
-        return AwaitEdit.Replace(statement, current =>
+        return ReplaceAwaiting(title, statement, current =>
         {
             var declaration = (LocalDeclarationStatementSyntax)current;
             var declarator = declaration.Declaration.Variables[0];

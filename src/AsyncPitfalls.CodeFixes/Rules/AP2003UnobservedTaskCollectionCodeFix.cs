@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -16,29 +14,22 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnobservedTaskCollectionCodeFix)), Shared]
 public sealed class UnobservedTaskCollectionCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnobservedTaskCollection);
+    public UnobservedTaskCollectionCodeFix()
+        : base(DiagnosticIds.UnobservedTaskCollection, "AP2003.AwaitWhenAll", allowsSignatureChange: true)
+    {
+    }
 
-    protected override string EquivalenceKey => "AP2003.AwaitWhenAll";
-
-    protected override bool AllowsSignatureChange => true;
-
-    protected override string Title(Diagnostic diagnostic)
-        => $"Add 'await Task.WhenAll({diagnostic.Properties[UnobservedTaskCollectionAnalyzer.CollectionProperty]})'";
-
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.TryGetValue(UnobservedTaskCollectionAnalyzer.CollectionProperty, out var collection) || collection is null
-            || FindNode(root, diagnostic) is not { } site
-            || AnchorStatement(site) is not { } anchor)
+            || AnchorStatement(context.FindNode(diagnostic)) is not { } anchor)
             return null;
 
-        return AwaitEdit.InsertAfter(anchor, () =>
-        {
-            var whenAll = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitSyntax.TaskType(), SyntaxFactory.IdentifierName("WhenAll")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(collection)))));
-            return SyntaxFactory.ExpressionStatement(AwaitSyntax.Await(whenAll, configureAwaitFalse));
-        });
+        var whenAll = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitSyntax.TaskType(), SyntaxFactory.IdentifierName("WhenAll")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(collection)))));
+        return InsertAwaitingAfter($"Add 'await Task.WhenAll({collection})'", anchor,
+            SyntaxFactory.ExpressionStatement(AwaitSyntax.Await(whenAll, context.ConfigureAwaitFalse)));
     }
 
     /// <summary>The outermost loop around the add (or the declaration statement), as a statement of a block.</summary>

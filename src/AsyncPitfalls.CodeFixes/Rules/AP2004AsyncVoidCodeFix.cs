@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FindSymbols;
@@ -12,38 +10,26 @@ namespace AsyncPitfalls.Rules;
 
 /// <summary>AP2004: <c>async void</c> becomes <c>async Task</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncVoidCodeFix)), Shared]
-public sealed class AsyncVoidCodeFix : CodeFixProvider
+public sealed class AsyncVoidCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP2004.ReturnTask";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncVoid);
-
-    // Each fix changes one method's return type: independent edits, so the batch fixer merges them.
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public AsyncVoidCodeFix()
+        : base(DiagnosticIds.AsyncVoid, "AP2004.ReturnTask")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || !KnownTypes.TryCreate(model.Compilation, out var types))
-            return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var returnType = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf() switch
-            {
-                { } ancestors => FindReturnType(ancestors),
-                _ => null,
-            };
-            if (returnType?.Parent is not { } declaration || model.GetDeclaredSymbol(declaration, context.CancellationToken) is not IMethodSymbol method
-                || !await KeepsCallersCompilingAsync(method, types, context.Document.Project.Solution, context.CancellationToken).ConfigureAwait(false))
-                continue;
-            context.RegisterCodeFix(CodeAction.Create("Return Task", async ct =>
-            {
-                var currentRoot = await context.Document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-                return context.Document.WithSyntaxRoot(currentRoot!.ReplaceNode(returnType, AwaitSyntax.TaskType().WithTriviaFrom(returnType)));
-            }, EquivalenceKey), diagnostic);
-        }
     }
+
+    // As before the shared base: the simplifier shortens Task where a using allows it, and no using is added.
+    protected override bool AddsImports => false;
+
+    protected override async Task<bool> IsOfferedAsync(Document document, EditContext context, Diagnostic diagnostic)
+        => context.Types is { } types
+            && context.FindToken(diagnostic).Parent is { } node && FindReturnType(node)?.Parent is { } declaration
+            && context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is IMethodSymbol method
+            && await KeepsCallersCompilingAsync(method, types, document.Project.Solution, context.CancellationToken).ConfigureAwait(false);
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+        => context.FindToken(diagnostic).Parent is { } node && FindReturnType(node) is { } returnType
+            ? CodeEdit.Replace("Return Task", returnType, current => AwaitSyntax.TaskType().WithTriviaFrom(current))
+            : null;
 
     /// <summary>
     /// Returning Task breaks every use of the method that is not a call: <c>button.Click += OnClick</c>,
@@ -88,11 +74,11 @@ public sealed class AsyncVoidCodeFix : CodeFixProvider
         return callee.Parent is InvocationExpressionSyntax invocation && invocation.Expression == callee;
     }
 
-    private static TypeSyntax? FindReturnType(System.Collections.Generic.IEnumerable<Microsoft.CodeAnalysis.SyntaxNode> ancestors)
+    private static TypeSyntax? FindReturnType(SyntaxNode node)
     {
-        foreach (var node in ancestors)
+        foreach (var ancestor in node.AncestorsAndSelf())
         {
-            switch (node)
+            switch (ancestor)
             {
                 case MethodDeclarationSyntax method:
                     return method.ReturnType;

@@ -1,8 +1,6 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -20,35 +18,36 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncLambdaToVoidDelegateCodeFix)), Shared]
 public sealed class AsyncLambdaToVoidDelegateCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncLambdaToVoidDelegate);
+    public AsyncLambdaToVoidDelegateCodeFix()
+        : base(DiagnosticIds.AsyncLambdaToVoidDelegate, "AP2005.AwaitableLoop", allowsSignatureChange: true)
+    {
+    }
 
-    protected override string EquivalenceKey => "AP2005.AwaitableLoop";
-
-    protected override bool AllowsSignatureChange => true;
-
-    protected override string Title(Diagnostic diagnostic)
+    private static string Title(Diagnostic diagnostic)
         => Shape(diagnostic) == "ListForEach" ? "Use foreach with await" : "Use 'await Parallel.ForEachAsync'";
 
     private static string? Shape(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(AsyncLambdaToVoidDelegateAnalyzer.CallShapeProperty, out var shape) ? shape : null;
 
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        if (FindNode(root, diagnostic) is not AnonymousFunctionExpressionSyntax lambda
+        if (context.FindNode(diagnostic) is not AnonymousFunctionExpressionSyntax lambda
             || lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } arguments }
             || call.Parent is not ExpressionStatementSyntax)
             return null;
 
+        var title = Title(diagnostic);
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
         switch (Shape(diagnostic))
         {
             case "ListForEach" when call.Expression is MemberAccessExpressionSyntax access && arguments.Arguments.Count == 1
                 && Parameters(lambda) is { Count: 1 } parameters && call.Parent is ExpressionStatementSyntax statement:
-                return AwaitEdit.Replace(statement, _ => ForEach(access.Expression, parameters[0], lambda));
+                return ReplaceAwaiting(title, statement, _ => ForEach(access.Expression, parameters[0], lambda));
 
             case "ParallelForEach" when Parameters(lambda) is { Count: 1 } parameters
-                && KnownTypes.TryCreate(model.Compilation, out var types) && types.Parallel?.GetMembers("ForEachAsync").Any() == true
+                && context.Types?.Parallel?.GetMembers("ForEachAsync").Any() == true
                 && arguments.Arguments.Count is 2 or 3 && arguments.Arguments.Last().Expression == lambda:
-                return AwaitEdit.Replace(call, current =>
+                return ReplaceAwaiting(title, call, current =>
                 {
                     var invocation = (InvocationExpressionSyntax)current;
                     var newLambda = SyntaxFactory.ParenthesizedLambdaExpression(

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -15,15 +13,14 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TaskReturnedFromScopeCodeFix)), Shared]
 public sealed class TaskReturnedFromScopeCodeFix : AwaitInsertingCodeFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.TaskReturnedFromScope);
-
-    protected override string EquivalenceKey => "AP2007.ReturnAwait";
-
-    protected override string Title(Diagnostic diagnostic) => "Make the method async and 'return await'";
+    public TaskReturnedFromScopeCodeFix()
+        : base(DiagnosticIds.TaskReturnedFromScope, "AP2007.ReturnAwait")
+    {
+    }
 
     // The returned expression stays; making the function async rewrites the returns themselves.
-    protected override AwaitEdit? GetEdit(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, bool configureAwaitFalse, CancellationToken cancellationToken)
-        => !diagnostic.Properties.ContainsKey(TaskReturnedFromScopeAnalyzer.InLockProperty) && FindNode(root, diagnostic) is ExpressionSyntax { Parent: ReturnStatementSyntax or ArrowExpressionClauseSyntax } returned
-            ? AwaitEdit.Replace(returned, current => current)
+    protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
+        => !diagnostic.Properties.ContainsKey(TaskReturnedFromScopeAnalyzer.InLockProperty) && context.FindNode(diagnostic) is ExpressionSyntax { Parent: ReturnStatementSyntax or ArrowExpressionClauseSyntax } returned
+            ? ReplaceAwaiting("Make the method async and 'return await'", returned, current => current)
             : null;
 }

@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
+using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -14,34 +12,32 @@ namespace AsyncPitfalls.Rules;
 /// whose order is the minority, so Fix All never swaps both sides of one inversion.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LockOrderInversionCodeFix)), Shared]
-public sealed class LockOrderInversionCodeFix : CodeFixProvider
+public sealed class LockOrderInversionCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP3001.SwapLocks";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LockOrderInversion);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public LockOrderInversionCodeFix()
+        : base(DiagnosticIds.LockOrderInversion, "AP3001.SwapLocks")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+    }
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.ContainsKey(LockOrderInversionAnalyzer.SwapProperty)
+            || context.FindNode(diagnostic) is not ExpressionSyntax innerLock
+            || innerLock.Parent is not LockStatementSyntax inner
+            || OuterLock(inner) is not { } outer)
+            return null;
+
+        // Both expressions live in the outer statement: swap them in its current version.
+        return CodeEdit.Replace($"Take '{inner.Expression}' before '{outer.Expression}'", outer, current =>
         {
-            if (!diagnostic.Properties.ContainsKey(LockOrderInversionAnalyzer.SwapProperty)
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax innerLock
-                || innerLock.Parent is not LockStatementSyntax inner
-                || OuterLock(inner) is not { } outer)
-                continue;
-            var title = $"Take '{inner.Expression}' before '{outer.Expression}'";
-            context.RegisterCodeFix(CodeAction.Create(title, _ =>
-            {
-                var swapped = root.ReplaceNodes(new[] { outer.Expression, inner.Expression },
-                    (original, _) => original == outer.Expression
-                        ? inner.Expression.WithTriviaFrom(outer.Expression)
-                        : outer.Expression.WithTriviaFrom(inner.Expression));
-                return Task.FromResult(context.Document.WithSyntaxRoot(swapped));
-            }, EquivalenceKey), diagnostic);
-        }
+            var currentOuter = (LockStatementSyntax)current;
+            if (InnerLock(currentOuter) is not { } currentInner)
+                return current;
+            return currentOuter.ReplaceNodes(new[] { currentOuter.Expression, currentInner.Expression },
+                (original, _) => original == currentOuter.Expression
+                    ? currentInner.Expression.WithTriviaFrom(currentOuter.Expression)
+                    : currentOuter.Expression.WithTriviaFrom(currentInner.Expression));
+        });
     }
 
     /// <summary>The lock statement whose whole body is <paramref name="inner"/>.</summary>
@@ -49,6 +45,14 @@ public sealed class LockOrderInversionCodeFix : CodeFixProvider
     {
         LockStatementSyntax outer => outer,
         BlockSyntax { Statements.Count: 1, Parent: LockStatementSyntax outer } => outer,
+        _ => null,
+    };
+
+    /// <summary>The lock statement that is the whole body of <paramref name="outer"/>.</summary>
+    private static LockStatementSyntax? InnerLock(LockStatementSyntax outer) => outer.Statement switch
+    {
+        LockStatementSyntax inner => inner,
+        BlockSyntax { Statements: { Count: 1 } statements } when statements[0] is LockStatementSyntax inner => inner,
         _ => null,
     };
 }

@@ -1,10 +1,8 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
+using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,42 +16,48 @@ namespace AsyncPitfalls.Rules;
 /// release (the try block would hide it).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseNotInFinallyCodeFix)), Shared]
-public sealed class ReleaseNotInFinallyCodeFix : CodeFixProvider
+public sealed class ReleaseNotInFinallyCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP3002.TryFinally";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ReleaseNotInFinally);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public ReleaseNotInFinallyCodeFix()
+        : base(DiagnosticIds.ReleaseNotInFinally, "AP3002.TryFinally")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.AdditionalLocations.Count != 1
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax block } acquire
-                || root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan) is not StatementSyntax release
-                || release.Parent != block)
-                continue;
-            var first = block.Statements.IndexOf(acquire);
-            var last = block.Statements.IndexOf(release);
-            if (first < 0 || last <= first + 1 || DeclaresLocalUsedLater(block, first, last))
-                continue;
-            context.RegisterCodeFix(CodeAction.Create("Release in a finally block", _ =>
-            {
-                var guarded = block.Statements.Skip(first + 1).Take(last - first - 1).ToList();
-                var @try = SyntaxFactory.TryStatement(
-                        SyntaxFactory.Block(guarded),
-                        default,
-                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(release.WithoutTrivia())))
-                    .WithLeadingTrivia(guarded[0].GetLeadingTrivia())
-                    .WithTrailingTrivia(release.GetTrailingTrivia())
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-                var statements = block.Statements.Take(first + 1).Append(@try).Concat(block.Statements.Skip(last + 1));
-                return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)))));
-            }, EquivalenceKey), diagnostic);
-        }
+    }
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (diagnostic.AdditionalLocations.Count != 1
+            || context.FindNode(diagnostic).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax block } acquire
+            || context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan) is not StatementSyntax release
+            || release.Parent != block)
+            return null;
+        var first = block.Statements.IndexOf(acquire);
+        var last = block.Statements.IndexOf(release);
+        if (first < 0 || last <= first + 1 || DeclaresLocalUsedLater(block, first, last))
+            return null;
+
+        return CodeEdit.Replace("Release in a finally block", block, current => Wrap((BlockSyntax)current, acquire, release))
+            .AndTrack(acquire, release);
+    }
+
+    /// <summary>The block with the statements between the acquisition and the release in a try, and the release in its finally.</summary>
+    private static BlockSyntax Wrap(BlockSyntax block, StatementSyntax acquire, StatementSyntax release)
+    {
+        // Another pair in the same block may have been wrapped already: find this one's statements again.
+        var first = block.GetCurrentNode(acquire) is { } currentAcquire ? block.Statements.IndexOf(currentAcquire) : -1;
+        var last = block.GetCurrentNode(release) is { } currentRelease ? block.Statements.IndexOf(currentRelease) : -1;
+        if (first < 0 || last <= first + 1)
+            return block;
+        var guarded = block.Statements.Skip(first + 1).Take(last - first - 1).ToList();
+        var releaseNow = block.Statements[last];
+        var @try = SyntaxFactory.TryStatement(
+                SyntaxFactory.Block(guarded),
+                default,
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(releaseNow.WithoutTrivia())))
+            .WithLeadingTrivia(guarded[0].GetLeadingTrivia())
+            .WithTrailingTrivia(releaseNow.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var statements = block.Statements.Take(first + 1).Append(@try).Concat(block.Statements.Skip(last + 1));
+        return block.WithStatements(SyntaxFactory.List(statements));
     }
 
     private static bool DeclaresLocalUsedLater(BlockSyntax block, int first, int last)

@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
+using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,43 +14,43 @@ namespace AsyncPitfalls.Rules;
 /// so the read and the write happen with no await between them.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReadModifyWriteAcrossAwaitCodeFix)), Shared]
-public sealed class ReadModifyWriteAcrossAwaitCodeFix : CodeFixProvider
+public sealed class ReadModifyWriteAcrossAwaitCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP3003.AwaitFirst";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ReadModifyWriteAcrossAwait);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public ReadModifyWriteAcrossAwaitCodeFix()
+        : base(DiagnosticIds.ReadModifyWriteAcrossAwait, "AP3003.AwaitFirst")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.ContainsKey(ReadModifyWriteAcrossAwaitAnalyzer.CompoundProperty)
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not AssignmentExpressionSyntax { Right: var awaited } assignment
-                || assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement
-                || model is null)
-                continue;
-            // Named after the member, so Fix All gives two updates in one block two different locals.
-            var name = UniqueName(model, statement.SpanStart, BaseName(assignment.Left));
-            context.RegisterCodeFix(CodeAction.Create($"Await into '{name}' first, then update", _ =>
-            {
-                var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
-                        SyntaxFactory.IdentifierName("var"),
-                        SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(awaited.WithoutTrivia())))))
-                    .WithLeadingTrivia(statement.GetLeadingTrivia())
-                    .WithTrailingTrivia(AsyncPitfalls.Internals.AwaitSyntax.EndOfLine(root))
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-                var update = statement.ReplaceNode(awaited, SyntaxFactory.IdentifierName(name).WithTriviaFrom(awaited))
-                    .WithLeadingTrivia(statement.GetLeadingTrivia());
-                var index = block.Statements.IndexOf(statement);
-                var statements = block.Statements.RemoveAt(index).InsertRange(index, new StatementSyntax[] { declaration, update });
-                return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(block, block.WithStatements(statements))));
-            }, EquivalenceKey), diagnostic);
-        }
+    }
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.ContainsKey(ReadModifyWriteAcrossAwaitAnalyzer.CompoundProperty)
+            || context.FindNode(diagnostic) is not AssignmentExpressionSyntax { Right: var awaited } assignment
+            || assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
+            return null;
+        // Named after the member, so Fix All gives two updates in one block two different locals.
+        var name = UniqueName(context.Model, statement.SpanStart, BaseName(assignment.Left));
+        var endOfLine = AwaitSyntax.EndOfLine(context.Root);
+        return CodeEdit.Replace($"Await into '{name}' first, then update", block, current => Split((BlockSyntax)current, statement, awaited, name, endOfLine))
+            .AndTrack(statement, awaited);
+    }
+
+    /// <summary>The block with <c>var name = awaited;</c> before the statement, which then uses <c>name</c>.</summary>
+    private static BlockSyntax Split(BlockSyntax block, StatementSyntax original, ExpressionSyntax originalAwaited, string name, SyntaxTrivia endOfLine)
+    {
+        // Another update in the same block may have been split already: find this one's nodes again.
+        if (block.GetCurrentNode(original) is not { } statement || statement.GetCurrentNode(originalAwaited) is not { } awaited)
+            return block;
+        var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                SyntaxFactory.IdentifierName("var"),
+                SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                    .WithInitializer(SyntaxFactory.EqualsValueClause(awaited.WithoutTrivia())))))
+            .WithLeadingTrivia(statement.GetLeadingTrivia())
+            .WithTrailingTrivia(endOfLine)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var update = statement.ReplaceNode(awaited, SyntaxFactory.IdentifierName(name).WithTriviaFrom(awaited))
+            .WithLeadingTrivia(statement.GetLeadingTrivia());
+        var index = block.Statements.IndexOf(statement);
+        return block.WithStatements(block.Statements.RemoveAt(index).InsertRange(index, new StatementSyntax[] { declaration, update }));
     }
 
     private static string BaseName(ExpressionSyntax member)

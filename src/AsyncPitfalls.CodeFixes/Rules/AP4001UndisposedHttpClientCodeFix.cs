@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
@@ -10,7 +9,8 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UndisposedHttpClientCodeFix)), Shared]
 public sealed class UndisposedHttpClientCodeFix : UsingDeclarationFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UndisposedHttpClient);
-
-    protected override string EquivalenceKey => "AP4001.Using";
+    public UndisposedHttpClientCodeFix()
+        : base(DiagnosticIds.UndisposedHttpClient, "AP4001.Using")
+    {
+    }
 }

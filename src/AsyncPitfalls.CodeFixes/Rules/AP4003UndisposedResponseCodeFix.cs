@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
@@ -10,7 +9,8 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UndisposedResponseCodeFix)), Shared]
 public sealed class UndisposedResponseCodeFix : UsingDeclarationFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UndisposedResponse);
-
-    protected override string EquivalenceKey => "AP4003.Using";
+    public UndisposedResponseCodeFix()
+        : base(DiagnosticIds.UndisposedResponse, "AP4003.Using")
+    {
+    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Composition;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
@@ -10,7 +9,8 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UndisposedTokenSourceCodeFix)), Shared]
 public sealed class UndisposedTokenSourceCodeFix : UsingDeclarationFix
 {
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UndisposedTokenSource);
-
-    protected override string EquivalenceKey => "AP4004.Using";
+    public UndisposedTokenSourceCodeFix()
+        : base(DiagnosticIds.UndisposedTokenSource, "AP4004.Using")
+    {
+    }
 }

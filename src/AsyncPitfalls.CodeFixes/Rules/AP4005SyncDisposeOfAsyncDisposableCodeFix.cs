@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
-using System.Threading.Tasks;
+using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,47 +9,45 @@ namespace AsyncPitfalls.Rules;
 
 /// <summary>AP4005: <c>using</c> becomes <c>await using</c>; <c>x.Dispose()</c> becomes <c>await x.DisposeAsync()</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncDisposeOfAsyncDisposableCodeFix)), Shared]
-public sealed class SyncDisposeOfAsyncDisposableCodeFix : CodeFixProvider
+public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP4005.AwaitUsing";
+    private const string Title = "Use 'await using'";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SyncDisposeOfAsyncDisposable);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public SyncDisposeOfAsyncDisposableCodeFix()
+        : base(DiagnosticIds.SyncDisposeOfAsyncDisposable, "AP4005.AwaitUsing")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+    }
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        var token = context.FindToken(diagnostic);
+        switch (token.Parent)
         {
-            var token = root?.FindToken(diagnostic.Location.SourceSpan.Start) ?? default;
-            SyntaxNode? original = null;
-            SyntaxNode? replacement = null;
-            var awaitKeyword = SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space);
-            switch (token.Parent)
-            {
-                case LocalDeclarationStatementSyntax declaration when token.IsKind(SyntaxKind.UsingKeyword):
-                    original = declaration;
-                    replacement = declaration.WithAwaitKeyword(awaitKeyword.WithLeadingTrivia(declaration.UsingKeyword.LeadingTrivia))
-                        .WithUsingKeyword(declaration.UsingKeyword.WithLeadingTrivia());
-                    break;
-                case UsingStatementSyntax statement when token.IsKind(SyntaxKind.UsingKeyword):
-                    original = statement;
-                    replacement = statement.WithAwaitKeyword(awaitKeyword.WithLeadingTrivia(statement.UsingKeyword.LeadingTrivia))
-                        .WithUsingKeyword(statement.UsingKeyword.WithLeadingTrivia());
-                    break;
-                default:
-                    if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } dispose)
-                    {
-                        original = dispose;
-                        replacement = SyntaxFactory.AwaitExpression(dispose.WithExpression(access.WithName(SyntaxFactory.IdentifierName("DisposeAsync"))).WithoutTrivia()).WithTriviaFrom(dispose);
-                    }
-                    break;
-            }
-            if (root is null || original is null || replacement is null)
-                continue;
-            var (from, to) = (original, replacement);
-            context.RegisterCodeFix(CodeAction.Create("Use 'await using'", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(from, to))), EquivalenceKey), diagnostic);
+            case LocalDeclarationStatementSyntax declaration when token.IsKind(SyntaxKind.UsingKeyword):
+                return CodeEdit.Replace(Title, declaration, current =>
+                {
+                    var statement = (LocalDeclarationStatementSyntax)current;
+                    return statement.WithAwaitKeyword(AwaitKeyword(statement.UsingKeyword)).WithUsingKeyword(statement.UsingKeyword.WithLeadingTrivia());
+                });
+            case UsingStatementSyntax statement when token.IsKind(SyntaxKind.UsingKeyword):
+                return CodeEdit.Replace(Title, statement, current =>
+                {
+                    var @using = (UsingStatementSyntax)current;
+                    return @using.WithAwaitKeyword(AwaitKeyword(@using.UsingKeyword)).WithUsingKeyword(@using.UsingKeyword.WithLeadingTrivia());
+                });
+            default:
+                if (context.FindNode(diagnostic) is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax } dispose)
+                    return null;
+                return CodeEdit.Replace(Title, dispose, current =>
+                {
+                    var invocation = (InvocationExpressionSyntax)current;
+                    var access = (MemberAccessExpressionSyntax)invocation.Expression;
+                    return SyntaxFactory.AwaitExpression(invocation.WithExpression(access.WithName(SyntaxFactory.IdentifierName("DisposeAsync"))).WithoutTrivia()).WithTriviaFrom(invocation);
+                });
         }
     }
+
+    /// <summary>'await ' in front of the using keyword, taking over its leading trivia.</summary>
+    private static SyntaxToken AwaitKeyword(SyntaxToken usingKeyword)
+        => SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space).WithLeadingTrivia(usingKeyword.LeadingTrivia);
 }

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,39 +15,44 @@ namespace AsyncPitfalls.Rules;
 /// (joined to an existing filter), or a <c>catch (OperationCanceledException) { throw; }</c> before it.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CatchAllSwallowsCancellationCodeFix)), Shared]
-public sealed class CatchAllSwallowsCancellationCodeFix : CodeFixProvider
+public sealed class CatchAllSwallowsCancellationCodeFix : EditCodeFixProvider
 {
-    private const string FilterKey = "AP5002.Filter";
     private const string RethrowKey = "AP5002.PrecedingRethrow";
 
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.CatchAllSwallowsCancellation);
-
-    // Each fix changes one catch clause: independent edits that the batch fixer merges.
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public CatchAllSwallowsCancellationCodeFix()
+        : base(DiagnosticIds.CatchAllSwallowsCancellation, "AP5002.Filter")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (model is null)
-            return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<CatchClauseSyntax>().FirstOrDefault() is not { Parent: TryStatementSyntax } clause)
-                continue;
-            context.RegisterCodeFix(CodeAction.Create("Add 'when (ex is not OperationCanceledException)'",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(clause, AddFilter(clause, model)))), FilterKey), diagnostic);
-            context.RegisterCodeFix(CodeAction.Create("Rethrow OperationCanceledException in a catch before it",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.InsertNodesBefore(clause, new[] { RethrowingCatch(model, clause.SpanStart) }))), RethrowKey), diagnostic);
-        }
     }
 
-    private static CatchClauseSyntax AddFilter(CatchClauseSyntax clause, SemanticModel model)
+    protected override ImmutableArray<string> OtherEquivalenceKeys { get; } = ImmutableArray.Create(RethrowKey);
+
+    // As before the shared base: a type name that needs a using stays qualified, and no using is added.
+    protected override bool AddsImports => false;
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (CatchAll(context, diagnostic) is not { } clause)
+            return null;
+        // The type names bind at the clause's place in the document as it was.
+        var position = clause.SpanStart;
+        return CodeEdit.Replace("Add 'when (ex is not OperationCanceledException)'", clause,
+            current => AddFilter((CatchClauseSyntax)current, context.Model, position));
+    }
+
+    protected override CodeEdit? GetOtherEdit(EditContext context, Diagnostic diagnostic, string equivalenceKey)
+        => equivalenceKey == RethrowKey && CatchAll(context, diagnostic) is { } clause
+            ? CodeEdit.InsertBefore("Rethrow OperationCanceledException in a catch before it", clause, new[] { RethrowingCatch(context.Model, clause.SpanStart) })
+            : null;
+
+    private static CatchClauseSyntax? CatchAll(EditContext context, Diagnostic diagnostic)
+        => context.FindToken(diagnostic).Parent?.AncestorsAndSelf().OfType<CatchClauseSyntax>().FirstOrDefault() is { Parent: TryStatementSyntax } clause ? clause : null;
+
+    private static CatchClauseSyntax AddFilter(CatchClauseSyntax clause, SemanticModel model, int position)
     {
         var name = clause.Declaration?.Identifier.ValueText is { Length: > 0 } existing ? existing : UnusedName(clause);
         // Parsed rather than built: 'is not Name' parses as a constant pattern that binds to the type, and a
         // hand-built type pattern would be a tree that the same text never parses to.
-        var type = AwaitSyntax.FrameworkType("System.OperationCanceledException", model, clause.SpanStart);
+        var type = AwaitSyntax.FrameworkType("System.OperationCanceledException", model, position);
         ExpressionSyntax condition = SyntaxFactory.ParseExpression($"{name} is not {type.NormalizeWhitespace()}");
         if (clause.Filter is { } existingFilter)
         {
@@ -70,7 +73,7 @@ public sealed class CatchAllSwallowsCancellationCodeFix : CodeFixProvider
         var beforeBlock = (clause.Declaration?.GetTrailingTrivia() ?? clause.CatchKeyword.TrailingTrivia);
         var declaration = clause.Declaration is { } declared
             ? declared.WithIdentifier(SyntaxFactory.Identifier(name)).WithCloseParenToken(declared.CloseParenToken.WithTrailingTrivia(SyntaxFactory.Space))
-            : SyntaxFactory.CatchDeclaration(AwaitSyntax.FrameworkType("System.Exception", model, clause.SpanStart), SyntaxFactory.Identifier(name))
+            : SyntaxFactory.CatchDeclaration(AwaitSyntax.FrameworkType("System.Exception", model, position), SyntaxFactory.Identifier(name))
                 .WithOpenParenToken(SyntaxFactory.Token(SyntaxKind.OpenParenToken))
                 .WithCloseParenToken(SyntaxFactory.Token(SyntaxKind.CloseParenToken).WithTrailingTrivia(SyntaxFactory.Space));
         var filter = SyntaxFactory.CatchFilterClause(

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,44 +16,34 @@ namespace AsyncPitfalls.Rules;
 /// waiting for the work. Other shapes depend on what the code does with the winner: no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WhenAnyLeavesWorkRunningCodeFix)), Shared]
-public sealed class WhenAnyLeavesWorkRunningCodeFix : CodeFixProvider
+public sealed class WhenAnyLeavesWorkRunningCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP5005.WaitAsync";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.WhenAnyLeavesWorkRunning);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public WhenAnyLeavesWorkRunningCodeFix()
+        : base(DiagnosticIds.WhenAnyLeavesWorkRunning, "AP5005.WaitAsync")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.ContainsKey(WhenAnyLeavesWorkRunningAnalyzer.TimeoutShapeProperty)
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax whenAny
-                || model is null || TimeoutIf(whenAny, model) is not { } shape)
-                continue;
+    }
 
-            context.RegisterCodeFix(CodeAction.Create($"Use 'await {shape.Work}.WaitAsync(...)'", async ct =>
-            {
-                var currentRoot = await context.Document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
-                var arguments = shape.Delay.ArgumentList.Arguments;
-                var timeout = shape.TimeoutIsTimeSpan
-                    ? arguments[0].Expression
-                    : SyntaxFactory.InvocationExpression(
-                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitSyntax.FrameworkType("System.TimeSpan"), SyntaxFactory.IdentifierName("FromMilliseconds")),
-                        SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(arguments[0].Expression.WithoutTrivia()))));
-                var waitArguments = SyntaxFactory.SeparatedList(arguments.Count > 1
-                    ? new[] { SyntaxFactory.Argument(timeout), arguments[1].WithNameColon(null) }
-                    : new[] { SyntaxFactory.Argument(timeout) });
-                var wait = SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(shape.Work), SyntaxFactory.IdentifierName("WaitAsync")),
-                    SyntaxFactory.ArgumentList(waitArguments));
-                var statement = SyntaxFactory.ExpressionStatement(SyntaxFactory.AwaitExpression(wait)).WithTriviaFrom(shape.If).WithAdditionalAnnotations(Formatter.Annotation);
-                return await FixedDocuments.WithRootAsync(context.Document, currentRoot!.ReplaceNode(shape.If, statement), ct).ConfigureAwait(false);
-            }, EquivalenceKey), diagnostic);
-        }
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.ContainsKey(WhenAnyLeavesWorkRunningAnalyzer.TimeoutShapeProperty)
+            || context.FindNode(diagnostic) is not InvocationExpressionSyntax whenAny
+            || TimeoutIf(whenAny, context.Model) is not { } shape)
+            return null;
+
+        var arguments = shape.Delay.ArgumentList.Arguments;
+        var timeout = shape.TimeoutIsTimeSpan
+            ? arguments[0].Expression
+            : SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitSyntax.FrameworkType("System.TimeSpan"), SyntaxFactory.IdentifierName("FromMilliseconds")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(arguments[0].Expression.WithoutTrivia()))));
+        var waitArguments = SyntaxFactory.SeparatedList(arguments.Count > 1
+            ? new[] { SyntaxFactory.Argument(timeout), arguments[1].WithNameColon(null) }
+            : new[] { SyntaxFactory.Argument(timeout) });
+        var wait = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(shape.Work), SyntaxFactory.IdentifierName("WaitAsync")),
+            SyntaxFactory.ArgumentList(waitArguments));
+        var statement = SyntaxFactory.ExpressionStatement(SyntaxFactory.AwaitExpression(wait)).WithTriviaFrom(shape.If).WithAdditionalAnnotations(Formatter.Annotation);
+        return CodeEdit.Replace($"Use 'await {shape.Work}.WaitAsync(...)'", shape.If, _ => statement);
     }
 
     private sealed class Shape

@@ -1,39 +1,31 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
+using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AsyncPitfalls.Rules;
 
 /// <summary>AP5006: catches OperationCanceledException instead, unless the handler reads TaskCanceledException's Task.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CatchTaskCanceledOnlyCodeFix)), Shared]
-public sealed class CatchTaskCanceledOnlyCodeFix : CodeFixProvider
+public sealed class CatchTaskCanceledOnlyCodeFix : EditCodeFixProvider
 {
-    private const string EquivalenceKey = "AP5006.CatchOperationCanceled";
-
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.CatchTaskCanceledOnly);
-
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public CatchTaskCanceledOnlyCodeFix()
+        : base(DiagnosticIds.CatchTaskCanceledOnly, "AP5006.CatchOperationCanceled")
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<CatchClauseSyntax>().FirstOrDefault() is not { Declaration: { } declaration } clause
-                || UsesTaskProperty(clause, declaration))
-                continue;
-            context.RegisterCodeFix(CodeAction.Create("Catch OperationCanceledException", _ =>
-            {
-                var type = AsyncPitfalls.Internals.AwaitSyntax.FrameworkType("System.OperationCanceledException").WithTriviaFrom(declaration.Type);
-                return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration.Type, type)));
-            }, EquivalenceKey), diagnostic);
-        }
+    }
+
+    // As before the shared base: the simplifier shortens the name where a using allows it, and no using is added.
+    protected override bool AddsImports => false;
+
+    protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (context.FindToken(diagnostic).Parent?.AncestorsAndSelf().OfType<CatchClauseSyntax>().FirstOrDefault() is not { Declaration: { } declaration } clause
+            || UsesTaskProperty(clause, declaration))
+            return null;
+        return CodeEdit.Replace("Catch OperationCanceledException", declaration.Type,
+            current => AwaitSyntax.FrameworkType("System.OperationCanceledException").WithTriviaFrom(current));
     }
 
     private static bool UsesTaskProperty(CatchClauseSyntax clause, CatchDeclarationSyntax declaration)

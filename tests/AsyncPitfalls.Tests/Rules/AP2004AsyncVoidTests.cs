@@ -182,33 +182,36 @@ public sealed class AP2004AsyncVoidTests
 
     [Fact]
     public Task NoFix_WhenTheMethodIsSubscribedToAnEvent_OrHasAnEventArgsSubclassSignature()
-        => new CodeFixTest<AsyncVoidAnalyzer, AsyncVoidCodeFix>
+        => new Verify.Test
         {
             // 'async Task Refresh' would no longer convert to Action<int>: the subscription would stop compiling.
             // OnMoved's argument type derives from EventArgs without the name: a handler, not reported.
             ExpectNoFix = true,
-            Sources =
+            TestState =
             {
-                Usings + """
-                class Moved : EventArgs { }
-                class Counter
+                Sources =
                 {
-                    public event Action<int>? Changed;
-                    public event EventHandler<Moved>? Relocated;
-                }
-                class View
-                {
-                    public View(Counter counter)
+                    Usings + """
+                    class Moved : EventArgs { }
+                    class Counter
                     {
-                        counter.Changed += Refresh;
-                        counter.Relocated += OnMoved;
+                        public event Action<int>? Changed;
+                        public event EventHandler<Moved>? Relocated;
                     }
+                    class View
+                    {
+                        public View(Counter counter)
+                        {
+                            counter.Changed += Refresh;
+                            counter.Relocated += OnMoved;
+                        }
 
-                    private async void [|Refresh|](int count) => await Task.Yield();
+                        private async void [|Refresh|](int count) => await Task.Yield();
 
-                    private async void OnMoved(object? sender, Moved e) => await Task.Yield();
-                }
-                """,
+                        private async void OnMoved(object? sender, Moved e) => await Task.Yield();
+                    }
+                    """,
+                },
             },
         }.RunAsync();
 }

@@ -168,6 +168,60 @@ public sealed class AP3002ReleaseNotInFinallyTests
             """);
 
     [Fact]
+    public Task FixAll_WrapsANestedPairInsideTheOuterOne()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Update(bool x)
+                {
+                    [|Monitor.Enter(_a)|];
+                    Console.WriteLine("a");
+                    if (x)
+                    {
+                        [|Monitor.Enter(_b)|];
+                        Console.WriteLine("b");
+                        Monitor.Exit(_b);
+                    }
+                    Monitor.Exit(_a);
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Update(bool x)
+                {
+                    Monitor.Enter(_a);
+                    try
+                    {
+                        Console.WriteLine("a");
+                        if (x)
+                        {
+                            Monitor.Enter(_b);
+                            try
+                            {
+                                Console.WriteLine("b");
+                            }
+                            finally
+                            {
+                                Monitor.Exit(_b);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_a);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoFix_WhenALocalDeclaredInBetweenIsUsedAfterTheRelease()
         => new Verify.Test
         {

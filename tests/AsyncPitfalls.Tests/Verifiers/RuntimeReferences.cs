@@ -8,7 +8,7 @@ namespace AsyncPitfalls.Tests.Verifiers;
 
 /// <summary>
 /// The running framework's assemblies as compile references, for the whole-program checks (the gallery, the
-/// demos, the robustness suite), which also need ASP.NET Core. Rule tests use <see cref="TestReferences"/>.
+/// demos, the robustness suite), which also need ASP.NET Core. Rule tests use TestReferences.
 /// </summary>
 public static class RuntimeReferences
 {

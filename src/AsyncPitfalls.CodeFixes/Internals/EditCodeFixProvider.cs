@@ -1,0 +1,175 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace AsyncPitfalls.Internals;
+
+/// <summary>
+/// The shared shape of the fixes that rewrite the document of their diagnostic: a subclass names its
+/// rule and equivalence key and says, per diagnostic, which <see cref="CodeEdit"/> fixes it (or null
+/// when no safe rewrite exists). This class registers one code action per diagnostic with an edit
+/// and applies the edits, one diagnostic's or Fix All's, in one <see cref="SyntaxEditor"/> pass per
+/// document, innermost first. A provider may offer further fixes beside its main one, each with its
+/// own equivalence key (AP2001's "Discard explicitly").
+/// </summary>
+public abstract class EditCodeFixProvider : CodeFixProvider
+{
+    private readonly string _equivalenceKey;
+
+    protected EditCodeFixProvider(string diagnosticId, string equivalenceKey)
+    {
+        FixableDiagnosticIds = ImmutableArray.Create(diagnosticId);
+        _equivalenceKey = equivalenceKey;
+    }
+
+    public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
+
+    /// <summary>The edit of the main fix for one diagnostic, or null when it does not apply.</summary>
+    protected abstract CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic);
+
+    /// <summary>
+    /// Whether any fix is offered for the diagnostic, for the few fixes whose safety needs more than the
+    /// document (a search of the solution for the method's uses); asked before the edits, in Fix All too.
+    /// </summary>
+    protected virtual Task<bool> IsOfferedAsync(Document document, EditContext context, Diagnostic diagnostic) => s_offered;
+
+    private static readonly Task<bool> s_offered = Task.FromResult(true);
+
+    /// <summary>The equivalence keys of the further fixes, in the order they are offered.</summary>
+    protected virtual ImmutableArray<string> OtherEquivalenceKeys => ImmutableArray<string>.Empty;
+
+    /// <summary>The edit of one of <see cref="OtherEquivalenceKeys"/> for one diagnostic, or null when it does not apply.</summary>
+    protected virtual CodeEdit? GetOtherEdit(EditContext context, Diagnostic diagnostic, string equivalenceKey) => null;
+
+    /// <summary>
+    /// Whether the usings that inserted type names need (<see cref="AwaitSyntax.TaskType"/>,
+    /// <see cref="AwaitSyntax.FrameworkType(string)"/>) are added. A few fixes did not add them before
+    /// this base existed and keep it that way: their text stays as it was.
+    /// </summary>
+    protected virtual bool AddsImports => true;
+
+    // Edits can nest (a call fixed inside the arguments of another fixed call) and several can ask to
+    // change one enclosing function: independent batch edits would conflict, so Fix All rewrites each
+    // document in one pass.
+    public sealed override FixAllProvider GetFixAllProvider()
+        => FixAllProvider.Create(async (context, document, diagnostics)
+            => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? _equivalenceKey, context.CancellationToken).ConfigureAwait(false));
+
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var document = context.Document;
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+            return;
+
+        var editContext = new EditContext(root, model, context.CancellationToken);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!await IsOfferedAsync(document, editContext, diagnostic).ConfigureAwait(false))
+                continue;
+            if (GetEdit(editContext, diagnostic) is { } edit)
+                Register(edit.Title, _equivalenceKey);
+
+            foreach (var key in OtherEquivalenceKeys)
+            {
+                if (GetOtherEdit(editContext, diagnostic, key) is { } other)
+                    Register(other.Title, key);
+            }
+
+            void Register(string title, string key)
+                => context.RegisterCodeFix(
+                    CodeAction.Create(title, ct => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
+                    diagnostic);
+        }
+    }
+
+    private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+            return document;
+
+        var context = new EditContext(root, model, cancellationToken);
+        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+        var once = new Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>();
+        var edited = false;
+        // Innermost first, so that an outer replacement is built from its already fixed inside.
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Length).ThenBy(d => d.Location.SourceSpan.Start))
+        {
+            if (!await IsOfferedAsync(document, context, diagnostic).ConfigureAwait(false))
+                continue;
+            var edit = equivalenceKey == _equivalenceKey ? GetEdit(context, diagnostic) : GetOtherEdit(context, diagnostic, equivalenceKey);
+            if (edit is null)
+                continue;
+            edit.ApplyTo(editor, once);
+            edited = true;
+        }
+        if (!edited)
+            return document;
+
+        foreach (var pair in once)
+            editor.ReplaceNode(pair.Key, (current, _) => pair.Value(current));
+
+        var newRoot = editor.GetChangedRoot();
+        return AddsImports
+            ? await FixedDocuments.WithRootAsync(document, newRoot, cancellationToken).ConfigureAwait(false)
+            : document.WithSyntaxRoot(newRoot);
+    }
+}
+
+/// <summary>
+/// One document as a fix sees it, made once per code fix request or Fix All document, so that
+/// the questions every diagnostic asks about the file are answered once.
+/// </summary>
+public sealed class EditContext
+{
+    private bool? _configureAwaitFalse;
+    private bool _typesResolved;
+    private KnownTypes? _types;
+
+    internal EditContext(SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
+    {
+        Root = root;
+        Model = model;
+        CancellationToken = cancellationToken;
+    }
+
+    public SyntaxNode Root { get; }
+
+    public SemanticModel Model { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Whether the file awaits with <c>ConfigureAwait(false)</c> (see <see cref="AwaitSyntax.FileUsesConfigureAwaitFalse"/>); asked once, it walks the whole file.</summary>
+    public bool ConfigureAwaitFalse => _configureAwaitFalse ??= AwaitSyntax.FileUsesConfigureAwaitFalse(Root);
+
+    /// <summary>The compilation's well-known types, or null when Task and its kin are absent.</summary>
+    internal KnownTypes? Types
+    {
+        get
+        {
+            if (!_typesResolved)
+            {
+                _types = KnownTypes.TryCreate(Model.Compilation, out var types) ? types : null;
+                _typesResolved = true;
+            }
+            return _types;
+        }
+    }
+
+    /// <summary>The diagnostic's node, as the analyzer reported it.</summary>
+    public SyntaxNode FindNode(Diagnostic diagnostic)
+        => Root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+
+    /// <summary>The token where the diagnostic starts: for diagnostics reported on a keyword or a header.</summary>
+    public SyntaxToken FindToken(Diagnostic diagnostic)
+        => Root.FindToken(diagnostic.Location.SourceSpan.Start);
+}
