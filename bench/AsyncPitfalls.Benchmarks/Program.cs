@@ -9,6 +9,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace AsyncPitfalls.Benchmarks;
 
@@ -27,6 +28,9 @@ public static class Program
           --quick             5,000 and 10,000 lines, one iteration: the CI smoke run
           --write-docs        rewrite the results section of docs/benchmarks.md and docs/benchmarks.svg
           --verbose           also print every analyzer's time in every run (to see where a slow run's time went)
+          --list-diagnostics <file>
+                              measure nothing: write every AsyncPitfalls diagnostic on the generated corpora of
+                              --sizes to <file>, sorted (to prove that a change keeps the diagnostics identical)
 
         The exit code is 1 when any analyzer threw, 0 otherwise; targets are reported, not enforced.
         """;
@@ -40,6 +44,7 @@ public static class Program
         var verbose = false;
         List<string>? peers = null;
         string[]? rules = null;
+        string? diagnosticsList = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -69,6 +74,9 @@ public static class Program
                 case "--verbose":
                     verbose = true;
                     break;
+                case "--list-diagnostics" when i + 1 < args.Length:
+                    diagnosticsList = args[++i];
+                    break;
                 default:
                     Console.WriteLine(Usage);
                     return args[i] is "--help" or "-h" ? 0 : 2;
@@ -79,6 +87,8 @@ public static class Program
         var ours = AnalyzerSets.AsyncPitfalls();
         if (rules is not null)
             ours = ours with { Analyzers = ours.Reporting(rules).ToImmutableArray() };
+        if (diagnosticsList is not null)
+            return await ListDiagnosticsAsync(ours, sizes, diagnosticsList);
         var sets = new List<AnalyzerSet> { ours };
         sets.AddRange(AnalyzerSets.Peers(peers));
         foreach (var set in sets)
@@ -117,6 +127,32 @@ public static class Program
         if (writeDocs)
             WriteDocs(markdown, report.Svg());
         return results.SelectMany(r => r.Sets).Any(s => s.AnalyzerExceptions > 0) ? 1 : 0;
+    }
+
+    /// <summary>Every diagnostic on each generated corpus, one sorted line each, and the count per rule on the console.</summary>
+    private static async Task<int> ListDiagnosticsAsync(AnalyzerSet ours, IReadOnlyList<int> sizes, string path)
+    {
+        var lines = new List<string>();
+        var exceptions = 0;
+        foreach (var size in sizes)
+        {
+            var corpus = Corpus.Generated(size);
+            var compilation = corpus.Compile(corpus.Trees, ours.EnableEverything());
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                onAnalyzerException: (_, _, _) => Interlocked.Increment(ref exceptions), concurrentAnalysis: true, logAnalyzerExecutionTime: false);
+            var diagnostics = await compilation.WithAnalyzers(ours.Analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            var described = diagnostics
+                .Select(d => $"{corpus.Name}\t{d.Id}\t{d.Location.GetLineSpan().Path}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}\t{d.GetMessage(CultureInfo.InvariantCulture)}")
+                .OrderBy(line => line, StringComparer.Ordinal)
+                .ToList();
+            lines.AddRange(described);
+            Console.WriteLine($"{corpus.Name}: {described.Count} diagnostics; "
+                + string.Join(", ", diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
+        }
+        File.WriteAllLines(path, lines);
+        Console.WriteLine($"wrote {lines.Count} diagnostics to {path}; {exceptions} analyzer exceptions");
+        return exceptions > 0 ? 1 : 0;
     }
 
     /// <summary>Corpora below this size run three times per round: a collection landing inside a run weighs more there.</summary>
