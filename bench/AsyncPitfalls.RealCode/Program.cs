@@ -29,10 +29,13 @@ public static class Program
 
         usage: dotnet run -c Release --project bench/AsyncPitfalls.RealCode -- [options]
 
-          --only <a,b,...>    only these libraries (default: all that the project lists)
-          --write-docs        rewrite the results section of docs/real-code.md
+          --only <a,b,...>    only these libraries (default: all that the project lists; the ledger is not checked)
+          --write-docs        rewrite the results and precision sections of docs/real-code.md
+          --write-ledger      rewrite verdicts.tsv: keep the verdicts that still match, drop the stale rows,
+                              add each new diagnostic with the verdict '?' (to judge before the check passes)
 
-        The exit code is 1 when any analyzer threw or two runs disagreed, 0 otherwise.
+        The exit code is 1 when any analyzer threw, two runs disagreed, or the ledger (verdicts.tsv) is not
+        exactly the output with a verdict on every row; 0 otherwise.
         """;
 
     private const int Runs = 3;
@@ -41,6 +44,8 @@ public static class Program
     {
         var libraries = Metadata("Libraries").Split(';', StringSplitOptions.RemoveEmptyEntries).ToList();
         var writeDocs = false;
+        var writeLedger = false;
+        var checkLedger = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -48,6 +53,10 @@ public static class Program
                 case "--only" when i + 1 < args.Length:
                     var only = args[++i].Split(',');
                     libraries = libraries.Where(l => only.Contains(l, StringComparer.OrdinalIgnoreCase)).ToList();
+                    checkLedger = false;
+                    break;
+                case "--write-ledger":
+                    writeLedger = true;
                     break;
                 case "--write-docs":
                     writeDocs = true;
@@ -81,12 +90,42 @@ public static class Program
         var markdown = Markdown(results, started.Elapsed);
         Console.WriteLine();
         Console.WriteLine(markdown);
+
+        var ledgerPath = Path.Combine(Metadata("RepositoryRoot"), "bench", "AsyncPitfalls.RealCode", "verdicts.tsv");
+        var reconciliation = VerdictLedger.Read(ledgerPath).Reconcile(results.SelectMany(r => r.Findings));
+        var precision = PrecisionMarkdown(reconciliation);
+        Console.WriteLine(precision);
+        var ledgerExact = !checkLedger || ReportLedger(reconciliation);
+        if (writeLedger && checkLedger)
+        {
+            VerdictLedger.Write(ledgerPath, reconciliation);
+            Console.WriteLine($"wrote {ledgerPath}");
+        }
         if (writeDocs)
-            WriteDocs(markdown);
-        return results.Any(r => r.Exceptions.Count > 0 || !r.RunsAgree) ? 1 : 0;
+            WriteDocs(markdown, precision);
+        return results.Any(r => r.Exceptions.Count > 0 || !r.RunsAgree) || !ledgerExact ? 1 : 0;
     }
 
-    private sealed record LibraryResult(string Library, string Version, int Files, int Lines, int CompileErrors, IReadOnlyList<string> Diagnostics, IReadOnlyList<string> Exceptions, bool RunsAgree, double Seconds);
+    /// <summary>Prints every way the ledger differs from the output; true when it is exact and fully judged.</summary>
+    private static bool ReportLedger(Reconciliation reconciliation)
+    {
+        foreach (var finding in reconciliation.Missing)
+            Console.WriteLine($"ledger: no row for {finding.Library} {finding.Rule} {finding.File} {finding.Member}: {finding.Message}");
+        foreach (var row in reconciliation.Stale)
+            Console.WriteLine($"ledger: no diagnostic for the row {row.Finding.Library} {row.Finding.Rule} {row.Finding.File} {row.Finding.Member}: {row.Finding.Message}");
+        foreach (var row in reconciliation.Unjudged)
+            Console.WriteLine($"ledger: no verdict (real or noise, with a reason) on {row.Finding.Library} {row.Finding.Rule} {row.Finding.File} {row.Finding.Member}");
+        if (reconciliation.IsExact)
+        {
+            Console.WriteLine($"ledger: exact, {reconciliation.Matched.Count} rows, every one judged");
+            return true;
+        }
+        Console.WriteLine($"ledger: {reconciliation.Missing.Count} diagnostics without a row, {reconciliation.Stale.Count} rows without a diagnostic, "
+            + $"{reconciliation.Unjudged.Count()} rows without a verdict; judge them (--write-ledger adds and drops rows) in bench/AsyncPitfalls.RealCode/verdicts.tsv");
+        return false;
+    }
+
+    private sealed record LibraryResult(string Library, string Version, int Files, int Lines, int CompileErrors, IReadOnlyList<string> Diagnostics, IReadOnlyList<Finding> Findings, IReadOnlyList<string> Exceptions, bool RunsAgree, double Seconds);
 
     private static async Task<LibraryResult> AnalyzeAsync(string library, string sourceDirectory, ImmutableArray<DiagnosticAnalyzer> analyzers, Dictionary<string, ReportDiagnostic> rules)
     {
@@ -104,6 +143,7 @@ public static class Program
 
         var exceptions = new List<string>();
         List<string>? first = null;
+        List<Finding>? findings = null;
         var agree = true;
         for (var run = 0; run < Runs; run++)
         {
@@ -122,11 +162,25 @@ public static class Program
                 exceptions.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.GetMessage()));
             var described = diagnostics.Where(d => d.Id != "AD0001").Select(Describe).OrderBy(d => d, StringComparer.Ordinal).ToList();
             if (first is null)
+            {
                 first = described;
+                findings = diagnostics.Where(d => d.Id != "AD0001").Select(d => FindingOf(library, compilation, d)).ToList();
+            }
             else if (!first.SequenceEqual(described))
                 agree = false;
         }
-        return new LibraryResult(library, VersionOf(assemblyPath), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, exceptions, agree, stopwatch.Elapsed.TotalSeconds);
+        return new LibraryResult(library, VersionOf(assemblyPath), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The diagnostic's key in the ledger; its member is the one a reader opens, not a lambda or local function inside it.</summary>
+    private static Finding FindingOf(string library, Compilation compilation, Diagnostic diagnostic)
+    {
+        var tree = diagnostic.Location.SourceTree!;
+        var symbol = compilation.GetSemanticModel(tree).GetEnclosingSymbol(diagnostic.Location.SourceSpan.Start);
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            symbol = symbol.ContainingSymbol;
+        var member = symbol?.GetDocumentationCommentId() ?? symbol?.ToDisplayString() ?? "";
+        return Finding.Create(library, diagnostic.Id, tree.FilePath, member, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string Describe(Diagnostic diagnostic)
@@ -195,10 +249,28 @@ public static class Program
         return md.ToString();
     }
 
-    private static void WriteDocs(string markdown)
+    /// <summary>Precision per rule on the ledger: what a team that turns the rule on meets on code written by people.</summary>
+    private static string PrecisionMarkdown(Reconciliation reconciliation)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| Rule | Diagnostics | Real | Noise | Precision |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        var rules = reconciliation.ByRule().ToList();
+        foreach (var (rule, real, noise) in rules)
+            md.AppendLine($"| {rule} | {real + noise} | {real} | {noise} | {Ratio(real, noise)} |");
+        var allReal = rules.Sum(r => r.Real);
+        var allNoise = rules.Sum(r => r.Noise);
+        md.AppendLine($"| **all** | {allReal + allNoise} | {allReal} | {allNoise} | {Ratio(allReal, allNoise)} |");
+        return md.ToString();
+
+        static string Ratio(int real, int noise) => real + noise == 0 ? "-" : ((double)real / (real + noise)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void WriteDocs(string markdown, string precision)
     {
         var page = Path.Combine(Metadata("RepositoryRoot"), "docs", "real-code.md");
         AsyncPitfalls.Bench.DocsSection.Replace(page, "real code results", markdown);
+        AsyncPitfalls.Bench.DocsSection.Replace(page, "real code precision", precision);
         Console.WriteLine($"wrote {page}");
     }
 
