@@ -23,7 +23,11 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         "System.IO.UnmanagedMemoryStream",
         "System.Threading.Timer",
         "System.Threading.ITimer",
-        "System.Threading.PeriodicTimer");
+        "System.Threading.PeriodicTimer",
+        // A command or batch holds no connection of its own: its Dispose does no I/O in SqlClient, Npgsql,
+        // MySqlConnector or SQLite (the reader and the connection do, and stay reported).
+        "System.Data.Common.DbCommand",
+        "System.Data.Common.DbBatch");
 
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.SyncDisposeOfAsyncDisposable,
@@ -66,7 +70,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
 
         foreach (var node in resources.DescendantsAndSelf())
         {
-            if (node is IVariableDeclaratorOperation declarator && IsReportable(declarator.Symbol.Type, context, types, cheap))
+            if (node is IVariableDeclaratorOperation declarator && IsReportable(declarator.Symbol.Type, context, types, cheap)
+                && !OpensForReadingOnly(declarator.GetVariableInitializer()?.Value ?? declarator.Initializer?.Value))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Rule, UsingKeyword(context.Operation) ?? declarator.Syntax.GetLocation(),
                     declarator.Symbol.Name, declarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
@@ -80,7 +85,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         // An object disposing itself (DisposeAsync finishing with the synchronous part, Dispose()) has no 'await using' to write.
         if (invocation.TargetMethod is not { Name: "Dispose", Parameters.IsEmpty: true } || invocation.Instance is not { } instance
-            || instance is IInstanceReferenceOperation || !IsReportable(instance.Type, context, types, cheap) || !InAsyncFunction(context))
+            || instance is IInstanceReferenceOperation || !IsReportable(instance.Type, context, types, cheap) || !InAsyncFunction(context)
+            || IsAbandonedAfterFailure(invocation, instance.Type!) || IsSynchronousModeBranch(invocation, context, types))
             return;
         var name = OperationNames.TryGetName(instance) ?? instance.Type!.Name;
         context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
@@ -99,6 +105,66 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         }
         return true;
     }
+
+    /// <summary>
+    /// A file opened for reading (<c>File.OpenRead</c>, <c>FileAccess.Read</c>) has no buffered writes to flush:
+    /// its asynchronous clean-up is the synchronous one.
+    /// </summary>
+    private static bool OpensForReadingOnly(IOperation? initializer)
+    {
+        switch (OperationTree.Unwrap(initializer))
+        {
+            case IInvocationOperation { TargetMethod: { Name: "OpenRead", ContainingType.Name: "File" or "FileInfo" } }:
+                return true;
+            case IObjectCreationOperation { Constructor.ContainingType.Name: "FileStream" } creation:
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.Value.Type?.Name == "FileAccess" && argument.Value.ConstantValue is { HasValue: true, Value: 1 })
+                        return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A stream or a data reader dropped in a catch: the operation has failed and its data is abandoned, so there
+    /// is nothing worth flushing or draining. A connection dropped there is still reported: its close is a
+    /// protocol exchange (RabbitMQ's Connection, StackExchange.Redis's multiplexer) that blocks the thread.
+    /// </summary>
+    private static bool IsAbandonedAfterFailure(IOperation operation, ITypeSymbol type)
+    {
+        if (!IsOrDerivesFrom(type, AbandonableAfterFailure))
+            return false;
+        foreach (var ancestor in operation.Ancestors())
+        {
+            if (ancestor is ICatchClauseOperation)
+                return true;
+            if (ancestor is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return false;
+        }
+        return false;
+    }
+
+    private static readonly SymbolNameList AbandonableAfterFailure = SymbolNameList.Of("System.IO.Stream", "System.Data.Common.DbDataReader");
+
+    private static bool IsOrDerivesFrom(ITypeSymbol type, SymbolNameList names)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (names.ContainsType(current))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// One body serving both modes (<c>if (async) await x.DisposeAsync(); else x.Dispose();</c>): the
+    /// synchronous Dispose runs only for callers that asked for the synchronous mode.
+    /// </summary>
+    private static bool IsSynchronousModeBranch(IOperation operation, OperationAnalysisContext context, KnownTypes types)
+        => AsyncCode.TryGetContext(operation, context.ContainingSymbol, types, out var asyncContext) && AsyncCode.IsDualModeCode(operation, asyncContext);
 
     /// <summary>Only an async function can write 'await using'.</summary>
     private static bool InAsyncFunction(OperationAnalysisContext context)

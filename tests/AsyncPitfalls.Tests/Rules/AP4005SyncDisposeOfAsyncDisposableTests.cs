@@ -118,6 +118,139 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
             }
             """);
 
+    // ---- Noise shapes found on real code (docs/real-code.md), each with its closest real twin ----
+
+    [Fact]
+    public Task CommandsAreQuiet_TheirReadersAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            using System.Data.Common;
+
+            class TriggerStore
+            {
+                public async Task<int> CountAsync(DbConnection connection)
+                {
+                    // Quartz and Dapper: a command's Dispose does no I/O; the reader's drains the rest of the results.
+                    using (var command = connection.CreateCommand())
+                    {
+                        command.CommandText = "select count(*) from triggers";
+                        {|#0:using|} (var reader = await command.ExecuteReaderAsync())
+                        {
+                            await reader.ReadAsync();
+                            return reader.GetInt32(0);
+                        }
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("reader", "DbDataReader", "async method 'CountAsync'"));
+
+    [Fact]
+    public Task ReadOnlyFilesAreQuiet_FilesOpenedForWritingAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Copier
+            {
+                public async Task CopyAsync(string from, string to)
+                {
+                    using var source = File.OpenRead(from);
+                    using var alsoSource = new FileStream(from, FileMode.Open, FileAccess.Read);
+                    {|#0:using|} var target = new FileStream(to, FileMode.Create, FileAccess.Write);
+                    await source.CopyToAsync(target);
+                    await alsoSource.CopyToAsync(target);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("target", "FileStream", "async method 'CopyAsync'"));
+
+    [Fact]
+    public Task ConnectionsDroppedInACatchAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection : IDisposable, IAsyncDisposable
+            {
+                public Task OpenAsync() => Task.CompletedTask;
+                public void Dispose() { }
+                public ValueTask DisposeAsync() => default;
+            }
+
+            class Recovery
+            {
+                // RabbitMQ's recovery: closing a connection is a protocol exchange, on the failure path too.
+                public async Task<Connection> RecoverAsync()
+                {
+                    var connection = new Connection();
+                    try
+                    {
+                        await connection.OpenAsync();
+                        return connection;
+                    }
+                    catch
+                    {
+                        {|#0:connection.Dispose()|};
+                        throw;
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("connection", "Connection", "async method 'RecoverAsync'"));
+
+    [Fact]
+    public Task CleanupInACatchIsQuiet_TheSamePlainDisposeOnSuccessIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connector
+            {
+                public async Task<Stream> ConnectAsync(string path)
+                {
+                    var stream = new FileStream(path, FileMode.Create);
+                    try
+                    {
+                        await stream.WriteAsync(new byte[] { 1 });
+                    }
+                    catch
+                    {
+                        // Npgsql's RawOpen, MQTTnet's connect: the half-made resource is dropped on the way out.
+                        stream.Dispose();
+                        throw;
+                    }
+                    return stream;
+                }
+
+                public async Task WriteAsync(string path)
+                {
+                    var stream = new FileStream(path, FileMode.Create);
+                    await stream.WriteAsync(new byte[] { 1 });
+                    {|#0:stream.Dispose()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("stream", "FileStream", "async method 'WriteAsync'"));
+
+    [Fact]
+    public Task TheSynchronousBranchOfADualModeBodyIsQuiet_AnAsyncMethodWithoutAModeIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Exporter
+            {
+                private readonly Stream _stream = new MemoryStream();
+                private FileStream? _file;
+
+                // Npgsql: one body for Close() and CloseAsync(); the caller picks the mode.
+                public async Task Close(bool async)
+                {
+                    if (_file is null)
+                        return;
+                    if (async)
+                        await _file.DisposeAsync();
+                    else
+                        _file.Dispose();
+                }
+
+                public async Task CloseAsync()
+                {
+                    await _stream.FlushAsync();
+                    _file?{|#0:.Dispose()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("_file", "FileStream", "async method 'CloseAsync'"));
+
     [Fact]
     public Task Option_CheapDisposeTypes()
         => new Verify.Test
