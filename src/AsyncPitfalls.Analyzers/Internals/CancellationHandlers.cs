@@ -42,6 +42,31 @@ internal static class CancellationHandlers
     }
 
     /// <summary>
+    /// The handler hands the outcome on instead of swallowing it: it completes a task with it
+    /// (<c>tcs.TrySetException(ex)</c>, <c>tcs.TrySetCanceled()</c>, an async method builder's
+    /// <c>SetException(ex)</c> in a hand-written or decompiled state machine). Whoever awaits that task
+    /// sees the cancellation.
+    /// </summary>
+    public static bool HandsOnToATask(ICatchClauseOperation clause)
+    {
+        foreach (var node in clause.Handler.Descendants())
+        {
+            if (node is IInvocationOperation { TargetMethod: { Name: "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" } method }
+                && TaskCompleters.ContainsType(method.ContainingType.OriginalDefinition))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The types (generic or not) whose Set/TrySet methods complete a task that someone awaits.</summary>
+    private static readonly SymbolNameList TaskCompleters = SymbolNameList.Of(
+        "System.Threading.Tasks.TaskCompletionSource",
+        "System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore",
+        "System.Runtime.CompilerServices.AsyncTaskMethodBuilder",
+        "System.Runtime.CompilerServices.AsyncValueTaskMethodBuilder",
+        "System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder");
+
+    /// <summary>
     /// Code where ending on cancellation is the intended outcome: <c>Main</c>, top-level statements,
     /// event handlers, and the outermost level (not inside a loop) of <c>BackgroundService.ExecuteAsync</c>.
     /// </summary>

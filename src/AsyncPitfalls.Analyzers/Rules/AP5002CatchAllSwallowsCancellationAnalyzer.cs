@@ -43,6 +43,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
     {
         var clause = (ICatchClauseOperation)context.Operation;
         if (!CancellationHandlers.IsCatchAll(clause, types) || CancellationHandlers.Throws(clause)
+            || CancellationHandlers.HandsOnToATask(clause)
             || clause.Parent is not ITryOperation @try
             || FilterExcludesCancellation(clause, types) || CatchesCancellationBefore(@try, clause, types)
             || CancellationHandlers.IsEntryPoint(@try, context.ContainingSymbol, types)

@@ -62,6 +62,31 @@ public sealed class AP5001SwallowedCancellationTests
             Verify.Diagnostic().WithLocation(2).WithArguments("OperationCanceledException", "'CountAsync' returns as if it had completed"));
 
     [Fact]
+    public Task CancellationHandedToATaskIsQuiet_KeptInAFlagIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Pump
+            {
+                private readonly TaskCompletionSource<int> _done = new();
+                private bool _cancelled;
+
+                // NATS, AsyncEx: whoever awaits _done.Task sees the cancellation.
+                public async Task RunAsync(Func<CancellationToken, Task<int>> read, CancellationToken ct)
+                {
+                    try { _done.TrySetResult(await read(ct)); }
+                    catch (OperationCanceledException) { _done.TrySetCanceled(ct); }
+                }
+
+                public async Task RunAndRememberAsync(Func<CancellationToken, Task<int>> read, CancellationToken ct)
+                {
+                    try { await read(ct); }
+                    {|#0:catch (OperationCanceledException)|} { _cancelled = true; }
+                    Console.WriteLine(_cancelled);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
+
+    [Fact]
     public Task NoDiagnostic_EntryPoints_AndTheEndOfAMethodWithoutToken()
         => Verify.VerifyAnalyzerAsync(Usings + Hosting + """
             class Worker : Microsoft.Extensions.Hosting.BackgroundService

@@ -41,6 +41,30 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(1).WithArguments("catch", "carries on as if it had failed"));
 
     [Fact]
+    public Task ExceptionHandedToATaskIsQuiet_LoggedAndDroppedIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Request
+            {
+                private readonly TaskCompletionSource<string> _reply = new();
+
+                // A hand-written (or decompiled) state machine, a request/reply correlator: the awaiter of the
+                // task gets the exception, cancellation included.
+                public async Task SendAsync(Func<CancellationToken, Task<string>> send, CancellationToken ct)
+                {
+                    try { _reply.TrySetResult(await send(ct)); }
+                    catch (Exception ex) { _reply.TrySetException(ex); }
+                }
+
+                public async Task SendAndLogAsync(Func<CancellationToken, Task<string>> send, CancellationToken ct)
+                {
+                    try { _reply.TrySetResult(await send(ct)); }
+                    {|#0:catch (Exception ex)|} { Console.WriteLine(ex.Message); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
         => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
             class Retry : Microsoft.Extensions.Hosting.BackgroundService
