@@ -100,20 +100,22 @@ public abstract class EditCodeFixProvider : CodeFixProvider
         var context = new EditContext(root, model, cancellationToken);
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
         var once = new Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>();
-        var edited = false;
-        // Innermost first, so that an outer replacement is built from its already fixed inside.
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Length).ThenBy(d => d.Location.SourceSpan.Start))
+        var edits = new List<(CodeEdit Edit, int Start)>();
+        foreach (var diagnostic in diagnostics)
         {
             if (!await IsOfferedAsync(document, context, diagnostic).ConfigureAwait(false))
                 continue;
             var edit = equivalenceKey == _equivalenceKey ? GetEdit(context, diagnostic) : GetOtherEdit(context, diagnostic, equivalenceKey);
-            if (edit is null)
-                continue;
-            edit.ApplyTo(editor, once);
-            edited = true;
+            if (edit is not null)
+                edits.Add((edit, diagnostic.Location.SourceSpan.Start));
         }
-        if (!edited)
+        if (edits.Count == 0)
             return document;
+
+        // Innermost target first, so that an outer replacement is built from its already fixed inside. Edits of one
+        // target (AP3002's two lock pairs in one block) go last-first: the later pair nests inside the earlier one.
+        foreach (var (edit, _) in edits.OrderBy(e => e.Edit.Target.Span.Length).ThenByDescending(e => e.Start))
+            edit.ApplyTo(editor, once);
 
         foreach (var pair in once)
             editor.ReplaceNode(pair.Key, (current, _) => pair.Value(current));

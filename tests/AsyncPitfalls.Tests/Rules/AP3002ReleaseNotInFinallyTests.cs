@@ -222,6 +222,52 @@ public sealed class AP3002ReleaseNotInFinallyTests
             """);
 
     [Fact]
+    public Task FixAll_NestsTwoPairsOfOneBlock_OfEqualLength()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Update()
+                {
+                    [|Monitor.Enter(_a)|];
+                    [|Monitor.Enter(_b)|];
+                    Console.WriteLine("both");
+                    Monitor.Exit(_b);
+                    Monitor.Exit(_a);
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Update()
+                {
+                    Monitor.Enter(_a);
+                    try
+                    {
+                        Monitor.Enter(_b);
+                        try
+                        {
+                            Console.WriteLine("both");
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_b);
+                        }
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_a);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoFix_WhenALocalDeclaredInBetweenIsUsedAfterTheRelease()
         => new Verify.Test
         {
