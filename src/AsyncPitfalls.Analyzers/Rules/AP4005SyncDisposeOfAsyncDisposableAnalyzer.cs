@@ -71,7 +71,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         foreach (var node in resources.DescendantsAndSelf())
         {
             if (node is IVariableDeclaratorOperation declarator && IsReportable(declarator.Symbol.Type, context, types, cheap)
-                && !OpensForReadingOnly(declarator.GetVariableInitializer()?.Value ?? declarator.Initializer?.Value))
+                && !OpensForReadingOnly(declarator.GetVariableInitializer()?.Value))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Rule, UsingKeyword(context.Operation) ?? declarator.Syntax.GetLocation(),
                     declarator.Symbol.Name, declarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
@@ -97,13 +97,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
     {
         if (type is null || !type.AllInterfaces.Contains(types.IAsyncDisposable!, SymbolEqualityComparer.Default) && !SymbolEqualityComparer.Default.Equals(type, types.IAsyncDisposable))
             return false;
-        var configured = cheap.For(context.Operation.Syntax.SyntaxTree);
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (DefaultCheapDisposeTypes.ContainsType(current) || configured.ContainsType(current))
-                return false;
-        }
-        return true;
+        return !IsOrDerivesFrom(type, DefaultCheapDisposeTypes) && !IsOrDerivesFrom(type, cheap.For(context.Operation.Syntax.SyntaxTree));
     }
 
     /// <summary>
@@ -114,9 +108,9 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
     {
         switch (OperationTree.Unwrap(initializer))
         {
-            case IInvocationOperation { TargetMethod: { Name: "OpenRead", ContainingType.Name: "File" or "FileInfo" } }:
+            case IInvocationOperation { TargetMethod: { Name: "OpenRead" } method } when FileApis.ContainsType(method.ContainingType):
                 return true;
-            case IObjectCreationOperation { Constructor.ContainingType.Name: "FileStream" } creation:
+            case IObjectCreationOperation { Constructor: { } constructor } creation when FileApis.ContainsType(constructor.ContainingType):
                 foreach (var argument in creation.Arguments)
                 {
                     if (argument.Value.Type?.Name == "FileAccess" && argument.Value.ConstantValue is { HasValue: true, Value: 1 })
@@ -146,6 +140,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         }
         return false;
     }
+
+    private static readonly SymbolNameList FileApis = SymbolNameList.Of("System.IO.File", "System.IO.FileInfo", "System.IO.FileStream");
 
     private static readonly SymbolNameList AbandonableAfterFailure = SymbolNameList.Of("System.IO.Stream", "System.Data.Common.DbDataReader");
 

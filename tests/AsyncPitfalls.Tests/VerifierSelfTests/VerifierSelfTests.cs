@@ -30,35 +30,35 @@ public sealed class VerifierSelfTests
 
     [Fact]
     public Task Fails_OnMissingDiagnostic()
-        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("void N() { }", "void N() { [|N|]; }")));
+        => AssertFailsAsync("Mismatch between number of diagnostics", () => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("void N() { }", "void N() { [|N|]; }")));
 
     [Fact]
     public Task Fails_OnUnexpectedDiagnostic()
-        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source));
+        => AssertFailsAsync("Mismatch between number of diagnostics", () => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source));
 
     [Fact]
     public Task Fails_OnWrongSpan()
-        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("{ N(); }", "{ [|N|](); }")));
+        => AssertFailsAsync("Expected diagnostic to end at column", () => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(Source.Replace("{ N(); }", "{ [|N|](); }")));
 
     [Fact]
     public Task Fails_OnWrongMessage()
-        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(
+        => AssertFailsAsync("Expected diagnostic message", () => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync(
             Source.Replace("{ N(); }", "{ {|#0:N()|}; }"),
             CSharpAnalyzerVerifier<InvocationAnalyzer>.Diagnostic().WithLocation(0).WithArguments("M")));
 
     [Fact]
     public Task Fails_OnAnalyzerException()
-        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<ThrowingAnalyzer>.VerifyAnalyzerAsync(Source));
+        => AssertFailsAsync("AD0001", () => CSharpAnalyzerVerifier<ThrowingAnalyzer>.VerifyAnalyzerAsync(Source));
 
     [Fact]
     public Task Fails_OnCompilerErrorsInTestSource()
-        => Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync("class C { void M() { Missing(); } }"));
+        => AssertFailsAsync("CS0103", () => CSharpAnalyzerVerifier<InvocationAnalyzer>.VerifyAnalyzerAsync("class C { void M() { Missing(); } }"));
 
     [Fact]
     public async Task Fails_WhenOnlyTheBuildReports_UnlessTheRuleIsBuildOnly()
     {
         var marked = Source.Replace("class C", "class [|C|]");
-        await Assert.ThrowsAnyAsync<Exception>(() => CSharpAnalyzerVerifier<CompilationEndAnalyzer>.VerifyAnalyzerAsync(marked));
+        await AssertFailsAsync("The build and the IDE", () => CSharpAnalyzerVerifier<CompilationEndAnalyzer>.VerifyAnalyzerAsync(marked));
         await new CSharpAnalyzerVerifier<CompilationEndAnalyzer>.Test
         {
             BuildOnly = true,
@@ -76,10 +76,9 @@ public sealed class VerifierSelfTests
     public async Task Fails_WhenTheFixedCodeDoesNotCompile()
     {
         ReplaceStatementFix.Statement = "var s = missing;";
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+        await AssertFailsAsync("CS0103", () => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
             Source.Replace("{ N(); }", "{ [|N()|]; }"),
             Source.Replace("{ N(); }", "{ var s = missing; }")));
-        Assert.Contains("CS0103", error.Message);
     }
 
 #if !ROSLYN_FLOOR
@@ -89,11 +88,29 @@ public sealed class VerifierSelfTests
         // '\e' is C# 13: the fixed code compiles at the latest version, and the C# 12 run must catch it.
         var fixedSource = Source.Replace("{ N(); }", "{ var s = \"\\e\"; }");
         ReplaceStatementFix.Statement = "var s = \"\\e\";";
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+        await AssertFailsAsync("CS9202", () => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
             Source.Replace("{ N(); }", "{ [|N()|]; }"), fixedSource));
-        Assert.Contains("CS9202", error.Message);
     }
 #endif
+
+    [Fact]
+    public Task Fails_WhenNoFixIsExpected_ButOneIsOffered()
+        => AssertFailsAsync("Iterative code fix application", () => new CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.Test
+        {
+            TestCode = Source.Replace("{ N(); }", "{ [|N()|]; }"),
+            ExpectNoFix = true,
+        }.RunAsync());
+
+    /// <summary>
+    /// The test fails, and for the reason given: the framework's verifier throws InvalidOperationException, the
+    /// project's extension XunitException; anything else (a bug in the verifier itself) must not pass for a failure.
+    /// </summary>
+    private static async Task AssertFailsAsync(string reason, Func<Task> test)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(test);
+        Assert.True(error is InvalidOperationException or XunitException, $"The verifier failed with {error.GetType().Name}, not a test failure:\n{error}");
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
 
     /// <summary>Replaces the reported call's statement with another statement.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp)]
