@@ -20,6 +20,26 @@ internal static class OperationTree
         return root;
     }
 
+    /// <summary>
+    /// Code that builds what a <c>throw</c> throws (<c>throw connector.Break(e)</c>, <c>x ?? throw Fail()</c>),
+    /// in the same function: it runs only once something has already failed.
+    /// </summary>
+    public static bool IsInThrow(IOperation operation)
+    {
+        foreach (var ancestor in operation.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case IThrowOperation:
+                    return true;
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    return false;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The references to <paramref name="local"/> in the body around <paramref name="operation"/>, in source order (its declarations excluded).</summary>
     public static IEnumerable<ILocalReferenceOperation> ReferencesTo(ILocalSymbol local, IOperation operation)
     {

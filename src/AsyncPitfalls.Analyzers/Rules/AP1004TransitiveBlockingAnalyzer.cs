@@ -112,6 +112,11 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             var operation = context.Operation;
             if (InsideSynchronousLambda(operation))
                 return; // Deferred: a sync lambda's body does not run when the method runs.
+            // What a throw throws is built only once something failed (throw connector.Break(e)): the failure's
+            // clean-up, not the work the caller awaits. A catch is still followed: closing a connection there
+            // blocks as much as anywhere (StackExchange.Redis, RabbitMQ).
+            if (OperationTree.IsInThrow(operation))
+                return;
 
             var exclusions = _exclusions.For(operation.Syntax.SyntaxTree);
             if (AsyncCode.TryGetContext(operation, context.ContainingSymbol, _types, out var asyncCode))

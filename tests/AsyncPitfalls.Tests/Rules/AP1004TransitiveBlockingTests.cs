@@ -47,6 +47,54 @@ public sealed class AP1004TransitiveBlockingTests
             Diagnostic().WithLocation(0).WithMessage("'Load' blocks: it reaches 'File.ReadAllText' (Test0.cs line 15); called from async method 'StartAsync'"));
 
     [Fact]
+    public Task BlocksReachedOnlyInAThrowAreQuiet_TheSameHelperOnTheNormalPathOrInACatchIsReported()
+        => VerifyAsync("""
+            class Connector
+            {
+                private readonly Stream _stream = new MemoryStream();
+
+                // Npgsql: a protocol error breaks the connector, whose clean-up closes the stream synchronously.
+                public async Task<int> ReadAsync()
+                {
+                    var code = await _stream.ReadAsync(new byte[1]);
+                    if (code < 0)
+                        throw Break(new IOException("unexpected message"));
+                    return Expect(code);
+                }
+
+                public async Task CloseAsync()
+                {
+                    await Task.Yield();
+                    {|#0:Break(null)|};
+                }
+
+                // RabbitMQ's recovery: closing what failed in a catch blocks as much as anywhere.
+                public async Task RecoverAsync()
+                {
+                    try
+                    {
+                        await _stream.FlushAsync();
+                    }
+                    catch (IOException e)
+                    {
+                        {|#1:Break(e)|};
+                        throw;
+                    }
+                }
+
+                private int Expect(int code) => code == 1 ? code : throw Break(new IOException("expected 1"));
+
+                private Exception Break(Exception? reason)
+                {
+                    _stream.Flush();
+                    return reason ?? new IOException("broken");
+                }
+            }
+            """,
+            Diagnostic().WithLocation(0).WithMessage("'Break' blocks: it reaches 'Stream.Flush' (Test0.cs line 42); called from async method 'CloseAsync'"),
+            Diagnostic().WithLocation(1).WithArguments("Break", "'Stream.Flush'", "Test0.cs line 42", "async method 'RecoverAsync'"));
+
+    [Fact]
     public Task Reports_ThroughAChainOfHelpers_AndEveryBlockingShape()
         => VerifyAsync("""
             class Worker
