@@ -82,7 +82,8 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             || omittedParameter is null && CompilationCaches.For(types).Bodies.Mentions(tokenTaker, caller.Name)))
             return;
         if (ArgumentCarriesToken(invocation, types)
-            || !CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token))
+            || !CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token)
+            || DelegateArgumentUses(invocation, token.Symbol) || EnumeratedWithAToken(invocation, types))
             return;
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
@@ -183,6 +184,47 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
                 return true;
         }
         return invocation.Instance is { } instance && CancellationTokens.CarriedTokenProperty(instance.Type, types) is not null;
+    }
+
+    /// <summary>
+    /// The work already observes the token: a lambda handed to the call reads it (<c>Task.Run(() => Work(ct))</c>).
+    /// Passing it to the call as well would only skip work that has not started.
+    /// </summary>
+    private static bool DelegateArgumentUses(IInvocationOperation invocation, ISymbol token)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value) is not (IDelegateCreationOperation or IAnonymousFunctionOperation))
+                continue;
+            foreach (var node in argument.Value.Descendants())
+            {
+                var read = node switch
+                {
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    ILocalReferenceOperation local => local.Local,
+                    IFieldReferenceOperation field => field.Field,
+                    IPropertyReferenceOperation property => (ISymbol)property.Property,
+                    _ => null,
+                };
+                if (read is not null && SymbolEqualityComparer.Default.Equals(read, token))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// An async sequence given its token where it is enumerated: <c>ReadAllAsync().GetAsyncEnumerator(ct)</c>,
+    /// <c>ReadAllAsync().WithCancellation(ct)</c>. The token reaches the iterator's [EnumeratorCancellation].
+    /// </summary>
+    private static bool EnumeratedWithAToken(IInvocationOperation invocation, KnownTypes types)
+    {
+        // The sequence is the receiver of the enumeration: its instance, or the 'this' argument of the extension.
+        var parent = invocation.Parent;
+        while (parent is IConversionOperation { IsImplicit: true } or IArgumentOperation)
+            parent = parent.Parent;
+        return parent is IInvocationOperation { TargetMethod.Name: "GetAsyncEnumerator" or "WithCancellation" } enumeration
+            && PassesToken(enumeration, types, out _);
     }
 
     private static bool AllPositional(IInvocationOperation invocation)

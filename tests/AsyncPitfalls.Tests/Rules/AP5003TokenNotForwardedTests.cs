@@ -85,6 +85,39 @@ public sealed class AP5003TokenNotForwardedTests
             Verify.Diagnostic().WithLocation(1).WithArguments("SemaphoreSlim.WaitAsync", "ct"));
 
     [Fact]
+    public Task WorkThatReadsTheTokenIsQuiet_WorkThatIgnoresItIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Poller
+            {
+                private static Task PollAsync(CancellationToken ct) => Task.Delay(10, ct);
+                private static Task FlushAsync() => Task.CompletedTask;
+
+                // StackExchange.Redis: the work started on the pool observes the token itself.
+                public async Task StartAsync(CancellationToken ct)
+                {
+                    await Task.Run(async () => await PollAsync(ct));
+                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    await Task.Run(() => PollAsync(cts.Token));
+                    await {|#0:Task.Run(() => FlushAsync())|};
+                }
+
+                // The token reaches the iterator where the sequence is enumerated.
+                public IAsyncEnumerator<int> GetAsyncEnumerator(System.Threading.Channels.Channel<int> channel, CancellationToken ct)
+                    => channel.Reader.ReadAllAsync().GetAsyncEnumerator(ct);
+
+                public async Task DrainAsync(System.Threading.Channels.Channel<int> channel, CancellationToken ct)
+                {
+                    await foreach (var item in channel.Reader.ReadAllAsync().WithCancellation(ct))
+                        Console.WriteLine(item);
+                    await foreach (var item in {|#1:channel.Reader.ReadAllAsync()|})
+                        Console.WriteLine(item);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("Task.Run", "cts.Token"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("ChannelReader.ReadAllAsync", "ct"));
+
+    [Fact]
     public Task NoDiagnostic_TokenPassed_Bridges_Carriers_OtherMeanings_NoToken()
         => Verify.VerifyAnalyzerAsync(Usings + Http + """
             class Store
