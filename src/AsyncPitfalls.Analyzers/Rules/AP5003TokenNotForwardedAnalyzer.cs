@@ -196,17 +196,11 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         {
             if (OperationTree.Unwrap(argument.Value) is not (IDelegateCreationOperation or IAnonymousFunctionOperation))
                 continue;
+            // The token in scope is a parameter or a local (or the local token source it comes from).
             foreach (var node in argument.Value.Descendants())
             {
-                var read = node switch
-                {
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    ILocalReferenceOperation local => local.Local,
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation property => (ISymbol)property.Property,
-                    _ => null,
-                };
-                if (read is not null && SymbolEqualityComparer.Default.Equals(read, token))
+                if (node is ILocalReferenceOperation or IParameterReferenceOperation
+                    && SymbolEqualityComparer.Default.Equals(OperationNames.TryGetVariable(node), token))
                     return true;
             }
         }
