@@ -25,9 +25,10 @@ internal static class CancellationHandlers
 
     /// <summary>
     /// Whether the handler can end by throwing: a throw statement or expression (a rethrow, a
-    /// conversion to TimeoutException), or <c>ThrowIfCancellationRequested()</c>, outside nested functions.
+    /// conversion to TimeoutException), <c>ThrowIfCancellationRequested()</c>, or a throw helper marked
+    /// <c>[DoesNotReturn]</c> (<c>Throw.JobPersistenceException(...)</c>), outside nested functions.
     /// </summary>
-    public static bool Throws(ICatchClauseOperation clause)
+    public static bool Throws(ICatchClauseOperation clause, KnownTypes types)
     {
         foreach (var node in clause.Handler.Descendants())
         {
@@ -35,6 +36,8 @@ internal static class CancellationHandlers
             {
                 case IThrowOperation:
                 case IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested" }:
+                    return true;
+                case IInvocationOperation invocation when TypeLookup.HasAttribute(invocation.TargetMethod, types.DoesNotReturnAttribute):
                     return true;
             }
         }

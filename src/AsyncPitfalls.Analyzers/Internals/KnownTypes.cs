@@ -32,6 +32,7 @@ internal sealed class KnownTypes
         CancellationToken = compilation.GetBestType("System.Threading.CancellationToken");
         CancellationTokenSource = compilation.GetBestType("System.Threading.CancellationTokenSource");
         ObsoleteAttribute = compilation.GetBestType("System.ObsoleteAttribute");
+        DoesNotReturnAttribute = compilation.GetBestType("System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute");
         TaskStatus = compilation.GetBestType("System.Threading.Tasks.TaskStatus");
         Console = compilation.GetBestType("System.Console");
         EventArgs = compilation.GetBestType("System.EventArgs");
@@ -76,6 +77,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? CancellationTokenSource { get; }
     public INamedTypeSymbol? ObsoleteAttribute { get; }
+
+    public INamedTypeSymbol? DoesNotReturnAttribute { get; }
     public INamedTypeSymbol? TaskStatus { get; }
     public INamedTypeSymbol? Console { get; }
     public INamedTypeSymbol? EventArgs { get; }

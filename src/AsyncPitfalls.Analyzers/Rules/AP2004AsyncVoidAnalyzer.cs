@@ -79,7 +79,7 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
             guard = @try;
         }
         return guard is not null
-            && guard.Catches.Any(clause => clause.Filter is null && CancellationHandlers.IsCatchAll(clause, types) && !CancellationHandlers.Throws(clause));
+            && guard.Catches.Any(clause => clause.Filter is null && CancellationHandlers.IsCatchAll(clause, types) && !CancellationHandlers.Throws(clause, types));
     }
 
     private static bool IsReportable(IMethodSymbol method, KnownTypes types)

@@ -45,7 +45,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         var clause = (ICatchClauseOperation)context.Operation;
-        if (!CancellationHandlers.IsCancellationException(clause.ExceptionType, types) || CancellationHandlers.Throws(clause)
+        if (!CancellationHandlers.IsCancellationException(clause.ExceptionType, types) || CancellationHandlers.Throws(clause, types)
             || CancellationHandlers.HandsOnToATask(clause)
             || clause.Parent is not ITryOperation @try
             || CancellationHandlers.IsEntryPoint(@try, context.ContainingSymbol, types)

@@ -42,7 +42,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         var clause = (ICatchClauseOperation)context.Operation;
-        if (!CancellationHandlers.IsCatchAll(clause, types) || CancellationHandlers.Throws(clause)
+        if (!CancellationHandlers.IsCatchAll(clause, types) || CancellationHandlers.Throws(clause, types)
             || CancellationHandlers.HandsOnToATask(clause)
             || clause.Parent is not ITryOperation @try
             || FilterExcludesCancellation(clause, types) || CatchesCancellationBefore(@try, clause, types)

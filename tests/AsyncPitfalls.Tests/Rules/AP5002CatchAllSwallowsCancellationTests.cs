@@ -65,6 +65,35 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task HandlerEndingInADoesNotReturnHelperIsQuiet_OneEndingInALoggingHelperIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class Throw
+            {
+                [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+                public static void PersistenceFailure(string message, Exception inner) => throw new InvalidOperationException(message, inner);
+
+                public static void Log(string message, Exception inner) => Console.WriteLine(message + inner);
+            }
+
+            class Store
+            {
+                // Quartz: the store's handlers throw through a [DoesNotReturn] helper.
+                public async Task CommitAsync(Func<CancellationToken, Task> commit, CancellationToken ct)
+                {
+                    try { await commit(ct); }
+                    catch (Exception ex) { Throw.PersistenceFailure("commit failed", ex); }
+                }
+
+                public async Task CommitQuietlyAsync(Func<CancellationToken, Task> commit, CancellationToken ct)
+                {
+                    try { await commit(ct); }
+                    {|#0:catch (Exception ex)|} { Throw.Log("commit failed", ex); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
         => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
             class Retry : Microsoft.Extensions.Hosting.BackgroundService
