@@ -45,6 +45,26 @@ internal static class CancellationHandlers
     }
 
     /// <summary>
+    /// <c>TryDequeueAsync</c> whose handler ends in <c>return false;</c> (or another value), or falls through to
+    /// a <c>return false;</c> right after the try: a Try method reports failure through its result, which its
+    /// callers check, so cancellation is not taken for success.
+    /// </summary>
+    public static bool ReportsFailureAsTryMethod(ICatchClauseOperation clause, IMethodSymbol? function)
+    {
+        if (function is not { MethodKind: not MethodKind.AnonymousFunction }
+            || function.Name.Length <= 3 || !function.Name.StartsWith("Try", System.StringComparison.Ordinal) || !char.IsUpper(function.Name[3]))
+            return false;
+        var handler = clause.Handler.Operations;
+        if (handler.Length > 0)
+            return handler[handler.Length - 1] is IReturnOperation { ReturnedValue: not null };
+        // An empty handler: what follows the try is what the method returns on failure.
+        if (clause.Parent is not ITryOperation { Parent: IBlockOperation block } @try)
+            return false;
+        var index = block.Operations.IndexOf(@try);
+        return index >= 0 && index + 1 < block.Operations.Length && block.Operations[index + 1] is IReturnOperation { ReturnedValue: not null };
+    }
+
+    /// <summary>
     /// The handler hands the outcome on instead of swallowing it: it completes a task with it
     /// (<c>tcs.TrySetException(ex)</c>, <c>tcs.TrySetCanceled()</c>, an async method builder's
     /// <c>SetException(ex)</c> in a hand-written or decompiled state machine). Whoever awaits that task

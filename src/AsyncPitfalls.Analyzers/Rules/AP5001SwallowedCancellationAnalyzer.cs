@@ -72,19 +72,10 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
             return "the loop goes on";
         if (!handlerEnds && HasCodeAfter(@try))
             return "the code after it runs";
-        if (function is not null && HasTokenParameter(function, types) && !ReportsFailureAsTryMethod(clause, function))
+        if (function is not null && HasTokenParameter(function, types) && !CancellationHandlers.ReportsFailureAsTryMethod(clause, function))
             return $"'{SymbolNames.ForMessage(function.MethodKind == MethodKind.AnonymousFunction ? function.ContainingSymbol : function)}' returns as if it had completed";
         return null;
     }
-
-    /// <summary>
-    /// <c>TryDequeueAsync</c> whose handler ends in <c>return false;</c> (or another value): a Try method reports
-    /// failure through its result, which its callers check, so cancellation is not taken for success.
-    /// </summary>
-    private static bool ReportsFailureAsTryMethod(ICatchClauseOperation clause, IMethodSymbol function)
-        => function.MethodKind != MethodKind.AnonymousFunction
-            && function.Name.Length > 3 && function.Name.StartsWith("Try", System.StringComparison.Ordinal) && char.IsUpper(function.Name[3])
-            && clause.Handler.Operations.Length > 0 && clause.Handler.Operations[clause.Handler.Operations.Length - 1] is IReturnOperation { ReturnedValue: not null };
 
     private static bool HasTokenParameter(IMethodSymbol function, KnownTypes types)
     {

@@ -51,7 +51,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
             return;
 
         var function = AsyncCode.EnclosingFunction(@try, context.ContainingSymbol);
-        if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types))
+        if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types) || CancellationHandlers.ReportsFailureAsTryMethod(clause, function))
             return;
 
         var header = clause.ExceptionType.SpecialType == SpecialType.System_Object ? "catch" : $"catch ({clause.ExceptionType.Name})";

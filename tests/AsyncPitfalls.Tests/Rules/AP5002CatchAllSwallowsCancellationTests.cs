@@ -94,6 +94,48 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task TryMethodReturningFailureIsQuiet_ANonTryMethodReturningAValueIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Probe
+            {
+                // MQTTnet's TryPingAsync: the caller reads the result, so a cancelled ping is not taken for success.
+                public async Task<bool> TryPingAsync(Func<CancellationToken, Task> ping, CancellationToken ct)
+                {
+                    try { await ping(ct); return true; }
+                    catch { return false; }
+                }
+
+                public async Task<bool> TryPingOnceAsync(Func<CancellationToken, Task> ping, CancellationToken ct)
+                {
+                    try
+                    {
+                        await ping(ct);
+                        return true;
+                    }
+                    catch
+                    {
+                    }
+                    return false;
+                }
+
+                public async Task TryPingAndForgetAsync(Func<CancellationToken, Task> ping, CancellationToken ct)
+                {
+                    try { await ping(ct); }
+                    {|#1:catch|} { }
+                    Console.WriteLine("pinged");
+                }
+
+                public async Task<bool> PingAsync(Func<CancellationToken, Task> ping, CancellationToken ct)
+                {
+                    try { await ping(ct); return true; }
+                    {|#0:catch|} { return false; }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch", "carries on as if it had failed"));
+
+    [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
         => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
             class Retry : Microsoft.Extensions.Hosting.BackgroundService
