@@ -49,6 +49,36 @@ public sealed class AP2004AsyncVoidTests
             """);
 
     [Fact]
+    public Task ACatchAllEndingInADoesNotReturnHelperThrows_ALoggingOneDoesNot()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class Throw
+            {
+                [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+                public static void Failure(Exception inner) => throw new InvalidOperationException("tick failed", inner);
+            }
+
+            class Heartbeat
+            {
+                private Timer? _timer;
+
+                public void Start() => _timer = new Timer(OnTick, null, 1000, 1000);
+
+                private async void {|#0:OnTick|}(object? state)
+                {
+                    try { await Task.Delay(1); }
+                    catch (Exception e) { Throw.Failure(e); }
+                }
+
+                private async void OnLoggedTick(object? state)
+                {
+                    try { await Task.Delay(1); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OnTick"));
+
+    [Fact]
     public Task BodiesThatCatchEverything_AreQuiet_PartialOrRethrowingCatchesAreNot()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Heartbeat
