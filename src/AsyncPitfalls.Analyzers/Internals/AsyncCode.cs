@@ -40,7 +40,7 @@ internal readonly struct AsyncCodeContext
     {
         AsyncCodeKind.AsyncMethod => $"async method '{SymbolNames.ForMessage(Member)}'",
         AsyncCodeKind.AsyncLocalFunction => $"async local function '{Function.Name}'",
-        AsyncCodeKind.AsyncLambda => $"async lambda in '{SymbolNames.ForMessage(Member)}'",
+        AsyncCodeKind.AsyncLambda => $"async lambda in {SymbolNames.Quoted(Member)}",
         AsyncCodeKind.AsyncTopLevelStatements => "async top-level statements",
         _ => $"{Function.ReturnType.Name}-returning method '{(Function.MethodKind == MethodKind.LocalFunction ? Function.Name : SymbolNames.ForMessage(Member))}'",
     };
@@ -155,7 +155,7 @@ internal static class AsyncCode
             switch (current)
             {
                 case IAnonymousFunctionOperation lambda:
-                    return $"{(lambda.Symbol.IsAsync ? "async lambda" : "lambda")} in '{SymbolNames.ForMessage(containingSymbol)}'";
+                    return $"{(lambda.Symbol.IsAsync ? "async lambda" : "lambda")} in {SymbolNames.Quoted(containingSymbol)}";
                 case ILocalFunctionOperation localFunction:
                     return $"{(localFunction.Symbol.IsAsync ? "async local function" : "local function")} '{localFunction.Symbol.Name}'";
             }

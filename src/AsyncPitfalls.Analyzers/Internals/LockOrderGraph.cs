@@ -129,6 +129,7 @@ internal sealed class LockOrderGraph
     private readonly Dictionary<LockIdentity, int> _lockNodes = new();
     private readonly Dictionary<IMethodSymbol, int> _methodNodes = new(SymbolEqualityComparer.Default);
     private readonly List<LockIdentity?> _locks = new();
+    private readonly List<IMethodSymbol?> _methods = new();
     private readonly List<List<int>> _edges = new();
     private readonly Dictionary<(int From, int To), List<LockOrderWitness>> _witnesses = new();
     private readonly HashSet<(int From, int To)> _edgeSet = new();
@@ -381,6 +382,46 @@ internal sealed class LockOrderGraph
         return steps;
     }
 
+    /// <summary>
+    /// The calls by which <paramref name="witness"/>'s call reaches <paramref name="taken"/>: its callee first, then
+    /// each method called on the shortest way to the one that takes the lock. Empty when the witness takes it itself.
+    /// Asked only for reported cycles, so the search costs nothing on code without inversions.
+    /// </summary>
+    public IReadOnlyList<IMethodSymbol> CallChain(LockOrderWitness witness, LockIdentity taken)
+    {
+        if (witness.Via is not { } callee || !_methodNodes.TryGetValue(callee, out var start) || !_lockNodes.TryGetValue(taken, out var goal))
+            return System.Array.Empty<IMethodSymbol>();
+        var previous = new Dictionary<int, int> { [start] = start };
+        var queue = new Queue<int>();
+        queue.Enqueue(start);
+        while (queue.Count > 0)
+        {
+            var method = queue.Dequeue();
+            if (_edgeSet.Contains((method, goal)))
+            {
+                var chain = new List<IMethodSymbol>();
+                for (var current = method; ; current = previous[current])
+                {
+                    chain.Add(_methods[current]!);
+                    if (current == start)
+                        break;
+                }
+                chain.Reverse();
+                return chain;
+            }
+            foreach (var next in _edges[method])
+            {
+                if (_methods[next] is not null && !previous.ContainsKey(next))
+                {
+                    previous[next] = method;
+                    queue.Enqueue(next);
+                }
+            }
+        }
+        // Reached only through another lock's section: name the first call, as before the search.
+        return new[] { callee };
+    }
+
     /// <summary>The locks reachable from lock <paramref name="from"/> without passing another lock, with the first step's witnesses.</summary>
     private IEnumerable<(int Inner, LockOrderWitness Witness)> LockEdgesFrom(int from)
     {
@@ -507,7 +548,7 @@ internal sealed class LockOrderGraph
     {
         if (!_lockNodes.TryGetValue(identity, out var node))
         {
-            _lockNodes[identity] = node = NewNode(identity);
+            _lockNodes[identity] = node = NewNode(identity, null);
         }
         return node;
     }
@@ -516,14 +557,15 @@ internal sealed class LockOrderGraph
     {
         if (!_methodNodes.TryGetValue(method, out var node))
         {
-            _methodNodes[method] = node = NewNode(null);
+            _methodNodes[method] = node = NewNode(null, method);
         }
         return node;
     }
 
-    private int NewNode(LockIdentity? identity)
+    private int NewNode(LockIdentity? identity, IMethodSymbol? method)
     {
         _locks.Add(identity);
+        _methods.Add(method);
         _edges.Add(new List<int>());
         return _locks.Count - 1;
     }

@@ -93,7 +93,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                     foreach (var cycle in graph.FindCycles())
                     {
                         if (reportedLive.TryAdd(cycle.Witness.Location, true))
-                            end.ReportDiagnostic(Create(Rule, cycle));
+                            end.ReportDiagnostic(Create(Rule, cycle, graph));
                     }
                 });
             }, SymbolKind.NamedType);
@@ -106,14 +106,14 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 foreach (var cycle in graph.FindCycles())
                 {
                     if (reported.Add(cycle.Witness.Location))
-                        end.ReportDiagnostic(Create(CompilationRule, cycle));
+                        end.ReportDiagnostic(Create(CompilationRule, cycle, graph));
                 }
                 foreach (var (inner, witness) in graph.FindHierarchyViolations(ranks))
                 {
                     if (reported.Add(witness.Location))
                     {
                         end.ReportDiagnostic(Diagnostic.Create(CompilationRule, witness.Location,
-                            inner.Describe(witness.Member.ContainingType), Via(witness), witness.Held.Describe(witness.Member.ContainingType),
+                            inner.Describe(witness.Member.ContainingType), Via(witness, inner, graph), witness.Held.Describe(witness.Member.ContainingType),
                             $"the declared lock hierarchy takes {inner.Describe(witness.Member.ContainingType)} first"));
                     }
                 }
@@ -121,21 +121,22 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static Diagnostic Create(DiagnosticDescriptor descriptor, LockOrderCycle cycle)
+    private static Diagnostic Create(DiagnosticDescriptor descriptor, LockOrderCycle cycle, LockOrderGraph graph)
     {
         var witness = cycle.Witness;
         var site = witness.Member.ContainingType;
         var closing = string.Join(", and ", cycle.ClosingPath.Select(edge =>
-            $"{edge.Inner.Describe(site)} is taken{Via(edge.Witness)} while holding {edge.Witness.Held.Describe(site)} in '{SymbolNames.Qualified(edge.Witness.Member)}' ({Where(edge.Witness.Location)})"));
+            $"{edge.Inner.Describe(site)} is taken{Via(edge.Witness, edge.Inner, graph)} while holding {edge.Witness.Held.Describe(site)} in '{SymbolNames.Qualified(edge.Witness.Member)}' ({Where(edge.Witness.Location)})"));
         if (cycle.ClosingLength > cycle.ClosingPath.Count)
             closing += $", and {cycle.ClosingLength - cycle.ClosingPath.Count} more nested acquisitions lead back to {witness.Held.Describe(site)}";
         var properties = cycle.OfferSwap ? ImmutableDictionary<string, string?>.Empty.Add(SwapProperty, "true") : ImmutableDictionary<string, string?>.Empty;
         return Diagnostic.Create(descriptor, witness.Location, cycle.ClosingPath.Select(edge => edge.Witness.Location), properties,
-            cycle.Inner.Describe(site), Via(witness), witness.Held.Describe(site), closing);
+            cycle.Inner.Describe(site), Via(witness, cycle.Inner, graph), witness.Held.Describe(site), closing);
     }
 
-    private static string Via(LockOrderWitness witness)
-        => witness.Via is { } callee ? $" (through '{SymbolNames.Qualified(callee)}')" : string.Empty;
+    /// <summary>" (through 'A.Load' -> 'B.Take')": the calls that reach the lock; empty when it is taken right there.</summary>
+    private static string Via(LockOrderWitness witness, LockIdentity taken, LockOrderGraph graph)
+        => graph.CallChain(witness, taken) is { Count: > 0 } chain ? $" (through {SymbolNames.Chain(chain)})" : string.Empty;
 
     private static string Where(Location location)
     {

@@ -16,7 +16,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.UndisposedTokenSource,
         title: "Dispose CancellationTokenSources",
-        messageFormat: "CancellationTokenSource '{0}' is not disposed in {1}: {2}; use 'using var'",
+        messageFormat: "{0} is not disposed in {1}: {2}; use 'using var'",
         category: RuleCategories.Resources,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -52,8 +52,13 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             : timed || local is not null && CallsCancelAfter(operation, local) ? "its CancelAfter timer keeps it alive until it fires"
             : "its timer and registrations are released only when it is collected";
         UndisposedResources.Report(context, Rule, operation, local,
-            local?.Name ?? "new CancellationTokenSource", AsyncCode.DescribeEnclosingFunction(operation, context.ContainingSymbol), consequence);
+            Describe(local, linked), AsyncCode.DescribeEnclosingFunction(operation, context.ContainingSymbol), consequence);
     }
+
+    /// <summary>"CancellationTokenSource 'cts'"; a source created inline has no name, so the message says what it is.</summary>
+    private static string Describe(ILocalSymbol? local, bool linked)
+        => local is not null ? $"CancellationTokenSource '{local.Name}'"
+            : linked ? "The linked CancellationTokenSource created here" : "The CancellationTokenSource created here";
 
     private static bool CallsCancelAfter(IOperation creation, ILocalSymbol local)
     {

@@ -19,7 +19,7 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.LoopIgnoresToken,
         title: "Observe the CancellationToken in loops",
-        messageFormat: "This loop in '{0}' never observes '{1}': cancelling cannot stop it between iterations; pass '{1}' on or check it",
+        messageFormat: "This loop in {0} never observes '{1}': cancelling cannot stop it between iterations; pass '{1}' on or check it",
         category: RuleCategories.Cancellation,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -63,7 +63,7 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
 
         var owner = function!.MethodKind == MethodKind.AnonymousFunction ? context.ContainingSymbol : function;
         var properties = ImmutableDictionary<string, string?>.Empty.Add(TokenProperty, token.Name);
-        context.ReportDiagnostic(Diagnostic.Create(Rule, LoopKeyword(loop), properties, SymbolNames.ForMessage(owner), token.Name));
+        context.ReportDiagnostic(Diagnostic.Create(Rule, LoopKeyword(loop), properties, SymbolNames.Quoted(owner), token.Name));
     }
 
     /// <summary>An await in the loop (not in a nested function), or a loop with no way out but a break and calls inside.</summary>

@@ -136,6 +136,29 @@ public sealed class AP1002ThreadSleepTests
             },
         }.RunAsync();
 
+    [Fact]
+    public Task Reports_AsyncLambdaInTopLevelStatements_WithoutTheCompilersName()
+        => new Verify.Test
+        {
+            // The message must not show '<Main>$', the compiler's name for the top-level statements.
+            ExpectedDiagnostics = { Verify.Diagnostic().WithLocation(0).WithArguments("async lambda in top-level statements") },
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    Func<Task> poll = async () =>
+                    {
+                        await Task.Yield();
+                        {|#0:Thread.Sleep(100)|};
+                    };
+                    poll().Wait();
+                    """,
+                },
+            },
+        }.RunAsync();
+
     // ---- Negative shapes ----
 
     [Fact]

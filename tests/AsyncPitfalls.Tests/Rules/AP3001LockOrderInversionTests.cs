@@ -141,7 +141,7 @@ public sealed class AP3001LockOrderInversionTests
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_index' is taken (through 'Cache.Reindex') while holding '_gate' here, but '_file' is taken (through 'Cache.Save') while holding '_index' in 'Cache.Reindex' (Test0.cs line 27), and '_gate' is taken while holding '_file' in 'Cache.Flush' (Test0.cs line 40)"),
             Verify.Diagnostic().WithLocation(2).WithArguments("'_file'", " (through 'Cache.Save')", "'_index'", "'_gate' is taken while holding '_file' in 'Cache.Flush' (Test0.cs line 40), and '_index' is taken (through 'Cache.Reindex') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("'_gate'", "", "'_file'", "'_file' is taken (through 'Cache.Reindex') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"));
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_gate'", "", "'_file'", "'_file' is taken (through 'Cache.Reindex' -> 'Cache.Save') while holding '_gate' in 'Cache.RefreshAsync' (Test0.cs line 16)"));
 
 #if !ROSLYN_FLOOR // System.Threading.Lock is .NET 9; the floor's tests compile against .NET 8.
     [Fact]
@@ -326,8 +326,8 @@ public sealed class AP3001LockOrderInversionTests
                 private void TakeB() { lock (_b) { } }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_b' is taken (through 'Journal.EachItem') while holding '_a' here, but '_a' is taken while holding '_b' in 'Journal.Backward' (Test0.cs line 12)"),
-            Verify.Diagnostic().WithLocation(1).WithMessage("Lock order inversion: '_a' is taken while holding '_b' here, but '_b' is taken (through 'Journal.EachItem') while holding '_a' in 'Journal.Forward' (Test0.cs line 11)"));
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: '_b' is taken (through 'Journal.EachItem' -> 'Journal.TakeB') while holding '_a' here, but '_a' is taken while holding '_b' in 'Journal.Backward' (Test0.cs line 12)"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("Lock order inversion: '_a' is taken while holding '_b' here, but '_b' is taken (through 'Journal.EachItem' -> 'Journal.TakeB') while holding '_a' in 'Journal.Forward' (Test0.cs line 11)"));
 
     [Fact]
     public Task Reports_AcrossTypes_ThroughLockFreeMethodsConstructorsAndLocalFunctions()
@@ -375,8 +375,8 @@ public sealed class AP3001LockOrderInversionTests
                 }
                 """,
             },
-            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: 'Ledger.s_book' is taken (through 'Pipeline.Run') while holding 'Sync' here, but 'Sync' is taken while holding 'Ledger.s_book' in 'Ledger.Reconcile' (Test2.cs line 9)"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("'Orders.Sync'", "", "'s_book'", "'s_book' is taken (through 'Pipeline.Run') while holding 'Orders.Sync' in 'Orders.Place' (Test0.cs line 12)"));
+            Verify.Diagnostic().WithLocation(0).WithMessage("Lock order inversion: 'Ledger.s_book' is taken (through 'Pipeline.Run' -> 'Step.Go' -> 'Step.Write' -> 'Ledger.Record') while holding 'Sync' here, but 'Sync' is taken while holding 'Ledger.s_book' in 'Ledger.Reconcile' (Test2.cs line 9)"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Orders.Sync'", "", "'s_book'", "'s_book' is taken (through 'Pipeline.Run' -> 'Step.Go' -> 'Step.Write' -> 'Ledger.Record') while holding 'Orders.Sync' in 'Orders.Place' (Test0.cs line 12)"));
 
     [Fact]
     public Task Reports_DeclaredHierarchy_ThroughACallChain()
@@ -395,7 +395,7 @@ public sealed class AP3001LockOrderInversionTests
                 private static void Forward(Bank bank) => bank.Touch();
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("'Bank._accounts'", " (through 'Journal.Forward')", "'_audit'", "the declared lock hierarchy takes 'Bank._accounts' first"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Bank._accounts'", " (through 'Journal.Forward' -> 'Bank.Touch')", "'_audit'", "the declared lock hierarchy takes 'Bank._accounts' first"));
 
     [Fact]
     public Task Reports_PartialAndGenericTypes_AsOneLockPerField()

@@ -30,8 +30,23 @@ public sealed class AP4004UndisposedTokenSourceTests
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("CancellationTokenSource 'timeout' is not disposed in async method 'RunAsync': its CancelAfter timer keeps it alive until it fires; use 'using var'"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("linked", "async method 'RunAsync'", "it stays registered on its outer token, and alive as long as that token is"),
-            Verify.Diagnostic().WithLocation(2).WithArguments("timed", "async method 'RunAsync'", "its CancelAfter timer keeps it alive until it fires"));
+            Verify.Diagnostic().WithLocation(1).WithArguments("CancellationTokenSource 'linked'", "async method 'RunAsync'", "it stays registered on its outer token, and alive as long as that token is"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("CancellationTokenSource 'timed'", "async method 'RunAsync'", "its CancelAfter timer keeps it alive until it fires"));
+
+    [Fact]
+    public Task Reports_SourcesCreatedInline_SayingWhatTheyAre()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    await work({|#0:CancellationTokenSource.CreateLinkedTokenSource(ct)|}.Token);
+                    await work({|#1:new CancellationTokenSource(TimeSpan.FromSeconds(1))|}.Token);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("The linked CancellationTokenSource created here is not disposed in async method 'RunAsync': it stays registered on its outer token, and alive as long as that token is; use 'using var'"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("The CancellationTokenSource created here is not disposed in async method 'RunAsync': its CancelAfter timer keeps it alive until it fires; use 'using var'"));
 
     [Fact]
     public Task NoDiagnostic_UsingFieldsReturnedAndDisposed()

@@ -40,8 +40,8 @@ public sealed class AP5004LoopIgnoresTokenTests
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("This loop in 'ImportAsync' never observes 'ct': cancelling cannot stop it between iterations; pass 'ct' on or check it"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("Pump", "token"),
-            Verify.Diagnostic().WithLocation(2).WithArguments("LocalFunctionAsync", "ct"));
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Pump'", "token"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'LocalFunctionAsync'", "ct"));
 
     [Fact]
     public Task NoDiagnostic_ObservingLoops_ComputationLoops_NoTokenParameter()
