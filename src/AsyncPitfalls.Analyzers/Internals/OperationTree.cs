@@ -20,6 +20,23 @@ internal static class OperationTree
         return root;
     }
 
+    /// <summary>Code in a <c>catch</c> of the same function: it runs only once the work of its <c>try</c> has failed.</summary>
+    public static bool IsInCatch(IOperation operation)
+    {
+        foreach (var ancestor in operation.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case ICatchClauseOperation:
+                    return true;
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    return false;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Code that builds what a <c>throw</c> throws (<c>throw connector.Break(e)</c>, <c>x ?? throw Fail()</c>),
     /// in the same function: it runs only once something has already failed.

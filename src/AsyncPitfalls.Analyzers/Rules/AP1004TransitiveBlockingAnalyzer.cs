@@ -29,7 +29,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.TransitiveBlocking,
         title: "Async code calls a synchronous method that blocks",
-        messageFormat: "'{0}' blocks: it reaches {1} ({2}); called from {3}",
+        messageFormat: "'{0}' blocks: it reaches {1} ({2}){3}; called from {4}",
         category: RuleCategories.Blocking,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
@@ -113,8 +113,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             if (InsideSynchronousLambda(operation))
                 return; // Deferred: a sync lambda's body does not run when the method runs.
             // What a throw throws is built only once something failed (throw connector.Break(e)): the failure's
-            // clean-up, not the work the caller awaits. A catch is still followed: closing a connection there
-            // blocks as much as anywhere (StackExchange.Redis, RabbitMQ).
+            // clean-up, not the work the caller awaits.
             if (OperationTree.IsInThrow(operation))
                 return;
 
@@ -128,7 +127,11 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function)
+            // A catch of the async code itself is followed: closing a connection there blocks as much as anywhere
+            // (StackExchange.Redis, RabbitMQ). A catch inside a synchronous helper runs only when the helper's own
+            // work failed (Marten's session factories dispose what they opened when a constructor throws): that is
+            // not what calling the helper costs.
+            if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function || OperationTree.IsInCatch(operation))
                 return;
 
             var blocking = BlockingOperations.DescribeIfBlocking(operation, _types, exclusions, function, context);
@@ -157,8 +160,10 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             }
 
             // Breadth-first from the blocking methods to their callers: every method reaching a block,
-            // with the nearest block as its witness. Sorted so that the witness is the same on every run.
+            // with the nearest block as its witness and its next call on the way there (the message's chain).
+            // Sorted so that the witness is the same on every run.
             var witness = new Dictionary<IMethodSymbol, Block>(SymbolEqualityComparer.Default);
+            var nextTowardBlock = new Dictionary<IMethodSymbol, IMethodSymbol>(SymbolEqualityComparer.Default);
             var queue = new Queue<IMethodSymbol>();
             foreach (var pair in _directBlocks.OrderBy(p => p.Value.Location, SourceOrder.Instance))
             {
@@ -176,6 +181,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                     if (witness.ContainsKey(caller))
                         continue;
                     witness[caller] = witness[callee];
+                    nextTowardBlock[caller] = callee;
                     queue.Enqueue(caller);
                 }
             }
@@ -185,7 +191,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                 if (!witness.TryGetValue(call.Callee, out var block))
                     continue;
                 context.ReportDiagnostic(Diagnostic.Create(Rule, Location.Create(call.Tree, call.Span), new[] { block.Location },
-                    SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), call.Caller.Describe()));
+                    SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), Through(call.Callee, nextTowardBlock), call.Caller.Describe()));
             }
         }
 
@@ -225,6 +231,15 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                 }
             }
             return false;
+        }
+
+        /// <summary>" through 'A.Load' -> 'B.Read'": the calls from the helper to the method that blocks; empty when the helper blocks itself.</summary>
+        private static string Through(IMethodSymbol helper, Dictionary<IMethodSymbol, IMethodSymbol> nextTowardBlock)
+        {
+            var chain = new List<ISymbol>();
+            for (var current = helper; nextTowardBlock.TryGetValue(current, out var next); current = next)
+                chain.Add(next);
+            return chain.Count == 0 ? string.Empty : " through " + SymbolNames.Chain(chain);
         }
 
         private static Block Earlier(Block a, Block b) => SourceOrder.Instance.Compare(a.Location, b.Location) <= 0 ? a : b;

@@ -92,7 +92,54 @@ public sealed class AP1004TransitiveBlockingTests
             }
             """,
             Diagnostic().WithLocation(0).WithMessage("'Break' blocks: it reaches 'Stream.Flush' (Test0.cs line 42); called from async method 'CloseAsync'"),
-            Diagnostic().WithLocation(1).WithArguments("Break", "'Stream.Flush'", "Test0.cs line 42", "async method 'RecoverAsync'"));
+            Diagnostic().WithLocation(1).WithArguments("Break", "'Stream.Flush'", "Test0.cs line 42", "", "async method 'RecoverAsync'"));
+
+    [Fact]
+    public Task BlocksInAHelpersCatchAreQuiet_TheSameCleanUpInItsFinallyIsReported()
+        => VerifyAsync("""
+            class Store
+            {
+                public async Task<int> QueryAsync()
+                {
+                    await Task.Yield();
+                    var session = OpenSession();
+                    var other = {|#0:OpenAndClose()|};
+                    return session.GetHashCode() + other.GetHashCode();
+                }
+
+                // Marten: a session factory disposes what it opened when the session's constructor throws.
+                private static object OpenSession()
+                {
+                    var connection = new MemoryStream();
+                    try
+                    {
+                        return new object();
+                    }
+                    catch
+                    {
+                        DisposeAfterFailure(connection);
+                        throw;
+                    }
+                }
+
+                // The twin: the same clean-up in a finally runs on every call.
+                private static object OpenAndClose()
+                {
+                    var connection = new MemoryStream();
+                    try
+                    {
+                        return new object();
+                    }
+                    finally
+                    {
+                        DisposeAfterFailure(connection);
+                    }
+                }
+
+                private static void DisposeAfterFailure(Stream stream) => Thread.Sleep(10);
+            }
+            """,
+            Diagnostic().WithLocation(0).WithArguments("OpenAndClose", "'Thread.Sleep'", "Test0.cs line 44", " through 'Store.DisposeAfterFailure'", "async method 'QueryAsync'"));
 
     [Fact]
     public Task Reports_ThroughAChainOfHelpers_AndEveryBlockingShape()
@@ -117,10 +164,33 @@ public sealed class AP1004TransitiveBlockingTests
                 private static int Waiting() => Task.Run(() => 1).Result;
             }
             """,
-            Diagnostic().WithLocation(0).WithArguments("Outer", "'.Wait()' on 'Delay()'", "Test0.cs line 20", "async method 'RunAsync'"),
-            Diagnostic().WithLocation(1).WithArguments("Sleepy", "'Thread.Sleep'", "Test0.cs line 21", "async method 'RunAsync'"),
-            Diagnostic().WithLocation(2).WithArguments("Waiting", "'.Result' on 'Run()'", "Test0.cs line 22", "async method 'RunAsync'"),
-            Diagnostic().WithLocation(3).WithArguments("Local", "'.Wait()' on 'Delay()'", "Test0.cs line 20", "async method 'RunAsync'"));
+            Diagnostic().WithLocation(0).WithArguments("Outer", "'.Wait()' on 'Delay()'", "Test0.cs line 20", " through 'Worker.Middle' -> 'Worker.Inner'", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(1).WithArguments("Sleepy", "'Thread.Sleep'", "Test0.cs line 21", "", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(2).WithArguments("Waiting", "'.Result' on 'Run()'", "Test0.cs line 22", "", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(3).WithArguments("Local", "'.Wait()' on 'Delay()'", "Test0.cs line 20", " through 'Worker.Outer' -> 'Worker.Middle' -> 'Worker.Inner'", "async method 'RunAsync'"));
+
+    [Fact]
+    public Task Reports_ALongChain_WithItsEndsAndHowManyCallsAreLeftOut()
+        => VerifyAsync("""
+            class Deep
+            {
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    {|#0:D0()|};
+                }
+
+                private static void D0() => D1();
+                private static void D1() => D2();
+                private static void D2() => D3();
+                private static void D3() => D4();
+                private static void D4() => D5();
+                private static void D5() => D6();
+                private static void D6() => D7();
+                private static void D7() => Thread.Sleep(10);
+            }
+            """,
+            Diagnostic().WithLocation(0).WithMessage("'D0' blocks: it reaches 'Thread.Sleep' (Test0.cs line 20) through 'Deep.D1' -> 'Deep.D2' -> 'Deep.D3' -> (2 more) -> 'Deep.D6' -> 'Deep.D7'; called from async method 'RunAsync'"));
 
     [Fact]
     public Task NoDiagnostic_NonBlockingHelpers_SyncCallers_VirtualAndInterfaceCalls()
@@ -202,7 +272,7 @@ public sealed class AP1004TransitiveBlockingTests
                 private static void Pong(int n) { if (n == 1) File.ReadAllText("x"); Ping(n); Pong(n - 1); }
             }
             """,
-            Diagnostic().WithLocation(0).WithArguments("Ping", "'File.ReadAllText'", "Test0.cs line 14", "async method 'RunAsync'"));
+            Diagnostic().WithLocation(0).WithArguments("Ping", "'File.ReadAllText'", "Test0.cs line 14", " through 'Worker.Pong'", "async method 'RunAsync'"));
 
     [Fact]
     public Task NoDiagnostic_WhereTheHelperHasAnAsyncTwin_ThatIsAP1003s()
