@@ -71,7 +71,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         foreach (var node in resources.DescendantsAndSelf())
         {
             if (node is IVariableDeclaratorOperation declarator && IsReportable(declarator.Symbol.Type, context, types, cheap)
-                && !OpensForReadingOnly(declarator.GetVariableInitializer()?.Value))
+                && !LeavesNothingToFlush(declarator, context.Operation))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Rule, UsingKeyword(context.Operation) ?? declarator.Syntax.GetLocation(),
                     declarator.Symbol.Name, declarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
@@ -86,7 +86,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         // An object disposing itself (DisposeAsync finishing with the synchronous part, Dispose()) has no 'await using' to write.
         if (invocation.TargetMethod is not { Name: "Dispose", Parameters.IsEmpty: true } || invocation.Instance is not { } instance
             || instance is IInstanceReferenceOperation || !IsReportable(instance.Type, context, types, cheap) || !InAsyncFunction(context)
-            || IsAbandonedAfterFailure(invocation, instance.Type!) || IsSynchronousModeBranch(invocation, context, types))
+            || IsAbandonedAfterFailure(invocation, instance.Type!) || IsSynchronousModeBranch(invocation, context, types)
+            || instance is ILocalReferenceOperation { Local: var local } && IsOnlyRead(local, invocation))
             return;
         var name = OperationNames.TryGetName(instance) ?? instance.Type!.Name;
         context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
@@ -97,8 +98,141 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
     {
         if (type is null || !type.AllInterfaces.Contains(types.IAsyncDisposable!, SymbolEqualityComparer.Default) && !SymbolEqualityComparer.Default.Equals(type, types.IAsyncDisposable))
             return false;
-        return !IsOrDerivesFrom(type, DefaultCheapDisposeTypes) && !IsOrDerivesFrom(type, cheap.For(context.Operation.Syntax.SyntaxTree));
+        return !IsOrDerivesFrom(type, DefaultCheapDisposeTypes) && !IsOrDerivesFrom(type, cheap.For(context.Operation.Syntax.SyntaxTree))
+            && !InheritsDisposeAsyncThatCallsDispose(type);
     }
+
+    /// <summary>
+    /// A Stream or TextWriter subclass written in this compilation that does not override DisposeAsync: the inherited
+    /// one calls Dispose(), so 'await using' runs the same synchronous clean-up. Only source types are trusted to show
+    /// every override: reference assemblies leave overrides out (FileStream's DisposeAsync is not in the ref pack).
+    /// The base types themselves stay reported: the object behind a <c>Stream</c> is usually one with its own DisposeAsync.
+    /// </summary>
+    private static bool InheritsDisposeAsyncThatCallsDispose(ITypeSymbol type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null && current.TypeKind == TypeKind.Class; current = current.BaseType)
+        {
+            if (DisposeAsyncCallsDispose.ContainsType(current))
+                return !ReferenceEquals(current, type);
+            if (current.DeclaringSyntaxReferences.IsEmpty || !current.GetMembers("DisposeAsync").IsEmpty)
+                return false;
+        }
+        return false;
+    }
+
+    private static readonly SymbolNameList DisposeAsyncCallsDispose = SymbolNameList.Of("System.IO.Stream", "System.IO.TextWriter");
+
+    /// <summary>
+    /// A stream this body only reads from has no buffered writes to flush: every use reads it (Read*, CopyTo* from it,
+    /// Seek, its properties), or hands it to something that reads (a *Reader's constructor, a Read*, Deserialize*,
+    /// Load* or Parse* method). Handed anywhere else (a writer, a field, another method), it may be written, and stays reported.
+    /// </summary>
+    private static bool IsOnlyRead(ILocalSymbol local, IOperation operation)
+    {
+        if (!IsOrDerivesFrom(local.Type, StreamType))
+            return false;
+        var used = false;
+        foreach (var reference in OperationTree.ReferencesTo(local, operation))
+        {
+            used = true;
+            var use = reference.Parent is IConversionOperation { IsImplicit: true } conversion ? conversion.Parent : reference.Parent;
+            var reads = use switch
+            {
+                IInvocationOperation call when ReferenceEquals(OperationTree.Unwrap(call.Instance), reference) => IsReadingMember(call.TargetMethod.Name) || call.TargetMethod.Name == "Dispose",
+                IPropertyReferenceOperation => true,
+                IArgumentOperation { Parent: IObjectCreationOperation creation } => creation.Type?.Name.EndsWith("Reader", System.StringComparison.Ordinal) == true,
+                IArgumentOperation { Parent: IInvocationOperation call } => call.TargetMethod.Name.StartsWith("Deserialize", System.StringComparison.Ordinal)
+                    || call.TargetMethod.Name.StartsWith("Load", System.StringComparison.Ordinal) || call.TargetMethod.Name.StartsWith("Parse", System.StringComparison.Ordinal)
+                    || call.TargetMethod.Name.StartsWith("Read", System.StringComparison.Ordinal),
+                _ => false,
+            };
+            if (!reads)
+                return false;
+        }
+        return used;
+    }
+
+    private static bool IsReadingMember(string name)
+        => name.StartsWith("Read", System.StringComparison.Ordinal) || name.StartsWith("CopyTo", System.StringComparison.Ordinal) || name == "Seek";
+
+    private static readonly SymbolNameList StreamType = SymbolNameList.Of("System.IO.Stream");
+
+    private static readonly SymbolNameList MemoryStreamType = SymbolNameList.Of("System.IO.MemoryStream");
+
+    /// <summary>Whether disposing the using's resource synchronously costs nothing that 'await using' would save.</summary>
+    private static bool LeavesNothingToFlush(IVariableDeclaratorOperation declarator, IOperation @using)
+    {
+        var initializer = OperationTree.Unwrap(declarator.GetVariableInitializer()?.Value);
+        return OpensForReadingOnly(initializer) || WrapsMemoryOrOnlyReads(initializer)
+            || IsOnlyRead(declarator.Symbol, @using) || IsClosedByItsWrapperFirst(declarator.Symbol, @using) || IsFlushedAsynchronouslyLast(declarator, @using);
+    }
+
+    /// <summary>
+    /// A stream wrapper over a MemoryStream (<c>new GZipStream(buffer, ...)</c>, <c>new CryptoStream(buffer, ...)</c>) finishes
+    /// into memory; one created to read (<c>CryptoStreamMode.Read</c>, <c>CompressionMode.Decompress</c>) has nothing to flush.
+    /// </summary>
+    private static bool WrapsMemoryOrOnlyReads(IOperation? initializer)
+    {
+        if (initializer is not IObjectCreationOperation { Arguments: { Length: > 0 } arguments } creation || !IsOrDerivesFrom(creation.Type!, StreamType))
+            return false;
+        if (OperationTree.Unwrap(arguments[0].Value)?.Type is { } inner && IsOrDerivesFrom(inner, MemoryStreamType))
+            return true;
+        foreach (var argument in arguments)
+        {
+            // The stream's mode (CryptoStreamMode, CompressionMode), not any enum: FileShare.Read says what others may do.
+            if (argument.Parameter?.Name == "mode" && argument.Value.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } mode && argument.Value.ConstantValue is { HasValue: true, Value: { } value }
+                && mode.GetMembers().OfType<IFieldSymbol>().Any(field => field.Name is "Read" or "Decompress" && Equals(field.ConstantValue, value)))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// <c>using var file = ...; using var writer = new StreamWriter(file);</c>: the writer, disposed first, closes the
+    /// stream (its type takes a <c>leaveOpen</c> flag, not set here), so the stream's own Dispose does nothing. The
+    /// writer is the one to report, and is.
+    /// </summary>
+    private static bool IsClosedByItsWrapperFirst(ILocalSymbol local, IOperation @using)
+    {
+        foreach (var reference in OperationTree.ReferencesTo(local, @using))
+        {
+            var argument = reference.Parent as IArgumentOperation ?? reference.Parent?.Parent as IArgumentOperation;
+            if (argument?.Parent is IObjectCreationOperation { Type: INamedTypeSymbol wrapper } creation
+                && wrapper.InstanceConstructors.Any(constructor => constructor.Parameters.Any(parameter => parameter.Name == "leaveOpen"))
+                && !creation.Arguments.Any(a => a.Parameter?.Name == "leaveOpen" && a.Value.ConstantValue is not { HasValue: true, Value: false })
+                && IsUsingResource(creation))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsUsingResource(IOperation creation)
+    {
+        foreach (var ancestor in creation.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case IUsingDeclarationOperation:
+                    return true;
+                case IUsingOperation @using:
+                    return @using.Resources.Syntax.Span.Contains(creation.Syntax.Span);
+                case IBlockOperation or IExpressionStatementOperation or IInvocationOperation or IAnonymousFunctionOperation:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The last thing done with the resource is <c>await x.FlushAsync()</c>: what Dispose has left is closing the handle.
+    /// Not for a wrapper over another stream (a StreamWriter over a zip entry): its Dispose closes that stream, which may
+    /// still write (the entry's header, a compressor's last block).
+    /// </summary>
+    private static bool IsFlushedAsynchronouslyLast(IVariableDeclaratorOperation declarator, IOperation @using)
+        => !(OperationTree.Unwrap(declarator.GetVariableInitializer()?.Value) is IObjectCreationOperation creation
+                && creation.Arguments.Any(argument => argument.Value.Type is { } type && IsOrDerivesFrom(type, StreamType)))
+            && OperationTree.ReferencesTo(declarator.Symbol, @using).LastOrDefault() is { Parent: IInvocationOperation { TargetMethod.Name: "FlushAsync", Parent: var parent } }
+            && OperationTree.Unwrap(parent) is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation };
 
     /// <summary>
     /// A file opened for reading (<c>File.OpenRead</c>, <c>FileAccess.Read</c>) has no buffered writes to flush:

@@ -17,7 +17,8 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                 public async Task WriteAsync(string path, string text)
                 {
                     {|#0:using|} var stream = new FileStream(path, FileMode.Create);
-                    {|#1:using|} (var writer = new StreamWriter(stream))
+                    await stream.WriteAsync(new byte[1]);
+                    {|#1:using|} (var writer = new StreamWriter(path + ".txt"))
                         await writer.WriteAsync(text);
                     var other = new FileStream(path + ".bak", FileMode.Create);
                     await other.WriteAsync(new byte[1]);
@@ -162,6 +163,157 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
             Verify.Diagnostic().WithLocation(0).WithArguments("target", "FileStream", "async method 'CopyAsync'"));
 
     [Fact]
+    public Task StreamsOnlyReadAreQuiet_AStreamWrittenOrHandedOnIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Importer
+            {
+                // Rebus, MassTransit, Minio: streams opened elsewhere and only read here have nothing to flush.
+                public async Task<string> ReadAllAsync(Func<Stream> open, byte[] buffer)
+                {
+                    using var source = open();
+                    var length = source.Length;
+                    await source.ReadAsync(buffer, 0, buffer.Length);
+                    using (var other = open())
+                    using (var reader = new StreamReader(other))
+                        return await reader.ReadToEndAsync() + length;
+                }
+
+                public async Task<T?> LoadAsync<T>(Func<Stream> open)
+                {
+                    var input = open();
+                    var value = await System.Text.Json.JsonSerializer.DeserializeAsync<T>(input);
+                    input.Dispose();
+                    return value;
+                }
+
+                // Its closest real twins: the same stream copied into, written through a writer, or handed to another method.
+                public async Task SaveAsync(Func<Stream> open, Stream from, Action<Stream> share)
+                {
+                    {|#0:using|} var target = open();
+                    await from.CopyToAsync(target);
+                    {|#1:using|} (var wrapped = open())
+                    {|#4:using|} (var writer = new StreamWriter(wrapped, System.Text.Encoding.UTF8, 1024, leaveOpen: true))
+                        await writer.WriteAsync("x");
+                    {|#2:using|} var shared = open();
+                    share(shared);
+                    {|#3:using|} var written = open();
+                    await written.WriteAsync(new byte[1]);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("target", "Stream", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("wrapped", "Stream", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("shared", "Stream", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("written", "Stream", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("writer", "StreamWriter", "async method 'SaveAsync'"));
+
+    [Fact]
+    public Task StreamsWithNothingLeftToFlushAreQuiet_TheirTwinsAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            using System.IO.Compression;
+
+            class Archive
+            {
+                public async Task SaveAsync(string path, byte[] data)
+                {
+                    // Rebus, CliWrap: the writer declared after the file closes it first; the writer is the one reported.
+                    using var file = new FileStream(path, FileMode.Create);
+                    {|#0:using|} var writer = new StreamWriter(file);
+                    await writer.WriteAsync("header");
+
+                    // Twin: a writer that leaves the stream open does not close it.
+                    {|#1:using|} var kept = new FileStream(path + ".1", FileMode.Create);
+                    {|#2:using|} var keeping = new StreamWriter(kept, System.Text.Encoding.UTF8, 1024, leaveOpen: true);
+                    await keeping.WriteAsync("header");
+                }
+
+                public async Task<byte[]> CompressAsync(byte[] data, Stream target)
+                {
+                    // Rebus: compressing into memory finishes into memory.
+                    var buffer = new MemoryStream();
+                    using (var zip = new GZipStream(buffer, CompressionLevel.Fastest))
+                        await zip.WriteAsync(data);
+                    // Telegram.Bot, MassTransit: a stream created to read has nothing to flush.
+                    using (var unzip = new GZipStream(target, CompressionMode.Decompress, leaveOpen: true))
+                        await unzip.ReadAsync(new byte[16]);
+                    // Twins: compressing into the caller's stream finishes there.
+                    {|#3:using|} (var toTarget = new GZipStream(target, CompressionMode.Compress, leaveOpen: true))
+                        await toTarget.WriteAsync(data);
+                    return buffer.ToArray();
+                }
+
+                public async Task CopyAsync(Stream from, string path)
+                {
+                    // CliWrap: flushed asynchronously as the last thing done, Dispose only closes the handle.
+                    using (var destination = new FileStream(path, FileMode.Create))
+                    {
+                        await from.CopyToAsync(destination);
+                        await destination.FlushAsync().ConfigureAwait(false);
+                    }
+                    // Twin: written again after the flush.
+                    {|#4:using|} (var again = new FileStream(path + ".2", FileMode.Create))
+                    {
+                        await again.FlushAsync();
+                        await again.WriteAsync(new byte[1]);
+                    }
+                    // Twin (CliWrap): a flushed writer still closes the stream it wraps, which may write on close.
+                    {|#5:using|} (var entry = new StreamWriter(new GZipStream(from, CompressionMode.Compress)))
+                    {
+                        await entry.WriteAsync("x");
+                        await entry.FlushAsync();
+                    }
+                    // Twin (MassTransit): a file shared for reading is still written.
+                    {|#6:using|} (var shared = new FileStream(path + ".3", FileMode.CreateNew, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous))
+                        await from.CopyToAsync(shared);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("writer", "StreamWriter", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("kept", "FileStream", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("keeping", "StreamWriter", "async method 'SaveAsync'"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("toTarget", "GZipStream", "async method 'CompressAsync'"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("again", "FileStream", "async method 'CopyAsync'"),
+            Verify.Diagnostic().WithLocation(5).WithArguments("entry", "StreamWriter", "async method 'CopyAsync'"),
+            Verify.Diagnostic().WithLocation(6).WithArguments("shared", "FileStream", "async method 'CopyAsync'"));
+
+    [Fact]
+    public Task StreamsWithoutTheirOwnDisposeAsyncAreQuiet_OnesThatOverrideItAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            // MongoDB's GridFS streams, Kestrel's upgrade stream: Stream's DisposeAsync only calls Dispose().
+            class ChunkStream : Stream
+            {
+                public override bool CanRead => true;
+                public override bool CanSeek => false;
+                public override bool CanWrite => true;
+                public override long Length => 0;
+                public override long Position { get => 0; set { } }
+                public override void Flush() { }
+                public override int Read(byte[] buffer, int offset, int count) => 0;
+                public override long Seek(long offset, SeekOrigin origin) => 0;
+                public override void SetLength(long value) { }
+                public override void Write(byte[] buffer, int offset, int count) { }
+            }
+
+            // The twin: a stream whose asynchronous clean-up is its own.
+            sealed class UploadStream : ChunkStream
+            {
+                public override async ValueTask DisposeAsync() => await Task.Yield();
+            }
+
+            class Store
+            {
+                public async Task SaveAsync(byte[] data)
+                {
+                    using var chunks = new ChunkStream();
+                    await chunks.WriteAsync(data);
+                    {|#0:using|} var upload = new UploadStream();
+                    await upload.WriteAsync(data);
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("upload", "UploadStream", "async method 'SaveAsync'"));
+
+    [Fact]
     public Task ConnectionsDroppedInACatchAreReported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Connection : IDisposable, IAsyncDisposable
@@ -282,7 +434,8 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                 public async Task WriteAsync(string path, string text)
                 {
                     [|using|] var stream = new FileStream(path, FileMode.Create);
-                    [|using|] (var writer = new StreamWriter(stream))
+                    await stream.WriteAsync(new byte[1]);
+                    [|using|] (var writer = new StreamWriter(path + ".txt"))
                         await writer.WriteAsync(text);
                     var other = new FileStream(path + ".bak", FileMode.Create);
                     await other.WriteAsync(new byte[1]);
@@ -295,7 +448,8 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                 public async Task WriteAsync(string path, string text)
                 {
                     await using var stream = new FileStream(path, FileMode.Create);
-                    await using (var writer = new StreamWriter(stream))
+                    await stream.WriteAsync(new byte[1]);
+                    await using (var writer = new StreamWriter(path + ".txt"))
                         await writer.WriteAsync(text);
                     var other = new FileStream(path + ".bak", FileMode.Create);
                     await other.WriteAsync(new byte[1]);
