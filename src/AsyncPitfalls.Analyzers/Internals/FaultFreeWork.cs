@@ -83,13 +83,16 @@ internal static class FaultFreeWork
     }
 
     /// <summary>
-    /// A guard before the try: <c>if (flag) return;</c> on fields, locals and constants, or an assignment of a
-    /// constant (<c>_ = 1;</c>). Nothing in it calls a method or reads a property, so it cannot throw.
+    /// A guard before the try: <c>if (flag) return;</c> on fields, locals and constants, an assignment of a
+    /// constant (<c>_ = 1;</c>), a local set to one (<c>bool delayed = false;</c>). Nothing in it calls a method or
+    /// reads a property, so it cannot throw.
     /// </summary>
     private static bool CannotThrow(IOperation statement) => statement switch
     {
         IConditionalOperation { WhenFalse: null } condition => IsPlainValue(condition.Condition) && IsEarlyReturn(condition.WhenTrue),
         IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } => IsPlainValue(assignment.Target) && IsPlainValue(assignment.Value),
+        IVariableDeclarationGroupOperation group => group.Declarations.All(declaration => declaration.Initializer is null
+            && declaration.Declarators.All(declarator => declarator.Initializer is null || IsPlainValue(declarator.Initializer.Value))),
         IEmptyOperation => true,
         _ => false,
     };

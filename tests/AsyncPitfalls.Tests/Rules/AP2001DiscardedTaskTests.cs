@@ -366,8 +366,10 @@ public sealed class AP2001DiscardedTaskTests
                 private async Task RefreshAsync(Func<Task> poll)
                 {
                     _ = 1;
+                    bool counted = false, late;
                     try { await poll(); }
                     catch (Exception) { _misses++; }
+                    finally { late = counted; }
                 }
 
                 private void Drain(object gate)
@@ -405,6 +407,8 @@ public sealed class AP2001DiscardedTaskTests
                     {|#5:Task.Run(() => HandleAsync())|};
                     // The argument is computed in the forked work, outside the callee's try.
                     {|#6:Task.Run(() => GuardedAsync(Parse("x")))|};
+                    // What comes before the try calls a method, which may throw.
+                    {|#7:Task.Run(ParsedAsync)|};
                     return Task.CompletedTask;
                 }
 
@@ -441,6 +445,13 @@ public sealed class AP2001DiscardedTaskTests
                     catch (Exception e) { Console.WriteLine(e); }
                 }
 
+                private async Task ParsedAsync()
+                {
+                    var delay = Parse("10");
+                    try { await Task.Delay(delay); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
                 private static int Parse(string text) => int.Parse(text);
             }
             """,
@@ -450,7 +461,8 @@ public sealed class AP2001DiscardedTaskTests
             Verify.Diagnostic().WithLocation(3).WithArguments("'Task.Run'", "method 'StartAsync'"),
             Verify.Diagnostic().WithLocation(4).WithArguments("'Task.Run'", "method 'StartAsync'"),
             Verify.Diagnostic().WithLocation(5).WithArguments("'Task.Run'", "method 'StartAsync'"),
-            Verify.Diagnostic().WithLocation(6).WithArguments("'Task.Run'", "method 'StartAsync'"));
+            Verify.Diagnostic().WithLocation(6).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(7).WithArguments("'Task.Run'", "method 'StartAsync'"));
 
     [Theory]
     [InlineData("void M() { Missing(); }")]
