@@ -69,6 +69,9 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         // task.ObserveErrors(): an observe helper that hands the task back; dropping that is what it is for.
         if (produced is IInvocationOperation helperCall && helpers.IsObserveHelper(helperCall.TargetMethod, options))
             return;
+        // task.PipeTo(self): an overload that only passes the task on to such a helper (task.PipeTo(self, false)).
+        if (produced is IInvocationOperation forwarderCall && helpers.ForwardsToObserveHelper(forwarderCall.TargetMethod))
+            return;
         if (TaskUses.IsFireAndForgetSafe(produced, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
             return;
         if (RunsFaultFreeWork(produced, types, options, context.CancellationToken))

@@ -464,6 +464,43 @@ public sealed class AP2001DiscardedTaskTests
             Verify.Diagnostic().WithLocation(6).WithArguments("'Task.Run'", "method 'StartAsync'"),
             Verify.Diagnostic().WithLocation(7).WithArguments("'Task.Run'", "method 'StartAsync'"));
 
+    [Fact]
+    public Task NoDiagnostic_OverloadThatForwardsToAnObserveHelper_ButOneThatForwardsElsewhereReports()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            public sealed class Inbox
+            {
+                public void Tell(object message) { }
+                public Task PostAsync(Task<int> pending) => pending;
+            }
+
+            public static class Piping
+            {
+                // The short overload hands the task to the one that awaits it and tells the inbox either outcome.
+                public static Task PipeTo(this Task<int> task, Inbox to) => task.PipeTo(to, continueOnCapturedContext: false);
+
+                public static async Task PipeTo(this Task<int> task, Inbox to, bool continueOnCapturedContext)
+                {
+                    try { to.Tell(await task.ConfigureAwait(continueOnCapturedContext)); }
+                    catch (Exception e) { to.Tell(e); }
+                }
+
+                // Same shape, but the overload it forwards to only passes the task on: nobody observes it.
+                public static Task Relay(this Task<int> task, Inbox to) => task.Relay(to, attempts: 1);
+
+                public static Task Relay(this Task<int> task, Inbox to, int attempts) => to.PostAsync(task);
+            }
+
+            class Actor
+            {
+                public void Receive(Inbox self, Task<int> lookup)
+                {
+                    lookup.PipeTo(self);
+                    {|#0:lookup.Relay(self)|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Piping.Relay'", "method 'Receive'"));
+
     [Theory]
     [InlineData("void M() { Missing(); }")]
     [InlineData("void M() { Task.Run(; }")]
