@@ -506,6 +506,8 @@ public sealed class AP2001DiscardedTaskTests
     [InlineData("void M() { Task.Run(; }")]
     [InlineData("void M() { new Store().SaveAsync( }")]
     [InlineData("void M() { Unknown.SaveAsync(); }")]
+    [InlineData("void M(TaskCompletionSource<int> s) { Task.Run(() => { try { s.TrySetResult( } catch (Exception e) when { } }); }")]
+    [InlineData("void M() { Task.Run(Missing); Task.Run(() => Pump()); } async Task Pump() { if (Unknown) return; try { await } catch { } }")]
     public Task NoCrash_OnHalfTypedCode(string member)
         => Verify.VerifyNoCrashAsync(Usings + Awaitables + "class C { " + member + " }");
 
