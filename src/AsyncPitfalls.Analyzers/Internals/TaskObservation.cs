@@ -72,13 +72,17 @@ internal sealed class ObserveHelpers
     private readonly KnownTypes _types;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _cache = new(SymbolEqualityComparer.Default);
 
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _forwarders = new(SymbolEqualityComparer.Default);
+
     private readonly System.Func<IMethodSymbol, bool> _attachesContinuation;
+    private readonly System.Func<IMethodSymbol, bool> _forwardsToHelper;
 
     public ObserveHelpers(KnownTypes types)
     {
         _types = types;
         // A method group converted at the call would be a new delegate on every call.
         _attachesContinuation = AttachesContinuation;
+        _forwardsToHelper = ForwardsToHelper;
     }
 
     public bool IsObserveHelper(IMethodSymbol method, TaskObservationOptions options)
@@ -103,6 +107,53 @@ internal sealed class ObserveHelpers
     /// <summary>Whether the member being analysed is an observe helper.</summary>
     public bool IsInsideObserveHelper(ISymbol containingSymbol, TaskObservationOptions options)
         => containingSymbol is IMethodSymbol method && IsObserveHelper(method, options);
+
+    /// <summary>
+    /// <c>public static Task PipeTo(this Task task, IActor to) =&gt; task.PipeTo(to, useConfigureAwait: false);</c>: an
+    /// overload whose whole body hands its task to a same-named overload of its type that is an observe helper for the
+    /// same kind of task. Calling it observes the task as the helper does. Read from syntax like the helpers themselves,
+    /// since the overloads may be declared in another file; an override or a virtual method may do something else.
+    /// </summary>
+    public bool ForwardsToObserveHelper(IMethodSymbol method)
+    {
+        method = method.ReducedFrom ?? method.OriginalDefinition;
+        return !method.IsAsync && !method.IsVirtual && !method.IsAbstract && !method.IsOverride && _forwarders.GetOrAdd(method, _forwardsToHelper);
+    }
+
+    private bool ForwardsToHelper(IMethodSymbol method)
+    {
+        var task = method.Parameters.FirstOrDefault(p => _types.IsAwaitable(p.Type));
+        if (task is null || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
+            return false;
+        // List patterns need System.Index, which netstandard2.0 lacks.
+        var statements = declaration.Body?.Statements;
+        var forwarded = declaration.ExpressionBody?.Expression ?? (statements is { Count: 1 } ? statements.Value[0] switch
+        {
+            ReturnStatementSyntax { Expression: { } returned } => returned,
+            ExpressionStatementSyntax { Expression: var expression } => expression,
+            _ => null,
+        } : null);
+        if (forwarded is not InvocationExpressionSyntax invocation
+            || CalledName(invocation.Expression) != method.Name
+            || !NamesParameter(invocation, new System.Collections.Generic.List<string> { task.Name }))
+            return false;
+        foreach (var member in method.ContainingType.GetMembers(method.Name))
+        {
+            if (member is IMethodSymbol overload && !SymbolEqualityComparer.Default.Equals(overload, method)
+                && overload.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type.OriginalDefinition, task.Type.OriginalDefinition))
+                && _cache.GetOrAdd(overload, _attachesContinuation))
+                return true;
+        }
+        return false;
+    }
+
+    private static string? CalledName(ExpressionSyntax expression) => expression switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        _ => null,
+    };
 
     private bool AttachesContinuation(IMethodSymbol method)
     {

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -67,7 +69,12 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         // task.ObserveErrors(): an observe helper that hands the task back; dropping that is what it is for.
         if (produced is IInvocationOperation helperCall && helpers.IsObserveHelper(helperCall.TargetMethod, options))
             return;
+        // task.PipeTo(self): an overload that only passes the task on to such a helper (task.PipeTo(self, false)).
+        if (produced is IInvocationOperation forwarderCall && helpers.ForwardsToObserveHelper(forwarderCall.TargetMethod))
+            return;
         if (TaskUses.IsFireAndForgetSafe(produced, options) || helpers.IsInsideObserveHelper(context.ContainingSymbol, options))
+            return;
+        if (RunsFaultFreeWork(produced, types, options, context.CancellationToken))
             return;
 
         // CS4014 reports a discarded call inside an async function, and a discarded call of a method
@@ -82,5 +89,108 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
 
         context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties,
             OperationNames.DescribeProducer(value), AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
+    }
+
+    /// <summary>
+    /// The dropped task cannot fault, so there is nothing to lose: <c>Task.Run(() =&gt; tcs.TrySetResult(r))</c> only moves
+    /// the completion of a source whose task the caller awaits off the current thread, and <c>Task.Run(PumpAsync)</c>,
+    /// <c>Task.Run(() =&gt; { try { ... } catch (Exception e) { Log(e); } })</c> run work that catches and reports every
+    /// exception itself. The work is the delegate given to <c>Task.Run</c> or <c>TaskFactory.StartNew</c>, or the async
+    /// method called; a method is looked at only when its body is in the same file (another file's semantic model is
+    /// not an analyzer's to ask for) and the call cannot dispatch elsewhere (not virtual, abstract or an interface's).
+    /// </summary>
+    private static bool RunsFaultFreeWork(IOperation produced, KnownTypes types, TaskObservationOptions options, CancellationToken cancellationToken)
+    {
+        if (OperationTree.Unwrap(produced) is not IInvocationOperation call)
+            return false;
+        // Task.Factory.StartNew(LoopAsync).Unwrap(): the unwrapped task faults as the inner work does.
+        if (call.TargetMethod is { Name: "Unwrap", IsExtensionMethod: true } && call.Arguments.Length == 1
+            && OperationTree.Unwrap(call.Arguments[0].Value) is IInvocationOperation wrapped)
+            call = wrapped;
+
+        var method = call.TargetMethod;
+        var forks = method.Name == "Run" && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task)
+            || method.Name == "StartNew" && (SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, types.TaskFactory)
+                || SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, types.TaskFactoryOfT));
+        if (!forks)
+            return method.IsAsync && IsFaultFree(method, SourceBody(method, call.SemanticModel, cancellationToken), types, options, call.SemanticModel, forwards: false, cancellationToken);
+
+        foreach (var argument in call.Arguments)
+        {
+            var value = argument.Value;
+            while (value is IConversionOperation conversion)
+                value = conversion.Operand;
+            if (value is not IDelegateCreationOperation creation)
+                continue;
+            return creation.Target switch
+            {
+                IAnonymousFunctionOperation lambda => IsFaultFree(lambda.Symbol, lambda.Body, types, options, call.SemanticModel, forwards: true, cancellationToken),
+                IMethodReferenceOperation reference => IsFaultFree(reference.Method, SourceBody(reference.Method, call.SemanticModel, cancellationToken), types, options, call.SemanticModel, forwards: false, cancellationToken),
+                _ => false,
+            };
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The function only completes task sources, or its body catches everything (an async body, or a synchronous one
+    /// that returns no task that could fault later). With <paramref name="forwards"/>, a lambda that only calls one
+    /// such method with plain arguments (<c>() =&gt; AddNodeAsync(factory)</c>, awaited or not) counts too.
+    /// </summary>
+    private static bool IsFaultFree(IMethodSymbol function, IBlockOperation? body, KnownTypes types, TaskObservationOptions options, SemanticModel? model, bool forwards, CancellationToken cancellationToken)
+    {
+        if (body is null)
+            return false;
+        if (FaultFreeWork.OnlyCompletesTaskSources(body))
+            return true;
+        if ((function.IsAsync || !options.IsAwaitable(types, function.ReturnType)) && FaultFreeWork.CatchesEverything(body, types, allowGuards: true))
+            return true;
+        if (!forwards || SingleCall(body) is not { } call
+            || call.Instance is { } instance && !FaultFreeWork.IsPlainValue(instance)
+            || call.Arguments.Any(argument => !FaultFreeWork.IsPlainValue(argument.Value)))
+            return false;
+        return IsFaultFree(call.TargetMethod, SourceBody(call.TargetMethod, model, cancellationToken), types, options, model, forwards: false, cancellationToken);
+    }
+
+    /// <summary><c>() =&gt; Work(x)</c>, <c>async () =&gt; await Work(x)</c>: the one call a lambda's body makes.</summary>
+    private static IInvocationOperation? SingleCall(IBlockOperation body)
+    {
+        IInvocationOperation? single = null;
+        foreach (var statement in body.Operations)
+        {
+            var value = statement switch
+            {
+                IExpressionStatementOperation expression => expression.Operation,
+                IReturnOperation { ReturnedValue: { } returned } => returned,
+                IReturnOperation { IsImplicit: true } => null,
+                _ => statement,
+            };
+            if (value is null)
+                continue;
+            if (value is IAwaitOperation awaited)
+                value = awaited.Operation;
+            if (single is not null || OperationTree.Unwrap(value) is not IInvocationOperation call)
+                return null;
+            single = call;
+        }
+        return single;
+    }
+
+    /// <summary>The body of a method or local function declared once, in the file <paramref name="model"/> belongs to.</summary>
+    private static IBlockOperation? SourceBody(IMethodSymbol method, SemanticModel? model, CancellationToken cancellationToken)
+    {
+        method = method.PartialImplementationPart ?? method.ReducedFrom ?? method.OriginalDefinition;
+        if (model is null || method.IsAbstract || method.IsVirtual || method.IsOverride || method.IsExtern
+            || method.ContainingType?.TypeKind == TypeKind.Interface || method.DeclaringSyntaxReferences.Length != 1)
+            return null;
+        var reference = method.DeclaringSyntaxReferences[0];
+        if (reference.SyntaxTree != model.SyntaxTree)
+            return null;
+        return model.GetOperation(reference.GetSyntax(cancellationToken), cancellationToken) switch
+        {
+            IMethodBodyOperation body => body.BlockBody ?? body.ExpressionBody,
+            ILocalFunctionOperation localFunction => localFunction.Body,
+            _ => null,
+        };
     }
 }

@@ -63,24 +63,10 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>async void OnTick(object? state) { try { ... } catch (Exception e) { Log(e); } }</c>: the whole body is one try
-    /// with a catch-all that has no filter and does not throw, so nothing escapes to end the process. What a timer or a
-    /// callback that needs a void method gets when written with care.
+    /// <c>async void OnTick(object? state) { try { ... } catch (Exception e) { Log(e); } }</c>: nothing escapes to end the
+    /// process. What a timer or a callback that needs a void method gets when written with care.
     /// </summary>
-    private static bool CatchesEverything(IBlockOperation? body, KnownTypes types)
-    {
-        ITryOperation? guard = null;
-        foreach (var statement in body?.Operations ?? ImmutableArray<IOperation>.Empty)
-        {
-            if (statement.IsImplicit)
-                continue; // The return the compiler ends a local function's body with.
-            if (guard is not null || statement is not ITryOperation @try)
-                return false;
-            guard = @try;
-        }
-        return guard is not null
-            && guard.Catches.Any(clause => clause.Filter is null && CancellationHandlers.IsCatchAll(clause, types) && !CancellationHandlers.Throws(clause, types));
-    }
+    private static bool CatchesEverything(IBlockOperation? body, KnownTypes types) => FaultFreeWork.CatchesEverything(body, types);
 
     private static bool IsReportable(IMethodSymbol method, KnownTypes types)
         => method.IsAsync && method.ReturnsVoid && !Declarations.IsEventHandler(method, types);

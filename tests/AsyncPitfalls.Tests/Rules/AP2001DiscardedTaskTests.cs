@@ -275,11 +275,239 @@ public sealed class AP2001DiscardedTaskTests
             },
         }.RunAsync();
 
+    // ---- Work that cannot fault: nothing to lose when its task is dropped ----
+
+    [Fact]
+    public Task NoDiagnostic_ForkThatOnlyCompletesTaskCompletionSources()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Poller
+            {
+                // A native poll thread hands each result to the caller's source; Task.Run keeps continuations off it.
+                public void OnEvent(object pending, Exception? error, List<int> result, TaskCompletionSource done)
+                {
+                    if (error is not null)
+                        Task.Run(() => ((TaskCompletionSource<List<int>>)pending).TrySetException(new InvalidOperationException("poll failed", error)));
+                    else
+                        Task.Run(() => ((TaskCompletionSource<List<int>>)pending).TrySetResult(result));
+                    Task.Factory.StartNew(() => { done.TrySetCanceled(); done.SetResult(); });
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_ForkThatCompletesASourceAndDoesOtherWork()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Poller
+            {
+                public void OnEvent(TaskCompletionSource<int> pending, int[] rows)
+                {
+                    {|#0:Task.Run(() => { var total = Sum(rows); pending.TrySetResult(total); })|};
+                    {|#1:Task.Run(() => pending.TrySetResult(Sum(rows)) && Notify())|};
+                }
+
+                private static int Sum(int[] rows) => rows.Length == 0 ? throw new ArgumentException("empty") : rows[0];
+                private static bool Notify() => true;
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Task.Run'", "method 'OnEvent'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Task.Run'", "method 'OnEvent'"));
+
+    [Fact]
+    public Task NoDiagnostic_ForkedWorkThatCatchesEverythingItself()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private readonly object _gate = new();
+                private bool _stopped;
+                private int _misses;
+
+                public Worker(Func<Task> poll, TaskCompletionSource<string> done)
+                {
+                    // The whole lambda is a try whose catch-all hands the failure to the source callers await.
+                    Task.Run(() =>
+                    {
+                        try { done.TrySetResult(Look()); }
+                        catch (Exception e) { done.TrySetException(e); }
+                    });
+                    // A worker loop behind a method group, a guard before its try.
+                    Task.Run((Func<Task>)PumpAsync);
+                    Task.Factory.StartNew(() => RefreshAsync(poll)).Unwrap();
+                    Task.Run(async () =>
+                    {
+                        try { await poll(); }
+                        catch (Exception e) { Console.WriteLine(e); }
+                    });
+                    Task.Run(async () => await RefreshAsync(poll));
+                    Task.Run(Compile);
+                    Task.Run(() => Drain(_gate));
+
+                    void Compile()
+                    {
+                        try { Look(); }
+                        catch { }
+                    }
+                }
+
+                private async Task PumpAsync()
+                {
+                    if (_stopped)
+                        return;
+                    try
+                    {
+                        while (!_stopped)
+                            await Task.Delay(10);
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                    }
+                }
+
+                private async Task RefreshAsync(Func<Task> poll)
+                {
+                    _ = 1;
+                    bool counted = false, late;
+                    try { await poll(); }
+                    catch (Exception) { _misses++; }
+                    finally { late = counted; }
+                }
+
+                private void Drain(object gate)
+                {
+                    lock (gate)
+                    {
+                        try { Look(); }
+                        catch (Exception e) { Console.WriteLine(e); }
+                    }
+                }
+
+                private static string Look() => "";
+            }
+            """);
+
+    [Fact]
+    public Task Reports_ForkedWorkThatLetsSomethingOut()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Host
+            {
+                private readonly CancellationTokenSource _shutdown = new();
+                private readonly SemaphoreSlim _signal = new(0);
+
+                public Task StartAsync(CancellationToken token)
+                {
+                    // A consumer loop with no handler at all: a throw ends it silently.
+                    {|#0:Task.Run((Func<Task>)ConsumeAsync)|};
+                    // The loop task is wrapped in an awaitable nobody awaits, and the loop catches only cancellation.
+                    {|#1:Task.Run(() => RunAsync(token).ConfigureAwait(false))|};
+                    // The catch-all rethrows, or filters, or sits around code that only starts the work.
+                    {|#2:Task.Run(() => LogAndRethrowAsync())|};
+                    {|#3:Task.Run(async () => { try { await ConsumeAsync(); } catch (Exception e) when (e is not OutOfMemoryException) { Console.WriteLine(e); } })|};
+                    {|#4:Task.Run(() => { try { return ConsumeAsync(); } catch (Exception) { return Task.CompletedTask; } })|};
+                    // An override may not catch what this body catches.
+                    {|#5:Task.Run(() => HandleAsync())|};
+                    // The argument is computed in the forked work, outside the callee's try.
+                    {|#6:Task.Run(() => GuardedAsync(Parse("x")))|};
+                    // What comes before the try calls a method, which may throw.
+                    {|#7:Task.Run(ParsedAsync)|};
+                    return Task.CompletedTask;
+                }
+
+                private async Task ConsumeAsync()
+                {
+                    while (!_shutdown.IsCancellationRequested)
+                    {
+                        await _signal.WaitAsync(_shutdown.Token);
+                        await Task.Delay(10);
+                    }
+                }
+
+                private async Task RunAsync(CancellationToken token)
+                {
+                    try { await Task.Delay(1000, token); }
+                    catch (OperationCanceledException) { }
+                }
+
+                private async Task LogAndRethrowAsync()
+                {
+                    try { await Task.Delay(10); }
+                    catch (Exception e) { Console.WriteLine(e); throw; }
+                }
+
+                protected virtual async Task HandleAsync()
+                {
+                    try { await Task.Delay(10); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
+                private async Task GuardedAsync(int value)
+                {
+                    try { await Task.Delay(value); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
+                private async Task ParsedAsync()
+                {
+                    var delay = Parse("10");
+                    try { await Task.Delay(delay); }
+                    catch (Exception e) { Console.WriteLine(e); }
+                }
+
+                private static int Parse(string text) => int.Parse(text);
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(5).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(6).WithArguments("'Task.Run'", "method 'StartAsync'"),
+            Verify.Diagnostic().WithLocation(7).WithArguments("'Task.Run'", "method 'StartAsync'"));
+
+    [Fact]
+    public Task NoDiagnostic_OverloadThatForwardsToAnObserveHelper_ButOneThatForwardsElsewhereReports()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            public sealed class Inbox
+            {
+                public void Tell(object message) { }
+                public Task PostAsync(Task<int> pending) => pending;
+            }
+
+            public static class Piping
+            {
+                // The short overload hands the task to the one that awaits it and tells the inbox either outcome.
+                public static Task PipeTo(this Task<int> task, Inbox to) => task.PipeTo(to, continueOnCapturedContext: false);
+
+                public static async Task PipeTo(this Task<int> task, Inbox to, bool continueOnCapturedContext)
+                {
+                    try { to.Tell(await task.ConfigureAwait(continueOnCapturedContext)); }
+                    catch (Exception e) { to.Tell(e); }
+                }
+
+                // Same shape, but the overload it forwards to only passes the task on: nobody observes it.
+                public static Task Relay(this Task<int> task, Inbox to) => task.Relay(to, attempts: 1);
+
+                public static Task Relay(this Task<int> task, Inbox to, int attempts) => to.PostAsync(task);
+            }
+
+            class Actor
+            {
+                public void Receive(Inbox self, Task<int> lookup)
+                {
+                    lookup.PipeTo(self);
+                    {|#0:lookup.Relay(self)|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Piping.Relay'", "method 'Receive'"));
+
     [Theory]
     [InlineData("void M() { Missing(); }")]
     [InlineData("void M() { Task.Run(; }")]
     [InlineData("void M() { new Store().SaveAsync( }")]
     [InlineData("void M() { Unknown.SaveAsync(); }")]
+    [InlineData("void M(TaskCompletionSource<int> s) { Task.Run(() => { try { s.TrySetResult( } catch (Exception e) when { } }); }")]
+    [InlineData("void M() { Task.Run(Missing); Task.Run(() => Pump()); } async Task Pump() { if (Unknown) return; try { await } catch { } }")]
     public Task NoCrash_OnHalfTypedCode(string member)
         => Verify.VerifyNoCrashAsync(Usings + Awaitables + "class C { " + member + " }");
 
