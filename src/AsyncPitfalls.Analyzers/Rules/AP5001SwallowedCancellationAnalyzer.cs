@@ -53,7 +53,8 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
             return;
 
         var function = AsyncCode.EnclosingFunction(@try, context.ContainingSymbol);
-        if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types) || CancellationHandlers.CancelsItsOwnTokenSource(@try, function, types))
+        if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types) || CancellationHandlers.CancelsItsOwnTokenSource(@try, function, types)
+            || FallsThroughToAThrow(clause, @try))
             return;
 
         var consequence = Consequence(clause, @try, function, types);
@@ -66,8 +67,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
     /// <summary>What swallowing leads to here, or null when the code simply ends (nothing goes on).</summary>
     private static string? Consequence(ICatchClauseOperation clause, ITryOperation @try, IMethodSymbol? function, KnownTypes types)
     {
-        var handlerEnds = clause.Handler.Operations.Length > 0 && clause.Handler.Operations[clause.Handler.Operations.Length - 1]
-            is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo };
+        var handlerEnds = clause.Handler.Operations.Length > 0 && EndsTheFunctionOrLoop(clause.Handler.Operations[clause.Handler.Operations.Length - 1]);
         if (!handlerEnds && CancellationHandlers.InsideLoop(@try))
             return "the loop goes on";
         if (!handlerEnds && HasCodeAfter(@try))
@@ -75,6 +75,51 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         if (function is not null && HasTokenParameter(function, types) && !CancellationHandlers.ReportsFailureAsTryMethod(clause, function))
             return $"'{SymbolNames.ForMessage(function.MethodKind == MethodKind.AnonymousFunction ? function.ContainingSymbol : function)}' returns as if it had completed";
         return null;
+    }
+
+    /// <summary>
+    /// A statement after which the handler does not go on: <c>return</c>, <c>break</c>, <c>goto</c>, or a
+    /// try (a lock released in its finally) whose body and handlers all end that way.
+    /// </summary>
+    private static bool EndsTheFunctionOrLoop(IOperation statement)
+    {
+        switch (statement)
+        {
+            case IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.GoTo }:
+                return true;
+            case IBlockOperation block:
+                return block.Operations.Length > 0 && EndsTheFunctionOrLoop(block.Operations[block.Operations.Length - 1]);
+            case ITryOperation nested:
+                if (!EndsTheFunctionOrLoop(nested.Body))
+                    return false;
+                foreach (var handler in nested.Catches)
+                {
+                    if (!EndsTheFunctionOrLoop(handler.Handler) && !IsThrow(LastOf(handler.Handler)))
+                        return false;
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static IOperation? LastOf(IBlockOperation block) => block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1] : null;
+
+    private static bool IsThrow(IOperation? statement)
+        => statement is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+
+    /// <summary>
+    /// <c>try { ... } catch (OperationCanceledException) { } throw;</c>: the handler falls through to a throw
+    /// right after the try (the outer handler's rethrow, <c>throw e;</c>), so the method still ends by throwing.
+    /// </summary>
+    private static bool FallsThroughToAThrow(ICatchClauseOperation clause, ITryOperation @try)
+    {
+        if (LastOf(clause.Handler) is { } last && EndsTheFunctionOrLoop(last))
+            return false;
+        if (@try.Parent is not IBlockOperation block)
+            return false;
+        var index = block.Operations.IndexOf(@try);
+        return index >= 0 && index + 1 < block.Operations.Length && IsThrow(block.Operations[index + 1]);
     }
 
     private static bool HasTokenParameter(IMethodSymbol function, KnownTypes types)
@@ -135,3 +180,4 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         return false;
     }
 }
+

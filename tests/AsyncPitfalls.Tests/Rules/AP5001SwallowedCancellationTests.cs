@@ -284,6 +284,89 @@ public sealed class AP5001SwallowedCancellationTests
             }
             """);
 
+    [Fact]
+    public Task NoDiagnostic_HandlerFallsThroughToAThrow_Reports_WhenTheThrowIsConditional()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Retrier
+            {
+                // MassTransit's retry: a cancelled retry falls through to the rethrow of the original failure.
+                public async Task RetryAsync(Func<Task> attempt, Func<Exception, bool> canRetry, CancellationToken ct)
+                {
+                    try { await attempt(); }
+                    catch (Exception e)
+                    {
+                        if (canRetry(e))
+                        {
+                            try { await attempt(); return; }
+                            catch (OperationCanceledException ex) when (ex.CancellationToken == ct) { }
+                            throw;
+                        }
+                        throw;
+                    }
+                }
+
+                public async Task RetryOnceAsync(Func<Task> attempt, Func<Exception, bool> canRetry, CancellationToken ct)
+                {
+                    try { await attempt(); }
+                    catch (Exception e)
+                    {
+                        try { await attempt(); return; }
+                        {|#0:catch (OperationCanceledException ex)|} when (ex.CancellationToken == ct) { }
+                        if (canRetry(e))
+                            throw;
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
+
+    [Fact]
+    public Task NoDiagnostic_ReturnInsideATryFinallyOfTheHandler_Reports_WhenTheNestedTryFallsThrough()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Reconnector
+            {
+                private readonly SemaphoreSlim _lock = new(1);
+                private readonly CancellationTokenSource _stop = new();
+                public string State = "";
+
+                // SignalR's reconnect: under the connection lock the handler closes the connection and returns.
+                public async Task ReconnectAsync(Func<Task> connect)
+                {
+                    while (true)
+                    {
+                        try { await Task.Delay(1000, _stop.Token); }
+                        catch (OperationCanceledException)
+                        {
+                            await _lock.WaitAsync();
+                            try
+                            {
+                                State = "Disconnected";
+                                return;
+                            }
+                            finally { _lock.Release(); }
+                        }
+                        await connect();
+                    }
+                }
+
+                public async Task RetryAsync(Func<Task> connect)
+                {
+                    while (true)
+                    {
+                        try { await Task.Delay(1000, _stop.Token); }
+                        {|#0:catch (OperationCanceledException)|}
+                        {
+                            await _lock.WaitAsync();
+                            try { State = "Retrying"; }
+                            finally { _lock.Release(); }
+                        }
+                        await connect();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the loop goes on"));
+
     [Theory]
     [InlineData("async Task M() { try { } catch (OperationCanceledException) { ")]
     [InlineData("async Task M() { try { await Task.Yield(); } catch (Missing) { } }")]
