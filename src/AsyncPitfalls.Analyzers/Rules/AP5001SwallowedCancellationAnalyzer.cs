@@ -41,11 +41,12 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         {
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.OperationCanceledException is null)
                 return;
-            start.RegisterOperationAction(c => Analyze(c, types), OperationKind.CatchClause);
+            var hostedService = start.Compilation.GetBestType("Microsoft.Extensions.Hosting.IHostedService");
+            start.RegisterOperationAction(c => Analyze(c, types, hostedService), OperationKind.CatchClause);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, INamedTypeSymbol? hostedService)
     {
         var clause = (ICatchClauseOperation)context.Operation;
         if (!CancellationHandlers.IsCancellationException(clause.ExceptionType, types) || CancellationHandlers.Throws(clause, types)
@@ -59,7 +60,8 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         if (CancellationHandlers.FiltersOnAnotherToken(clause, function, types) || CancellationHandlers.CancelsItsOwnTokenSource(@try, function, types)
             || FallsThroughToAThrow(clause, @try)
             || function is not null && CancellationOrigins.IsOwnTimeout(@try, function, types)
-            || function is not null && CancellationOrigins.IsOwnedBackgroundLoop(@try, function, types))
+            || function is not null && CancellationOrigins.IsOwnedBackgroundLoop(@try, function, types)
+            || IsDisposeOrHostedStop(function, types, hostedService))
             return;
 
         var consequence = Consequence(clause, @try, function, types);
@@ -125,6 +127,41 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
             return false;
         var index = block.Operations.IndexOf(@try);
         return index >= 0 && index + 1 < block.Operations.Length && IsThrow(block.Operations[index + 1]);
+    }
+
+    /// <summary>
+    /// <c>IDisposable.Dispose</c>, <c>IAsyncDisposable.DisposeAsync</c> or <c>IHostedService.StopAsync</c> itself
+    /// (not a lambda in it): a dispose must not throw, and StopAsync's token only says the stop should no
+    /// longer be graceful. Giving up the graceful wait on cancellation and forcing the stop is their contract.
+    /// </summary>
+    private static bool IsDisposeOrHostedStop(IMethodSymbol? function, KnownTypes types, INamedTypeSymbol? hostedService)
+    {
+        if (function is not { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation, ContainingType: { } type })
+            return false;
+        return function.Name switch
+        {
+            "Dispose" or "System.IDisposable.Dispose" => Implements(function, type, type.AllInterfaces.FirstOrDefault(i => i.SpecialType == SpecialType.System_IDisposable), "Dispose"),
+            "DisposeAsync" or "System.IAsyncDisposable.DisposeAsync" => Implements(function, type, types.IAsyncDisposable, "DisposeAsync"),
+            _ => function.Name.EndsWith("StopAsync", System.StringComparison.Ordinal) && Implements(function, type, hostedService, "StopAsync"),
+        };
+    }
+
+    private static bool Implements(IMethodSymbol function, INamedTypeSymbol type, INamedTypeSymbol? @interface, string member)
+    {
+        if (@interface is null)
+            return false;
+        foreach (var candidate in @interface.GetMembers(member))
+        {
+            if (type.FindImplementationForInterfaceMember(candidate) is not IMethodSymbol implementation)
+                continue;
+            // The implementing method, or an override of it (a derived class's DisposeAsync).
+            for (var current = function; current is not null; current = current.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, implementation.OriginalDefinition))
+                    return true;
+            }
+        }
+        return false;
     }
 
     private static bool HasTokenParameter(IMethodSymbol function, KnownTypes types)

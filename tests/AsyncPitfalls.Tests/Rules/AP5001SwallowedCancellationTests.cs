@@ -563,6 +563,70 @@ public sealed class AP5001SwallowedCancellationTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
 
+    [Fact]
+    public Task NoDiagnostic_DisposeAndHostedStopGiveUpTheirGracefulWait_Reports_LookAlikesThatImplementNeither()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            namespace Microsoft.Extensions.Hosting
+            {
+                public interface IHostedService
+                {
+                    Task StartAsync(CancellationToken cancellationToken);
+                    Task StopAsync(CancellationToken cancellationToken);
+                }
+            }
+
+            // Marten's event graph: the pending work is drained best-effort, then the store is disposed.
+            class Store : IAsyncDisposable, IDisposable
+            {
+                private readonly Func<Task> _drain = () => Task.CompletedTask;
+
+                public async ValueTask DisposeAsync()
+                {
+                    try { await _drain(); }
+                    catch (OperationCanceledException) { }
+                    Dispose();
+                }
+
+                public void Dispose() { }
+            }
+
+            class Pump : Microsoft.Extensions.Hosting.IHostedService
+            {
+                private Task _loop = Task.CompletedTask;
+
+                public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+                // The host's token says the stop is no longer graceful: stop waiting and force it.
+                public async Task StopAsync(CancellationToken cancellationToken)
+                {
+                    try { await _loop.WaitAsync(cancellationToken); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("forced");
+                }
+            }
+
+            class Connection
+            {
+                private readonly Func<Task> _drain = () => Task.CompletedTask;
+
+                public async ValueTask DisposeAsync()
+                {
+                    try { await _drain(); }
+                    {|#0:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("closed");
+                }
+
+                public async Task StopAsync(CancellationToken cancellationToken)
+                {
+                    try { await _drain().WaitAsync(cancellationToken); }
+                    {|#1:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("stopped");
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the code after it runs"));
+
     [Theory]
     [InlineData("async Task M() { try { } catch (OperationCanceledException) { ")]
     [InlineData("async Task M() { try { await Task.Yield(); } catch (Missing) { } }")]
