@@ -520,31 +520,67 @@ internal static class CancellationOrigins
     private static (Origin, ISymbol?) ResolveLocal(ILocalReferenceOperation reference, IMethodSymbol? function, KnownTypes types, int depth)
     {
         var local = reference.Local;
-        if (reference.SemanticModel is not { } model || local.DeclaringSyntaxReferences.Length != 1
-            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer }
-            || initializer.SyntaxTree != model.SyntaxTree)
+        var values = LocalValues(local, reference);
+        if (values is null || values.Count == 0)
             return (Origin.Unknown, local);
         if (SymbolEqualityComparer.Default.Equals(local.Type, types.CancellationTokenSource))
         {
-            // Created here with 'new': the function's own source (CreateLinkedTokenSource and others are not).
-            return initializer is BaseObjectCreationExpressionSyntax && !IsAssignedAgain(local, reference) ? (Origin.OwnLocal, local) : (Origin.Unknown, local);
+            // Created here with 'new' (or cleared to null): the function's own source. CreateLinkedTokenSource and
+            // sources from elsewhere are not.
+            var created = false;
+            foreach (var value in values)
+            {
+                if (IsNull(value))
+                    continue;
+                if (Unwrap(value) is not IObjectCreationOperation)
+                    return (Origin.Unknown, local);
+                created = true;
+            }
+            return created ? (Origin.OwnLocal, local) : (Origin.Unknown, local);
         }
-        if (IsAssignedAgain(local, reference))
-            return (Origin.Unknown, local);
-        return Resolve(model.GetOperation(initializer), function, types, depth + 1);
+        (Origin Origin, ISymbol? Symbol) result = (Origin.Never, null);
+        foreach (var value in values)
+            result = Combine(result, Resolve(value, function, types, depth + 1));
+        return result;
     }
 
-    private static bool IsAssignedAgain(ILocalSymbol local, IOperation reference)
+    private static IOperation Unwrap(IOperation value) => value is IConversionOperation conversion ? Unwrap(conversion.Operand) : value;
+
+    private static bool IsNull(IOperation value) => value.ConstantValue is { HasValue: true, Value: null };
+
+    /// <summary>
+    /// Every value the local is given in its function (its initializer and each <c>=</c>); null when it is also
+    /// written another way (<c>ref</c>, <c>out</c>, a compound or deconstructing assignment).
+    /// </summary>
+    private static List<IOperation>? LocalValues(ILocalSymbol local, IOperation inside)
     {
-        var root = reference;
-        foreach (var ancestor in reference.Ancestors())
+        var root = inside;
+        foreach (var ancestor in inside.Ancestors())
             root = ancestor;
-        foreach (var node in root.Descendants())
+        var values = new List<IOperation>();
+        foreach (var node in root.DescendantsAndSelf())
         {
-            if (node is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local))
-                return true;
+            switch (node)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    if ((declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value is { } initial)
+                        values.Add(initial);
+                    break;
+                case ILocalReferenceOperation target when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    switch (target.Parent)
+                    {
+                        case ISimpleAssignmentOperation assignment when assignment.Target == target:
+                            values.Add(assignment.Value);
+                            break;
+                        case IAssignmentOperation assignment when assignment.Target == target:
+                        case IArgumentOperation { Parameter.RefKind: not RefKind.None }:
+                        case ITupleOperation:
+                            return null;
+                    }
+                    break;
+            }
         }
-        return false;
+        return values;
     }
 
     /// <summary>
@@ -604,8 +640,7 @@ internal static class CancellationOrigins
     /// <summary>The local source gets a timeout (<c>new CancellationTokenSource(timeout)</c>, <c>CancelAfter</c>) or is cancelled in the function.</summary>
     private static bool TimesOutOrIsCancelled(ILocalSymbol local, IOperation inside, KnownTypes types)
     {
-        if (local.DeclaringSyntaxReferences.Length == 1
-            && local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } })
+        if (LocalValues(local, inside)?.Any(v => Unwrap(v) is IObjectCreationOperation { Arguments.Length: > 0 }) == true)
             return true;
         var root = inside;
         foreach (var ancestor in inside.Ancestors())

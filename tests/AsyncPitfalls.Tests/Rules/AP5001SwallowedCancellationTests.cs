@@ -538,6 +538,42 @@ public sealed class AP5001SwallowedCancellationTests
                     }
                 }
 
+                public async Task PumpAsync(Func<TimeSpan?> nextDue)
+                {
+                    while (true)
+                    {
+                        var token = CancellationToken.None;
+                        CancellationTokenSource? timeout = null;
+                        var due = nextDue();
+                        if (due.HasValue)
+                        {
+                            timeout = new CancellationTokenSource(due.Value);
+                            token = timeout.Token;
+                        }
+                        try { await _waitForDue(token); }
+                        catch (OperationCanceledException) { }
+                        finally { timeout?.Dispose(); }
+                        Console.WriteLine("fire due items");
+                    }
+                }
+
+                public async Task PumpUntilAsync(Func<TimeSpan?> nextDue, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        var token = ct;
+                        var due = nextDue();
+                        if (due.HasValue)
+                        {
+                            var timeout = new CancellationTokenSource(due.Value);
+                            token = timeout.Token;
+                        }
+                        try { await _waitForDue(token); }
+                        {|#1:catch (OperationCanceledException)|} { }
+                        Console.WriteLine("fire due items");
+                    }
+                }
+
                 public async Task<bool> PingAsync(Func<CancellationToken, Task> ping)
                 {
                     var budget = new CancellationTokenSource();
@@ -561,7 +597,8 @@ public sealed class AP5001SwallowedCancellationTests
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the loop goes on"));
 
     [Fact]
     public Task NoDiagnostic_DisposeAndHostedStopGiveUpTheirGracefulWait_Reports_LookAlikesThatImplementNeither()
