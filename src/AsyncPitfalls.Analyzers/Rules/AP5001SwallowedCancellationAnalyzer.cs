@@ -442,7 +442,11 @@ internal static class CancellationOrigins
         };
     }
 
-    /// <summary>Whether the started task flows into an await or a return (then someone waits for it).</summary>
+    /// <summary>
+    /// Whether the started task flows into an await, a return, a local or a call (<c>tasks.Add(...)</c>, later
+    /// <c>Task.WhenAll</c>): then someone may wait for it. A void fire-and-forget extension
+    /// (<c>Task.Run(...).Forget()</c>) does not count.
+    /// </summary>
     private static bool IsAwaitedOrReturned(IOperation starter)
     {
         foreach (var ancestor in starter.Ancestors())
@@ -450,6 +454,10 @@ internal static class CancellationOrigins
             switch (ancestor)
             {
                 case IAwaitOperation or IReturnOperation:
+                    return true;
+                case IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true, ReturnsVoid: true } } }:
+                    break;
+                case IArgumentOperation:
                     return true;
                 case IExpressionStatementOperation or IVariableDeclarationGroupOperation or IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return ancestor is IVariableDeclarationGroupOperation;

@@ -386,6 +386,7 @@ public sealed class AP5001SwallowedCancellationTests
                     _sender = Task.Run(SendLoopAsync);
                     new Thread(ReadLoop) { IsBackground = true }.Start();
                     StartPing(_stopping.Token);
+                    Task.Run(() => FlushAsync(_stopping.Token)).Forget();
                     _ = Task.Run(async () =>
                     {
                         try { await Task.Delay(-1, _stopping.Token); }
@@ -420,6 +421,13 @@ public sealed class AP5001SwallowedCancellationTests
                     try { _queue.Wait(_stopping.Token); }
                     catch (OperationCanceledException) { }
                     Console.WriteLine("reader stopped");
+                }
+
+                private async Task FlushAsync(CancellationToken token)
+                {
+                    try { await Task.Delay(1000, token); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("flusher stopped");
                 }
 
                 private async void StartPing(CancellationToken token)
@@ -459,6 +467,11 @@ public sealed class AP5001SwallowedCancellationTests
                         catch (OperationCanceledException) { }
                     }
                 }
+            }
+
+            static class TaskExtensions
+            {
+                public static void Forget(this Task task) { }
             }
 
             class Channel
@@ -503,6 +516,20 @@ public sealed class AP5001SwallowedCancellationTests
                     Console.WriteLine("sender stopped");
                 }
 
+                // Collected with the other loops, which a caller awaits together.
+                private readonly List<Task> _running = new();
+
+                public void StartAll() => _running.Add(Task.Run(() => DrainAsync(_stopping.Token)));
+
+                public Task WhenStoppedAsync() => Task.WhenAll(_running);
+
+                private async Task DrainAsync(CancellationToken token)
+                {
+                    try { await Task.Delay(100, token); }
+                    {|#3:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("drained");
+                }
+
                 // Public: any caller may await it.
                 public async Task PumpAsync()
                 {
@@ -517,7 +544,8 @@ public sealed class AP5001SwallowedCancellationTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
             Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the code after it runs"),
-            Verify.Diagnostic().WithLocation(2).WithArguments("OperationCanceledException", "the code after it runs"));
+            Verify.Diagnostic().WithLocation(2).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("OperationCanceledException", "the code after it runs"));
 
     [Fact]
     public Task NoDiagnostic_TheMethodsOwnTimeout_Reports_WhenTheCallersTokenIsAlsoRead()
