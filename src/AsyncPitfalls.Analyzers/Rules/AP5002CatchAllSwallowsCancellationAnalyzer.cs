@@ -18,7 +18,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
         title: "Let cancellation through catch-all handlers",
         messageFormat: "'{0}' also catches the cancellation of the work in this try and {1}; add 'when (ex is not OperationCanceledException)'",
         category: RuleCategories.Cancellation,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A catch-all handler catches OperationCanceledException too. Around work that takes a CancellationToken it turns "
             + "a cancellation request into an error to log or a call to retry: a retry loop keeps retrying a call that was "
