@@ -45,7 +45,8 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
         if (!CancellationHandlers.IsCatchAll(clause, types) || CancellationHandlers.Throws(clause, types)
             || CancellationHandlers.HandsOnToATask(clause)
             || clause.Parent is not ITryOperation @try
-            || FilterExcludesCancellation(clause, types) || CatchesCancellationBefore(@try, clause, types)
+            || FilterExcludesCancellation(clause, types) || FilterSelectsOtherExceptions(clause, types)
+            || CatchesCancellationBefore(@try, clause, types)
             || CancellationHandlers.IsEntryPoint(@try, context.ContainingSymbol, types)
             || !DoesCancellableWork(@try.Body, types))
             return;
@@ -74,6 +75,114 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
                 case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" }:
                     return true;
             }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A filter that picks the exceptions it handles by testing the caught exception for something a
+    /// cancellation exception is not: <c>when (IsMissingTable(e))</c>, <c>when (e.GetType() == typeof(NotFoundException))</c>,
+    /// <c>when (e is PostgresException { SqlState: "42P01" })</c>. Cancellation does not pass it. A filter that does not
+    /// read the exception (<c>when (attempt &lt; 3)</c>), or lets it in when such a test fails (<c>when (!IsFatal(e))</c>,
+    /// <c>when (e is not IOException)</c>), still catches cancellation.
+    /// </summary>
+    private static bool FilterSelectsOtherExceptions(ICatchClauseOperation clause, KnownTypes types)
+        => clause.Filter is { } filter
+            && clause.ExceptionDeclarationOrExpression is IVariableDeclaratorOperation { Symbol: { } caught }
+            && LetsCancellationIn(filter, caught, types) == Truth.No;
+
+    private enum Truth
+    {
+        No,
+        Yes,
+        Unknown,
+    }
+
+    /// <summary>
+    /// Whether <paramref name="condition"/> holds when the caught exception is a cancellation, on the premise that
+    /// a test of the exception (a call it is passed to, a property it has) looks for something else.
+    /// </summary>
+    private static Truth LetsCancellationIn(IOperation condition, ILocalSymbol caught, KnownTypes types)
+    {
+        switch (OperationTree.Unwrap(condition))
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                return Not(LetsCancellationIn(not.Operand, caught, types));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                return And(LetsCancellationIn(and.LeftOperand, caught, types), LetsCancellationIn(and.RightOperand, caught, types));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                return Not(And(Not(LetsCancellationIn(or.LeftOperand, caught, types)), Not(LetsCancellationIn(or.RightOperand, caught, types))));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                when IsCaught(comparison.LeftOperand, caught) || IsCaught(comparison.RightOperand, caught):
+                // 'e != null', 'e == last': a test of the reference, not of what the exception is.
+                return Truth.Unknown;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } comparison when Reads(comparison, caught):
+                return Truth.Yes;
+            case IIsTypeOperation isType when Reads(isType.ValueOperand, caught):
+                var matches = IsCaught(isType.ValueOperand, caught) ? CancellationIs(isType.TypeOperand, types) : Truth.No;
+                return isType.IsNegated ? Not(matches) : matches;
+            case IIsPatternOperation isPattern when Reads(isPattern.Value, caught):
+                return Matches(isPattern.Pattern, IsCaught(isPattern.Value, caught), types);
+            case { } other when Reads(other, caught):
+                return Truth.No;
+            default:
+                return Truth.Unknown;
+        }
+    }
+
+    /// <summary>Whether a pattern matches a cancellation exception (<paramref name="onCaught"/>) or a property of it.</summary>
+    private static Truth Matches(IPatternOperation pattern, bool onCaught, KnownTypes types)
+    {
+        switch (pattern)
+        {
+            case INegatedPatternOperation negated:
+                return Not(Matches(negated.Pattern, onCaught, types));
+            case IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } and:
+                return And(Matches(and.LeftPattern, onCaught, types), Matches(and.RightPattern, onCaught, types));
+            case IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } or:
+                return Not(And(Not(Matches(or.LeftPattern, onCaught, types)), Not(Matches(or.RightPattern, onCaught, types))));
+            case IDiscardPatternOperation:
+            case IDeclarationPatternOperation { MatchesNull: true }:
+                return Truth.Yes;
+            case IDeclarationPatternOperation declaration:
+                return onCaught ? CancellationIs(declaration.MatchedType, types) : Truth.No;
+            case ITypePatternOperation type:
+                return onCaught ? CancellationIs(type.MatchedType, types) : Truth.No;
+            case IRecursivePatternOperation recursive:
+                var typeMatches = onCaught ? CancellationIs(recursive.MatchedType, types) : Truth.Unknown;
+                return recursive.PropertySubpatterns.IsEmpty && recursive.DeconstructionSubpatterns.IsEmpty ? typeMatches : And(typeMatches, Truth.No);
+            case IConstantPatternOperation or IRelationalPatternOperation:
+                return Truth.No;
+            default:
+                return Truth.Unknown;
+        }
+    }
+
+    /// <summary>Whether a cancellation exception is a <paramref name="type"/>: yes for its base classes, no for an unrelated class.</summary>
+    private static Truth CancellationIs(ITypeSymbol? type, KnownTypes types)
+    {
+        if (type is null || CancellationHandlers.IsCancellationException(type, types))
+            return Truth.Unknown;
+        if (TypeLookup.Is(types.OperationCanceledException, type as INamedTypeSymbol))
+            return Truth.Yes;
+        // An interface or a type parameter can be implemented by a class derived from OperationCanceledException.
+        return type.TypeKind == TypeKind.Class ? Truth.No : Truth.Unknown;
+    }
+
+    private static Truth Not(Truth value) => value switch { Truth.No => Truth.Yes, Truth.Yes => Truth.No, _ => Truth.Unknown };
+
+    private static Truth And(Truth left, Truth right)
+        => left == Truth.No || right == Truth.No ? Truth.No : left == Truth.Yes && right == Truth.Yes ? Truth.Yes : Truth.Unknown;
+
+    private static bool IsCaught(IOperation operation, ILocalSymbol caught)
+        => OperationTree.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, caught);
+
+    private static bool Reads(IOperation operation, ILocalSymbol caught)
+    {
+        foreach (var node in operation.DescendantsAndSelf())
+        {
+            if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, caught))
+                return true;
         }
         return false;
     }

@@ -136,6 +136,63 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(1).WithArguments("catch", "carries on as if it had failed"));
 
     [Fact]
+    public Task FilterTestingTheExceptionIsQuiet_FilterLettingCancellationInIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class NotFoundException : Exception { }
+
+            enum Mode { Stop, Continue }
+
+            class Storage
+            {
+                // Marten's progress queries: the filter looks for a missing table, which a cancellation never is.
+                public async Task<long> ReadProgressAsync(Func<CancellationToken, Task<long>> query, CancellationToken ct)
+                {
+                    try { return await query(ct); }
+                    catch (Exception e) when (IsMissingTable(e)) { return 0; }
+                }
+
+                public async Task<bool> ExistsAsync(Func<CancellationToken, Task> probe, CancellationToken ct)
+                {
+                    try { await probe(ct); return true; }
+                    catch (Exception ex) when (ex.GetType() == typeof(NotFoundException)) { return false; }
+                }
+
+                public async Task<bool> RetryableAsync(Func<CancellationToken, Task> probe, CancellationToken ct)
+                {
+                    try { await probe(ct); return true; }
+                    catch (Exception ex) when (ex is IOException { HResult: 32 } || IsMissingTable(ex) && ct.CanBeCanceled) { return false; }
+                }
+
+                // MartenActivator: the filter tests the mode, not the exception, so a cancelled migration is logged and the loop goes on.
+                public async Task MigrateAllAsync(Func<CancellationToken, Task>[] migrations, Mode mode, CancellationToken ct)
+                {
+                    foreach (var migrate in migrations)
+                    {
+                        try { await migrate(ct); }
+                        {|#0:catch (Exception e)|} when (mode == Mode.Continue) { Console.WriteLine(e); }
+                    }
+                }
+
+                public async Task SaveAsync(Func<CancellationToken, Task> save, CancellationToken ct)
+                {
+                    try { await save(ct); }
+                    {|#1:catch (Exception e)|} when (!IsMissingTable(e)) { Console.WriteLine(e); }
+                }
+
+                public async Task WriteAsync(Func<CancellationToken, Task> write, CancellationToken ct)
+                {
+                    try { await write(ct); }
+                    {|#2:catch (Exception e)|} when (e is not IOException || IsMissingTable(e)) { Console.WriteLine(e); }
+                }
+
+                private static bool IsMissingTable(Exception e) => e.Message.Contains("42P01");
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "the loop goes on"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
         => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
             class Retry : Microsoft.Extensions.Hosting.BackgroundService
