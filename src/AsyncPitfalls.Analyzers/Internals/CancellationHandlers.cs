@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -65,17 +66,133 @@ internal static class CancellationHandlers
     }
 
     /// <summary>
-    /// The handler hands the outcome on instead of swallowing it: it completes a task with it
-    /// (<c>tcs.TrySetException(ex)</c>, <c>tcs.TrySetCanceled()</c>, an async method builder's
-    /// <c>SetException(ex)</c> in a hand-written or decompiled state machine). Whoever awaits that task
-    /// sees the cancellation.
+    /// The handler hands the outcome on instead of swallowing it:
+    /// <list type="bullet">
+    /// <item>it completes a task with it (<c>tcs.TrySetException(ex)</c>, <c>tcs.TrySetCanceled()</c>, an async method
+    /// builder's <c>SetException(ex)</c> in a hand-written or decompiled state machine): whoever awaits that task sees
+    /// the cancellation;</item>
+    /// <item>it passes the caught exception to an observer's <c>OnError</c> (<c>Observable.Create</c>): the subscriber sees it;</item>
+    /// <item>it stores the caught exception (or what wraps it) in a variable or a collection that the same function
+    /// throws later (<c>failure = ex; ... throw failure;</c>, <c>errors.Add(ex); ... throw new AggregateException(errors);</c>,
+    /// <c>ExceptionDispatchInfo.Capture(failure).Throw()</c>).</item>
+    /// </list>
     /// </summary>
-    public static bool HandsOnToATask(ICatchClauseOperation clause)
+    public static bool HandsOnTheException(ICatchClauseOperation clause, KnownTypes types)
     {
+        var caught = (clause.ExceptionDeclarationOrExpression as IVariableDeclaratorOperation)?.Symbol;
+        List<ISymbol>? carriers = null;
         foreach (var node in clause.Handler.Descendants())
         {
-            if (node is IInvocationOperation { TargetMethod: { Name: "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" } method }
-                && TaskCompleters.ContainsType(method.ContainingType.OriginalDefinition))
+            switch (node)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" } method }
+                    when TaskCompleters.ContainsType(method.ContainingType.OriginalDefinition):
+                    return true;
+                case IInvocationOperation { TargetMethod.Name: "OnError" } invocation
+                    when caught is not null && IsObserverMethod(invocation.TargetMethod) && invocation.Arguments.Any(a => Mentions(a.Value, caught)):
+                    return true;
+                case ISimpleAssignmentOperation assignment when caught is not null && Mentions(assignment.Value, caught) && Storage(assignment.Target) is { } target:
+                    (carriers ??= new()).Add(target);
+                    break;
+                case IInvocationOperation { Instance: { } instance } invocation
+                    when caught is not null && Storage(instance) is { } collection && invocation.Arguments.Any(a => Mentions(a.Value, caught)):
+                    (carriers ??= new()).Add(collection);
+                    break;
+            }
+        }
+        return carriers is not null && ThrowsLater(clause, carriers, types);
+    }
+
+    /// <summary><c>IObserver&lt;T&gt;.OnError</c>, called through the interface or a class implementing it.</summary>
+    private static bool IsObserverMethod(IMethodSymbol method)
+    {
+        if (Observers.ContainsType(method.ContainingType.OriginalDefinition))
+            return true;
+        foreach (var @interface in method.ContainingType.AllInterfaces)
+        {
+            if (Observers.ContainsType(@interface.OriginalDefinition))
+                return true;
+        }
+        return false;
+    }
+
+    private static readonly SymbolNameList Observers = SymbolNameList.Of("System.IObserver");
+
+    /// <summary>
+    /// A throw of the function around <paramref name="clause"/>, outside its handler, that throws one of the
+    /// <paramref name="carriers"/> or what is built from it, directly or through a copy (<c>var stored = _failure;</c>).
+    /// </summary>
+    private static bool ThrowsLater(ICatchClauseOperation clause, List<ISymbol> carriers, KnownTypes types)
+    {
+        var root = FunctionRoot(clause);
+        var handler = clause.Handler.Syntax.Span;
+        foreach (var node in root.Descendants())
+        {
+            switch (node)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when MentionsAny(value, carriers):
+                    carriers.Add(declarator.Symbol);
+                    break;
+                case ISimpleAssignmentOperation assignment when MentionsAny(assignment.Value, carriers) && Storage(assignment.Target) is { } copy:
+                    carriers.Add(copy);
+                    break;
+            }
+        }
+        // In a retry loop, 'last = ex;' thrown after the loop comes only once every attempt has been made,
+        // cancelled ones included: the throw must come before the loop goes round again. A foreach gathers
+        // the failures of different items, and may throw them after the loop.
+        var loop = InnermostLoop(clause.Parent ?? clause);
+        var scope = loop is null or IForEachLoopOperation ? root : loop;
+        foreach (var node in scope.Descendants())
+        {
+            if (handler.Contains(node.Syntax.Span))
+                continue;
+            switch (node)
+            {
+                case IThrowOperation { Exception: { } thrown } when MentionsAny(thrown, carriers):
+                case IInvocationOperation invocation when TypeLookup.HasAttribute(invocation.TargetMethod, types.DoesNotReturnAttribute) && MentionsAny(invocation, carriers):
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The body of the function (method, lambda, local function) that holds <paramref name="operation"/>.</summary>
+    private static IOperation FunctionRoot(IOperation operation)
+    {
+        var root = operation;
+        foreach (var ancestor in operation.Ancestors())
+        {
+            if (ancestor is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                break;
+            root = ancestor;
+        }
+        return root;
+    }
+
+    /// <summary>A local, a field of this object or a static one, or a parameter: where a value can wait to be thrown.</summary>
+    private static ISymbol? Storage(IOperation target) => OperationTree.Unwrap(target) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
+    private static bool Mentions(IOperation operation, ISymbol symbol) => MentionsAny(operation, new List<ISymbol> { symbol });
+
+    private static bool MentionsAny(IOperation operation, List<ISymbol> symbols)
+    {
+        foreach (var node in operation.DescendantsAndSelf())
+        {
+            var referenced = node switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IFieldReferenceOperation field => field.Field,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (referenced is not null && symbols.Contains(referenced, SymbolEqualityComparer.Default))
                 return true;
         }
         return false;
@@ -171,6 +288,21 @@ internal static class CancellationHandlers
             {
                 Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax,
             };
+
+    private static ILoopOperation? InnermostLoop(IOperation operation)
+    {
+        foreach (var current in operation.Ancestors())
+        {
+            switch (current)
+            {
+                case ILoopOperation loop:
+                    return loop;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;
+            }
+        }
+        return null;
+    }
 
     /// <summary>Inside a loop of the same function.</summary>
     public static bool InsideLoop(IOperation operation)

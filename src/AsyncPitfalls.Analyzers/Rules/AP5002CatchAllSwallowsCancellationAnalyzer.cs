@@ -43,7 +43,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
     {
         var clause = (ICatchClauseOperation)context.Operation;
         if (!CancellationHandlers.IsCatchAll(clause, types) || CancellationHandlers.Throws(clause, types)
-            || CancellationHandlers.HandsOnToATask(clause)
+            || CancellationHandlers.HandsOnTheException(clause, types)
             || clause.Parent is not ITryOperation @try
             || FilterExcludesCancellation(clause, types) || FilterSelectsOtherExceptions(clause, types)
             || CatchesCancellationBefore(@try, clause, types)

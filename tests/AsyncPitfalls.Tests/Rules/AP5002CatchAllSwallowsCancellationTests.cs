@@ -65,6 +65,98 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task ExceptionPassedToObserverOrThrownLaterIsQuiet_OneKeptOrRetriedIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Copier
+            {
+                private Exception? _lastError;
+
+                // Minio's Observable.Create: the subscriber gets the error, cancellation included.
+                public async Task ListAsync(Func<CancellationToken, Task<string[]>> list, IObserver<string> observer, CancellationToken ct)
+                {
+                    try
+                    {
+                        foreach (var name in await list(ct))
+                            observer.OnNext(name);
+                        observer.OnCompleted();
+                    }
+                    catch (Exception error)
+                    {
+                        observer.OnError(error);
+                    }
+                }
+
+                // MongoDB's GridFS upload: the read failure is kept until the upload is aborted, then thrown.
+                public async Task CopyAsync(Stream source, Func<Task> abort, CancellationToken ct)
+                {
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        var read = 0;
+                        Exception? failure = null;
+                        try { read = await source.ReadAsync(buffer, 0, buffer.Length, ct); }
+                        catch (Exception ex) { failure = ex; }
+                        if (failure != null)
+                        {
+                            await abort();
+                            throw failure;
+                        }
+                        if (read == 0)
+                            return;
+                    }
+                }
+
+                // A host's shutdown: every service is stopped, and the failures are thrown together at the end.
+                public async Task StopAllAsync(IEnumerable<Func<CancellationToken, Task>> services, CancellationToken ct)
+                {
+                    var errors = new List<Exception>();
+                    foreach (var stop in services)
+                    {
+                        try { await stop(ct); }
+                        catch (Exception ex) { errors.Add(ex); }
+                    }
+                    if (errors.Count > 0)
+                        throw new AggregateException(errors);
+                }
+
+                public async Task ListQuietlyAsync(Func<CancellationToken, Task<string[]>> list, IObserver<string> observer, CancellationToken ct)
+                {
+                    try
+                    {
+                        foreach (var name in await list(ct))
+                            observer.OnNext(name);
+                    }
+                    {|#0:catch (Exception error)|}
+                    {
+                        Console.WriteLine(error);
+                    }
+                    observer.OnCompleted();
+                }
+
+                // A retry loop that throws the last failure only after every attempt: a cancelled call is retried.
+                public async Task<string> FetchAsync(Func<CancellationToken, Task<string>> fetch, CancellationToken ct)
+                {
+                    Exception? last = null;
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try { return await fetch(ct); }
+                        {|#1:catch (Exception ex)|} { last = ex; }
+                    }
+                    throw new InvalidOperationException("fetch failed", last);
+                }
+
+                public async Task SaveAsync(Func<CancellationToken, Task> save, CancellationToken ct)
+                {
+                    try { await save(ct); }
+                    {|#2:catch (Exception ex)|} { _lastError = ex; }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "the loop goes on"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task HandlerEndingInADoesNotReturnHelperIsQuiet_OneEndingInALoggingHelperIsReported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             static class Throw
