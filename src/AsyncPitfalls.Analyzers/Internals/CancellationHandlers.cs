@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncPitfalls.Internals;
@@ -26,8 +27,9 @@ internal static class CancellationHandlers
 
     /// <summary>
     /// Whether the handler can end by throwing: a throw statement or expression (a rethrow, a
-    /// conversion to TimeoutException), <c>ThrowIfCancellationRequested()</c>, or a throw helper marked
-    /// <c>[DoesNotReturn]</c> (<c>Throw.JobPersistenceException(...)</c>), outside nested functions.
+    /// conversion to TimeoutException), <c>ThrowIfCancellationRequested()</c>, or a throw helper: one marked
+    /// <c>[DoesNotReturn]</c> (<c>Throw.JobPersistenceException(...)</c>), or one that always throws without
+    /// saying so (see <see cref="AlwaysThrows"/>).
     /// </summary>
     public static bool Throws(ICatchClauseOperation clause, KnownTypes types)
     {
@@ -38,11 +40,91 @@ internal static class CancellationHandlers
                 case IThrowOperation:
                 case IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested" }:
                     return true;
-                case IInvocationOperation invocation when TypeLookup.HasAttribute(invocation.TargetMethod, types.DoesNotReturnAttribute):
+                case IInvocationOperation invocation when AlwaysThrows(invocation.TargetMethod, types):
                     return true;
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// A throw helper without <c>[DoesNotReturn]</c>: a method of this compilation, not virtual, whose body ends in
+    /// a throw on every path and has no <c>return</c> (<c>=&gt; throw new X(...)</c>, an <c>if</c>/<c>else</c> that
+    /// throws in both branches), or ends in a call to another throw helper; or a method of a referenced assembly,
+    /// whose body cannot be read, named for throwing unconditionally (<c>TransformAndThrow(ex)</c>: "do this, then
+    /// throw", unlike <c>ThrowIfX</c> or <c>XOrThrow</c>). Read from syntax, once per method and compilation.
+    /// </summary>
+    private static bool AlwaysThrows(IMethodSymbol method, KnownTypes types, int depth = 0)
+    {
+        var definition = method.ReducedFrom ?? method.OriginalDefinition;
+        if (TypeLookup.HasAttribute(definition, types.DoesNotReturnAttribute))
+            return true;
+        if (definition.DeclaringSyntaxReferences.IsEmpty)
+            return definition.ReturnsVoid && NamedToThrow(definition.Name);
+        // A helper that delegates to a helper is followed a few calls deep; a cycle ends there, as not throwing.
+        if (depth > 3 || definition.IsAbstract || definition.IsVirtual || definition.IsOverride && !definition.IsSealed && !definition.ContainingType.IsSealed
+            || definition.DeclaringSyntaxReferences.Length != 1)
+            return false;
+        // Only answers read from the helper itself are kept: one cut short by the depth depends on who asked first.
+        return depth == 0
+            ? CompilationCaches.For(types).ThrowHelpers.GetOrAdd(definition, m => BodyAlwaysThrows(m.DeclaringSyntaxReferences[0].GetSyntax(), m, types, 1))
+            : BodyAlwaysThrows(definition.DeclaringSyntaxReferences[0].GetSyntax(), definition, types, depth + 1);
+    }
+
+    private static bool NamedToThrow(string name)
+        => name.EndsWith("AndThrow", System.StringComparison.Ordinal) || name == "Throw";
+
+    private static bool BodyAlwaysThrows(SyntaxNode declaration, IMethodSymbol method, KnownTypes types, int depth)
+    {
+        (BlockSyntax? body, ExpressionSyntax? expression) = declaration switch
+        {
+            BaseMethodDeclarationSyntax declared => (declared.Body, declared.ExpressionBody?.Expression),
+            LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody?.Expression),
+            _ => ((BlockSyntax?)null, (ExpressionSyntax?)null),
+        };
+        if (expression is not null)
+            return expression is ThrowExpressionSyntax || CallsAThrowHelper(expression, method, types, depth);
+        return body is not null && EndsInThrow(body, method, types, depth)
+            && !body.DescendantNodes(node => node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<ReturnStatementSyntax>().Any();
+    }
+
+    private static bool EndsInThrow(StatementSyntax statement, IMethodSymbol method, KnownTypes types, int depth) => statement switch
+    {
+        ThrowStatementSyntax => true,
+        BlockSyntax block => block.Statements.Count > 0 && EndsInThrow(block.Statements[block.Statements.Count - 1], method, types, depth),
+        IfStatementSyntax { Else: { } @else } @if => EndsInThrow(@if.Statement, method, types, depth) && EndsInThrow(@else.Statement, method, types, depth),
+        ExpressionStatementSyntax { Expression: var expression } => CallsAThrowHelper(expression, method, types, depth),
+        _ => false,
+    };
+
+    /// <summary>
+    /// A call to a throw helper: one named for throwing, or one of the helper's own type called by its simple name
+    /// whose every overload is a throw helper (the body is read as syntax, not bound).
+    /// </summary>
+    private static bool CallsAThrowHelper(ExpressionSyntax expression, IMethodSymbol method, KnownTypes types, int depth)
+    {
+        if (expression is not InvocationExpressionSyntax { Expression: var callee })
+            return false;
+        var name = callee switch
+        {
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+        if (name is null)
+            return false;
+        if (NamedToThrow(name))
+            return true;
+        if (callee is not SimpleNameSyntax)
+            return false;
+        var found = false;
+        foreach (var member in method.ContainingType.GetMembers(name))
+        {
+            if (member is not IMethodSymbol candidate || !AlwaysThrows(candidate, types, depth))
+                return false;
+            found = true;
+        }
+        return found;
     }
 
     /// <summary>

@@ -186,6 +186,73 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task HandlerEndingInAHelperThatAlwaysThrowsIsQuiet_OneThatMayReturnIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class Errors
+            {
+                // Marten's exception transformer: no [DoesNotReturn], but every path ends in a throw.
+                public static void Wrap(Exception inner) => throw new InvalidOperationException("query failed", inner);
+
+                public static void WrapWithCommand(string? command, Exception inner)
+                {
+                    if (command != null)
+                        inner.Data["command"] = command;
+                    Wrap(inner);
+                }
+
+                public static void Rethrow(Exception inner)
+                {
+                    if (inner is InvalidOperationException)
+                        throw inner;
+                    else
+                        throw new InvalidOperationException("failed", inner);
+                }
+
+                public static void Record(Exception inner)
+                {
+                    if (inner is TimeoutException)
+                        return;
+                    throw new InvalidOperationException("failed", inner);
+                }
+
+                public static void LogAndThrowIfFatal(Exception inner)
+                {
+                    if (inner is OutOfMemoryException)
+                        throw inner;
+                }
+            }
+
+            class Queries
+            {
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try { return await count(ct); }
+                    catch (Exception ex) { Errors.Rethrow(ex); return 0; }
+                }
+
+                public async Task DeleteAsync(Func<CancellationToken, Task> delete, CancellationToken ct)
+                {
+                    try { await delete(ct); }
+                    catch (Exception ex) { Console.WriteLine(ex.Message); Errors.WrapWithCommand("delete", ex); }
+                }
+
+                public async Task UpdateAsync(Func<CancellationToken, Task> update, CancellationToken ct)
+                {
+                    try { await update(ct); }
+                    {|#0:catch (Exception ex)|} { Errors.Record(ex); }
+                }
+
+                public async Task InsertAsync(Func<CancellationToken, Task> insert, CancellationToken ct)
+                {
+                    try { await insert(ct); }
+                    {|#1:catch (Exception ex)|} { Errors.LogAndThrowIfFatal(ex); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task TryMethodReturningFailureIsQuiet_ANonTryMethodReturningAValueIsReported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Probe
