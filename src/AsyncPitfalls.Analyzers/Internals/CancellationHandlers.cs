@@ -177,13 +177,18 @@ internal static class CancellationHandlers
                     (carriers ??= new()).Add(target);
                     break;
                 case IInvocationOperation { Instance: { } instance } invocation
-                    when caught is not null && Storage(instance) is { } collection && invocation.Arguments.Any(a => Mentions(a.Value, caught)):
+                    when caught is not null && IsCollection(instance.Type) && Storage(instance) is { } collection && invocation.Arguments.Any(a => Mentions(a.Value, caught)):
                     (carriers ??= new()).Add(collection);
                     break;
             }
         }
         return carriers is not null && ThrowsLater(clause, carriers, types);
     }
+
+    /// <summary>A collection (<c>errors.Add(ex)</c>), not a logger or another object the exception is shown to.</summary>
+    private static bool IsCollection(ITypeSymbol? type)
+        => type is not null && (type.SpecialType == SpecialType.System_Collections_IEnumerable
+            || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
 
     /// <summary><c>IObserver&lt;T&gt;.OnError</c>, called through the interface or a class implementing it.</summary>
     private static bool IsObserverMethod(IMethodSymbol method)
