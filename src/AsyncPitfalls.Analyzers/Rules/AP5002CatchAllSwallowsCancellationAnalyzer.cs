@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -48,7 +50,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
             || FilterExcludesCancellation(clause, types) || FilterSelectsOtherExceptions(clause, types)
             || CatchesCancellationBefore(@try, clause, types)
             || CancellationHandlers.IsEntryPoint(@try, context.ContainingSymbol, types)
-            || !DoesCancellableWork(@try.Body, types))
+            || !DoesCancellableWork(@try.Body, types) || ChecksTheTokenAfterwards(@try, types))
             return;
 
         var function = AsyncCode.EnclosingFunction(@try, context.ContainingSymbol);
@@ -214,6 +216,71 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
         }
         return false;
     }
+
+    /// <summary>
+    /// The token the try's work takes is checked as soon as the handler is done: the statement right after the
+    /// try is <c>ct.ThrowIfCancellationRequested()</c>, or the loop around it stops on that token
+    /// (<c>while (!ct.IsCancellationRequested)</c>, or a loop body that starts with the check and ends with the try).
+    /// The cancellation is then not swallowed, only delayed to that check.
+    /// </summary>
+    private static bool ChecksTheTokenAfterwards(ITryOperation @try, KnownTypes types)
+    {
+        List<ISymbol>? tokens = null;
+        foreach (var node in @try.Body.Descendants())
+        {
+            if (node is IArgumentOperation { ArgumentKind: not ArgumentKind.DefaultValue } argument
+                && CancellationTokens.IsCancellationToken(argument.Parameter?.Type, types) && TokenSymbol(argument.Value) is { } token)
+                (tokens ??= new()).Add(token);
+        }
+        if (tokens is null)
+            return false;
+        if (@try.Parent is IBlockOperation block)
+        {
+            var index = block.Operations.IndexOf(@try);
+            if (index >= 0 && index + 1 < block.Operations.Length && ChecksToken(block.Operations[index + 1], tokens))
+                return true;
+        }
+        foreach (var ancestor in @try.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case IWhileLoopOperation { Condition: { } condition } when StopsOnToken(condition, tokens):
+                case IForLoopOperation { Condition: { } forCondition } when StopsOnToken(forCondition, tokens):
+                    return true;
+                case ILoopOperation { Body: IBlockOperation { Operations: { Length: > 1 } body } }
+                    when body[body.Length - 1] == @try && ChecksToken(body[0], tokens):
+                    return true;
+                case ILoopOperation:
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    private static bool ChecksToken(IOperation statement, List<ISymbol> tokens)
+        => statement is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested", Instance: { } instance } }
+            && TokenSymbol(instance) is { } token && tokens.Contains(token, SymbolEqualityComparer.Default);
+
+    /// <summary><c>!ct.IsCancellationRequested</c>, alone or as one side of an <c>&amp;&amp;</c>.</summary>
+    private static bool StopsOnToken(IOperation condition, List<ISymbol> tokens) => OperationTree.Unwrap(condition) switch
+    {
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => StopsOnToken(and.LeftOperand, tokens) || StopsOnToken(and.RightOperand, tokens),
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested", Instance: { } instance } }
+            => TokenSymbol(instance) is { } token && tokens.Contains(token, SymbolEqualityComparer.Default),
+        _ => false,
+    };
+
+    /// <summary>What a token comes from: its local, parameter, field or property, or the token source of <c>cts.Token</c>.</summary>
+    private static ISymbol? TokenSymbol(IOperation operation) => OperationTree.Unwrap(operation) switch
+    {
+        IPropertyReferenceOperation { Property.Name: "Token", Instance: { } source } => TokenSymbol(source),
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+        IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property => property.Property,
+        _ => null,
+    };
 
     private static bool IsNoneOrDefault(IOperation value)
         => OperationTree.Unwrap(value) is IDefaultValueOperation or IPropertyReferenceOperation { Property.Name: "None", Property.IsStatic: true };

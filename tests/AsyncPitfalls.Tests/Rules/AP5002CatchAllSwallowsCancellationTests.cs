@@ -352,6 +352,68 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task TokenCheckedRightAfterTheHandlerIsQuiet_AnotherTokenOrAFlagIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private readonly CancellationTokenSource _stopping = new();
+                private volatile bool _stopped;
+
+                // Refit: the buffering failure is returned, but a cancellation is thrown right after the handler.
+                public async Task<Exception?> BufferAsync(Func<CancellationToken, Task> load, CancellationToken ct)
+                {
+                    Exception? failure = null;
+                    try { await load(ct); }
+                    catch (Exception ex) { failure = ex; }
+                    ct.ThrowIfCancellationRequested();
+                    return failure;
+                }
+
+                // Rebus, MongoDB: a worker loop that stops on the token its work takes.
+                public async Task RunAsync(Func<CancellationToken, Task> receive, CancellationToken ct)
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        try { await receive(ct); }
+                        catch (Exception ex) { Console.WriteLine(ex); }
+                    }
+                }
+
+                // Quartz's scheduler thread: the back-off is cut short, and the loop head checks the same source.
+                public async Task LoopAsync(Func<CancellationToken, Task> fire)
+                {
+                    while (true)
+                    {
+                        _stopping.Token.ThrowIfCancellationRequested();
+                        await fire(_stopping.Token);
+                        try { await Task.Delay(1000, _stopping.Token); }
+                        catch { }
+                    }
+                }
+
+                public async Task RunUntilStoppedAsync(Func<CancellationToken, Task> receive, CancellationToken ct)
+                {
+                    while (!_stopped)
+                    {
+                        try { await receive(ct); }
+                        {|#0:catch (Exception ex)|} { Console.WriteLine(ex); }
+                    }
+                }
+
+                public async Task<Exception?> BufferOnStopAsync(Func<CancellationToken, Task> load, CancellationToken ct)
+                {
+                    Exception? failure = null;
+                    try { await load(ct); }
+                    {|#1:catch (Exception ex)|} { failure = ex; }
+                    _stopping.Token.ThrowIfCancellationRequested();
+                    return failure;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "the loop goes on"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
         => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
             class Retry : Microsoft.Extensions.Hosting.BackgroundService
