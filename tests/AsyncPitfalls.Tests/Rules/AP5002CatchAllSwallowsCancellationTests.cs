@@ -463,6 +463,16 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             }
             """);
 
+    [Theory]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) when (Missing(e) { } }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) when (e is Unknown { Code: 1 }) { } }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) { Fail(e); } } void Fail(Exception e) { if (e is null) throw } void Fail(int x) => throw")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) { Loop(e); } } void Loop(Exception e) { Loop(e); }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { Exception f; try { await w(ct); } catch (Exception e) { f = e; errors.Add(e); } throw f }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { while (!ct.) { try { await w(ct); } catch { } } missing.ThrowIfCancellationRequested(); }")]
+    public Task NoCrash_OnHalfTypedCode(string member)
+        => Verify.VerifyNoCrashAsync(Usings + "class C { " + member + " }");
+
     private const string RetrySource = """
         class Retry
         {
