@@ -197,6 +197,10 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
                 return false;
             if (CancellationHandlers.IsCancellationException(other.ExceptionType, types))
                 return true;
+            // 'catch (Exception e) when (ct.IsCancellationRequested && IsCancellation(e)) { throw new OperationCanceledException(ct); }':
+            // the cancellation is taken, and thrown, before the catch-all sees it.
+            if (CancellationHandlers.IsCatchAll(other, types) && FilterExcludesCancellation(other, types) && CancellationHandlers.Throws(other, types))
+                return true;
         }
         return false;
     }

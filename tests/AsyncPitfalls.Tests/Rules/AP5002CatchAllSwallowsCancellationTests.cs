@@ -414,6 +414,47 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task PrecedingFilteredCatchThrowingTheCancellationIsQuiet_OneThatOnlyLogsItIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Daemons
+            {
+                // Marten's catch-up: a cancellation of the caller is taken by the first catch and thrown as such.
+                public async Task<List<Exception>> CatchUpAsync(Func<CancellationToken, Task>[] daemons, CancellationToken ct)
+                {
+                    var failures = new List<Exception>();
+                    foreach (var catchUp in daemons)
+                    {
+                        try { await catchUp(ct); }
+                        catch (Exception e) when (ct.IsCancellationRequested && IsCancellation(e))
+                        {
+                            throw new OperationCanceledException(ct);
+                        }
+                        catch (Exception ex) { failures.Add(ex); }
+                    }
+                    return failures;
+                }
+
+                public async Task<List<Exception>> CatchUpAndLogAsync(Func<CancellationToken, Task>[] daemons, CancellationToken ct)
+                {
+                    var failures = new List<Exception>();
+                    foreach (var catchUp in daemons)
+                    {
+                        try { await catchUp(ct); }
+                        catch (Exception e) when (ct.IsCancellationRequested && IsCancellation(e))
+                        {
+                            Console.WriteLine("cancelled");
+                        }
+                        {|#0:catch (Exception ex)|} { failures.Add(ex); }
+                    }
+                    return failures;
+                }
+
+                private static bool IsCancellation(Exception e) => e is OperationCanceledException;
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "the loop goes on"));
+
+    [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
         => Verify.VerifyAnalyzerAsync(Usings + AP5001SwallowedCancellationTests.Hosting + """
             class Retry : Microsoft.Extensions.Hosting.BackgroundService
