@@ -152,7 +152,7 @@ internal static class CancellationHandlers
     /// <list type="bullet">
     /// <item>it completes a task with it (<c>tcs.TrySetException(ex)</c>, <c>tcs.TrySetCanceled()</c>, an async method
     /// builder's <c>SetException(ex)</c> in a hand-written or decompiled state machine): whoever awaits that task sees
-    /// the cancellation;</item>
+    /// the cancellation; or with a result that carries the exception (<c>tcs.TrySetResult((Status.Canceled, ex))</c>);</item>
     /// <item>it passes the caught exception to an observer's <c>OnError</c> (<c>Observable.Create</c>): the subscriber sees it;</item>
     /// <item>it stores the caught exception (or what wraps it) in a variable or a collection that the same function
     /// throws later (<c>failure = ex; ... throw failure;</c>, <c>errors.Add(ex); ... throw new AggregateException(errors);</c>,
@@ -169,6 +169,10 @@ internal static class CancellationHandlers
             {
                 case IInvocationOperation { TargetMethod: { Name: "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled" } method }
                     when TaskCompleters.ContainsType(method.ContainingType.OriginalDefinition):
+                    return true;
+                case IInvocationOperation { TargetMethod: { Name: "SetResult" or "TrySetResult" } method } invocation
+                    when caught is not null && TaskCompleters.ContainsType(method.ContainingType.OriginalDefinition) && invocation.Arguments.Any(a => Mentions(a.Value, caught)):
+                    // A result that carries the exception: tcs.TrySetResult((Outcome.Canceled, ex)).
                     return true;
                 case IInvocationOperation { TargetMethod.Name: "OnError" } invocation
                     when caught is not null && IsObserverMethod(invocation.TargetMethod) && invocation.Arguments.Any(a => Mentions(a.Value, caught)):

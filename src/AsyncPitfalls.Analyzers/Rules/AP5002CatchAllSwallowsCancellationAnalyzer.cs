@@ -223,8 +223,9 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The token the try's work takes is checked as soon as the handler is done: the statement right after the
-    /// try is <c>ct.ThrowIfCancellationRequested()</c>, or the loop around it stops on that token
-    /// (<c>while (!ct.IsCancellationRequested)</c>, or a loop body that starts with the check and ends with the try).
+    /// try (or after the <c>if</c> it ends) is <c>ct.ThrowIfCancellationRequested()</c>, or the loop around it stops on that token
+    /// (<c>while (!ct.IsCancellationRequested)</c>, or a loop body that starts with the check and ends with the try,
+    /// or with an <c>if</c> that ends with it).
     /// The cancellation is then not swallowed, only delayed to that check.
     /// </summary>
     private static bool ChecksTheTokenAfterwards(ITryOperation @try, KnownTypes types)
@@ -238,11 +239,22 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
         }
         if (tokens is null)
             return false;
-        if (@try.Parent is IBlockOperation block)
+        // The statement that runs next: after the try, or after the 'if' whose last statement the try is.
+        IOperation last = @try;
+        for (var current = (IOperation)@try; current.Parent is IBlockOperation or IConditionalOperation; current = current.Parent)
         {
-            var index = block.Operations.IndexOf(@try);
-            if (index >= 0 && index + 1 < block.Operations.Length && ChecksToken(block.Operations[index + 1], tokens))
-                return true;
+            if (current.Parent is not IBlockOperation block)
+                continue;
+            var index = block.Operations.IndexOf(current);
+            if (index < 0)
+                return false;
+            if (index + 1 < block.Operations.Length)
+            {
+                if (ChecksToken(block.Operations[index + 1], tokens))
+                    return true;
+                break;
+            }
+            last = current;
         }
         foreach (var ancestor in @try.Ancestors())
         {
@@ -252,7 +264,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
                 case IForLoopOperation { Condition: { } forCondition } when StopsOnToken(forCondition, tokens):
                     return true;
                 case ILoopOperation { Body: IBlockOperation { Operations: { Length: > 1 } body } }
-                    when body[body.Length - 1] == @try && ChecksToken(body[0], tokens):
+                    when body[body.Length - 1] == last && ChecksToken(body[0], tokens):
                     return true;
                 case ILoopOperation:
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:

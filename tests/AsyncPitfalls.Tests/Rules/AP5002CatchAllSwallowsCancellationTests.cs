@@ -119,6 +119,28 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                         throw new AggregateException(errors);
                 }
 
+                // YARP's request body: the outcome, exception included, completes the task the forwarder awaits.
+                public async Task SendBodyAsync(Func<CancellationToken, Task> send, TaskCompletionSource<(bool Canceled, Exception? Error)> done, CancellationToken ct)
+                {
+                    try { await send(ct); }
+                    catch (Exception ex)
+                    {
+                        done.TrySetResult((ex is OperationCanceledException, ex));
+                        return;
+                    }
+                    done.TrySetResult((false, null));
+                }
+
+                public async Task SendBodyQuietlyAsync(Func<CancellationToken, Task> send, TaskCompletionSource<bool> done, CancellationToken ct)
+                {
+                    try { await send(ct); }
+                    {|#3:catch (Exception ex)|}
+                    {
+                        Console.WriteLine(ex);
+                        done.TrySetResult(false);
+                    }
+                }
+
                 public async Task ListQuietlyAsync(Func<CancellationToken, Task<string[]>> list, IObserver<string> observer, CancellationToken ct)
                 {
                     try
@@ -154,7 +176,8 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"),
             Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "the loop goes on"),
-            Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"));
+            Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
     public Task HandlerEndingInADoesNotReturnHelperIsQuiet_OneEndingInALoggingHelperIsReported()
@@ -379,16 +402,29 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                     }
                 }
 
-                // Quartz's scheduler thread: the back-off is cut short, and the loop head checks the same source.
-                public async Task LoopAsync(Func<CancellationToken, Task> fire)
+                // Quartz's scheduler thread: the back-off is cut short, and the same source is checked next.
+                public async Task LoopAsync(Func<CancellationToken, Task<bool>> fire)
                 {
                     while (true)
                     {
                         _stopping.Token.ThrowIfCancellationRequested();
-                        await fire(_stopping.Token);
+                        if (!await fire(_stopping.Token))
+                        {
+                            try { await Task.Delay(1000, _stopping.Token); }
+                            catch { }
+                        }
+                    }
+                }
+
+                public async Task FireAsync(Func<CancellationToken, Task<bool>> fire, bool backOff)
+                {
+                    if (backOff)
+                    {
                         try { await Task.Delay(1000, _stopping.Token); }
                         catch { }
                     }
+                    _stopping.Token.ThrowIfCancellationRequested();
+                    await fire(_stopping.Token);
                 }
 
                 public async Task RunUntilStoppedAsync(Func<CancellationToken, Task> receive, CancellationToken ct)
