@@ -46,7 +46,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
     {
         var clause = (ICatchClauseOperation)context.Operation;
         if (!CancellationHandlers.IsCancellationException(clause.ExceptionType, types) || CancellationHandlers.Throws(clause, types)
-            || CancellationHandlers.HandsOnToATask(clause)
+            || CancellationHandlers.HandsOnTheException(clause, types)
             || clause.Parent is not ITryOperation @try
             || CancellationHandlers.IsEntryPoint(@try, context.ContainingSymbol, types)
             || IsShutdownLoopInEntryPoint(@try, context.ContainingSymbol, types))
