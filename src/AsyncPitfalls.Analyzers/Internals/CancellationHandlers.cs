@@ -50,17 +50,14 @@ internal static class CancellationHandlers
     /// <summary>
     /// A throw helper without <c>[DoesNotReturn]</c>: a method of this compilation, not virtual, whose body ends in
     /// a throw on every path and has no <c>return</c> (<c>=&gt; throw new X(...)</c>, an <c>if</c>/<c>else</c> that
-    /// throws in both branches), or ends in a call to another throw helper; or a method of a referenced assembly,
-    /// whose body cannot be read, named for throwing unconditionally (<c>TransformAndThrow(ex)</c>: "do this, then
-    /// throw", unlike <c>ThrowIfX</c> or <c>XOrThrow</c>). Read from syntax, once per method and compilation.
+    /// throws in both branches), or ends in a call to another throw helper of its type. Read from syntax, once per
+    /// method and compilation. A helper of a referenced assembly without the attribute is not taken on its name.
     /// </summary>
     private static bool AlwaysThrows(IMethodSymbol method, KnownTypes types, int depth = 0)
     {
         var definition = method.ReducedFrom ?? method.OriginalDefinition;
         if (TypeLookup.HasAttribute(definition, types.DoesNotReturnAttribute))
             return true;
-        if (definition.DeclaringSyntaxReferences.IsEmpty)
-            return definition.ReturnsVoid && NamedToThrow(definition.Name);
         // A helper that delegates to a helper is followed a few calls deep; a cycle ends there, as not throwing.
         if (depth > 3 || definition.IsAbstract || definition.IsVirtual || definition.IsOverride && !definition.IsSealed && !definition.ContainingType.IsSealed
             || definition.DeclaringSyntaxReferences.Length != 1)
@@ -70,9 +67,6 @@ internal static class CancellationHandlers
             ? CompilationCaches.For(types).ThrowHelpers.GetOrAdd(definition, m => BodyAlwaysThrows(m.DeclaringSyntaxReferences[0].GetSyntax(), m, types, 1))
             : BodyAlwaysThrows(definition.DeclaringSyntaxReferences[0].GetSyntax(), definition, types, depth + 1);
     }
-
-    private static bool NamedToThrow(string name)
-        => name.EndsWith("AndThrow", System.StringComparison.Ordinal) || name == "Throw";
 
     private static bool BodyAlwaysThrows(SyntaxNode declaration, IMethodSymbol method, KnownTypes types, int depth)
     {
@@ -98,8 +92,8 @@ internal static class CancellationHandlers
     };
 
     /// <summary>
-    /// A call to a throw helper: one named for throwing, or one of the helper's own type called by its simple name
-    /// whose every overload is a throw helper (the body is read as syntax, not bound).
+    /// A call to a throw helper of the helper's own type, called by its simple name, whose every overload is a throw
+    /// helper (the body is read as syntax, not bound).
     /// </summary>
     private static bool CallsAThrowHelper(ExpressionSyntax expression, IMethodSymbol method, KnownTypes types, int depth)
     {
@@ -113,8 +107,6 @@ internal static class CancellationHandlers
         };
         if (name is null)
             return false;
-        if (NamedToThrow(name))
-            return true;
         if (callee is not SimpleNameSyntax)
             return false;
         var found = false;
