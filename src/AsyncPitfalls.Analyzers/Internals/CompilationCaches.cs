@@ -29,6 +29,9 @@ internal sealed class CompilationCaches
     /// <summary>Whether a type has an instance <c>GetAwaiter()</c> following the await pattern; filled by <see cref="Awaitables"/>.</summary>
     public ConcurrentDictionary<ITypeSymbol, bool> AwaiterPatterns { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Whether a method always throws, for the handlers that end in a throw helper; filled by <see cref="CancellationHandlers"/>.</summary>
+    public ConcurrentDictionary<IMethodSymbol, bool> ThrowHelpers { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary>What source method bodies mention (bridge checks).</summary>
     public MethodBodies Bodies { get; } = new();
 }

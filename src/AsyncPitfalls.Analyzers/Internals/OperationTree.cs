@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -20,15 +21,19 @@ internal static class OperationTree
         return root;
     }
 
-    /// <summary>Code in a <c>catch</c> of the same function: it runs only once the work of its <c>try</c> has failed.</summary>
-    public static bool IsInCatch(IOperation operation)
+    /// <summary>
+    /// Code in a <c>catch</c> of the same function that ends by throwing (<c>catch { Cleanup(); throw; }</c>): it runs
+    /// only once the work of its <c>try</c> has failed, and the failure goes on. A catch that carries on (a retry
+    /// loop's <c>catch { Thread.Sleep(1000); }</c>) is part of the normal path and does not count.
+    /// </summary>
+    public static bool IsInFailureCleanup(IOperation operation)
     {
         foreach (var ancestor in operation.Ancestors())
         {
             switch (ancestor)
             {
-                case ICatchClauseOperation:
-                    return true;
+                case ICatchClauseOperation clause:
+                    return clause.Handler.Operations.LastOrDefault() is IThrowOperation;
                 case IAnonymousFunctionOperation:
                 case ILocalFunctionOperation:
                     return false;

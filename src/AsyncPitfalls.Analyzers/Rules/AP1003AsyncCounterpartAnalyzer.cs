@@ -28,7 +28,7 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         title: "Call the awaitable counterpart in async code",
         messageFormat: "'{0}' blocks the thread in {1}; use 'await {2}'",
         category: RuleCategories.Blocking,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "The synchronous call holds the current thread for the whole operation (disk, network, a lock) although an "
             + "awaitable form with the same parameters exists. Await that form so the thread serves other work meanwhile. "

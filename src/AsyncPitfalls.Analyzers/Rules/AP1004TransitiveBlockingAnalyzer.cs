@@ -128,10 +128,11 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             }
 
             // A catch of the async code itself is followed: closing a connection there blocks as much as anywhere
-            // (StackExchange.Redis, RabbitMQ). A catch inside a synchronous helper runs only when the helper's own
-            // work failed (Marten's session factories dispose what they opened when a constructor throws): that is
-            // not what calling the helper costs.
-            if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function || OperationTree.IsInCatch(operation))
+            // (StackExchange.Redis, RabbitMQ). A catch inside a synchronous helper that cleans up and rethrows runs
+            // only when the helper's own work failed (Marten's session factories dispose what they opened when a
+            // constructor throws): that is not what calling the helper costs. A retry's catch that sleeps and carries
+            // on (Rebus's Retrier) is.
+            if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function || OperationTree.IsInFailureCleanup(operation))
                 return;
 
             var blocking = BlockingOperations.DescribeIfBlocking(operation, _types, exclusions, function, context);

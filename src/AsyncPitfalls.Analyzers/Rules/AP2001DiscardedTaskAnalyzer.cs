@@ -27,7 +27,7 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         title: "Do not discard awaitable results",
         messageFormat: "The task returned by {0} is discarded in {1}: nothing waits for it and its exceptions are lost; await it, or discard it explicitly with '_ ='",
         category: RuleCategories.UnawaitedTasks,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A Task, ValueTask or other awaitable used as a statement is started and forgotten: the caller goes on before "
             + "it finishes, and if it fails the exception is never seen. Await it; if running it in the background is intended, say "

@@ -23,7 +23,7 @@ public sealed class UnobservedTaskLocalAnalyzer : DiagnosticAnalyzer
         title: "Observe the tasks you store",
         messageFormat: "{0}",
         category: RuleCategories.UnawaitedTasks,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A task kept in a variable that is never awaited, returned, passed on, stored or combined is forgotten: its "
             + "work may not finish before the method returns, and its exceptions are never observed. A task used as a value "

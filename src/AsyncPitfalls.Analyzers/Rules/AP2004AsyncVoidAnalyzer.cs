@@ -20,7 +20,7 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
         title: "Avoid async void methods",
         messageFormat: "'{0}' is async void: callers cannot await it, and an exception it throws ends the process; return Task",
         category: RuleCategories.UnawaitedTasks,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "An async void method runs fire-and-forget: its caller cannot wait for it or learn that it failed, and an "
             + "exception that escapes it is raised on the SynchronizationContext or the thread pool, which terminates the process. "

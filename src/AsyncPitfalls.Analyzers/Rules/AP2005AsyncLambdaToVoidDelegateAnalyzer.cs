@@ -22,7 +22,7 @@ public sealed class AsyncLambdaToVoidDelegateAnalyzer : DiagnosticAnalyzer
         title: "Do not pass async lambdas as void-returning delegates",
         messageFormat: "This async lambda becomes '{0}'{1}, which returns void: nothing awaits it and an exception it throws ends the process",
         category: RuleCategories.UnawaitedTasks,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "An async lambda bound to a delegate type that returns void compiles to an async void method. The caller "
             + "(List.ForEach, Parallel.ForEach, a timer) runs it only up to its first await and moves on, so the loop 'finishes' "

@@ -26,7 +26,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         title: "Await tasks returned from inside using, try or lock",
         messageFormat: "The task from {0} is returned from inside {1}, which ends before the task does; {2}",
         category: RuleCategories.UnawaitedTasks,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "Returning a task without awaiting it leaves the enclosing scope at once: a using disposes its resource while "
             + "the task may still need it, a catch never sees the task's exceptions, a finally runs early, a lock is released. "

@@ -36,12 +36,12 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Cycles within one type: reported live, per document.</summary>
     internal static readonly DiagnosticDescriptor Rule = new(
-        DiagnosticIds.LockOrderInversion, Title, Message, RuleCategories.Locking, DiagnosticSeverity.Warning,
+        DiagnosticIds.LockOrderInversion, Title, Message, RuleCategories.Locking, DiagnosticSeverity.Info,
         isEnabledByDefault: true, description: Description, helpLinkUri: HelpLinks.For(DiagnosticIds.LockOrderInversion));
 
     /// <summary>Cycles across types and declared-hierarchy violations: need the whole compilation.</summary>
     internal static readonly DiagnosticDescriptor CompilationRule = new(
-        DiagnosticIds.LockOrderInversion, Title, Message, RuleCategories.Locking, DiagnosticSeverity.Warning,
+        DiagnosticIds.LockOrderInversion, Title, Message, RuleCategories.Locking, DiagnosticSeverity.Info,
         isEnabledByDefault: true, description: Description, helpLinkUri: HelpLinks.For(DiagnosticIds.LockOrderInversion),
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 

@@ -25,7 +25,7 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
         title: "Do not split a read-modify-write of shared state with an await",
         messageFormat: "'{0}' is read before the await at line {1} and written after it in {2}: an update made by another caller during the await is lost",
         category: RuleCategories.Locking,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "While a method awaits, other calls run. When it writes back a value it computed from a read made before the "
             + "await, every change other callers made in between is overwritten: ten concurrent increments can end at 1. Await "

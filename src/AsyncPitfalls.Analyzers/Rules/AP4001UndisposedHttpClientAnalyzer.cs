@@ -18,7 +18,7 @@ public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
         title: "Dispose the HttpClients and handlers you own",
         messageFormat: "'{0}' is neither disposed, stored nor returned in {1}: its connections stay open until a finalizer runs; dispose it, or better, share one client",
         category: RuleCategories.Resources,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "An HttpClient or handler created and then dropped keeps its connection pool, sockets and timers alive until "
             + "the garbage collector finalizes it. Dispose what you create (using), store it in a field that outlives the call, "

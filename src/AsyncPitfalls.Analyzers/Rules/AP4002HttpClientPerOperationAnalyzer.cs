@@ -22,7 +22,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         title: "Share HttpClient instead of creating one per operation",
         messageFormat: "'new HttpClient' {0} creates a client per call: its connections are never reused and closed sockets linger in TIME_WAIT; share one static HttpClient, or use IHttpClientFactory where DI is available",
         category: RuleCategories.Resources,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "HttpClient is meant to be created once and reused: each instance owns a connection pool. A client created per "
             + "request (even with using) opens new connections every time, pays the TCP and TLS handshakes again, and leaves "

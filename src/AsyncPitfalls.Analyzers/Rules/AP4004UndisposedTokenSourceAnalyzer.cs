@@ -18,7 +18,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
         title: "Dispose CancellationTokenSources",
         messageFormat: "{0} is not disposed in {1}: {2}; use 'using var'",
         category: RuleCategories.Resources,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A CancellationTokenSource with a timeout (CancelAfter, or a delay in its constructor) keeps a timer, and the "
             + "source stays reachable until the timer fires. A linked source registers on its outer tokens and lives as long as "

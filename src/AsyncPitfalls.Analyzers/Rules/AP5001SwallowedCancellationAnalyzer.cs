@@ -23,7 +23,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         title: "Do not swallow cancellation",
         messageFormat: "'catch ({0})' swallows the cancellation and {1}; rethrow it with 'throw;'",
         category: RuleCategories.Cancellation,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "Catching OperationCanceledException without rethrowing turns a cancellation request into normal completion: "
             + "loops keep running after shutdown is requested, and callers that cancelled believe the work finished. Rethrow, or "
@@ -50,7 +50,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
     {
         var clause = (ICatchClauseOperation)context.Operation;
         if (!CancellationHandlers.IsCancellationException(clause.ExceptionType, types) || CancellationHandlers.Throws(clause, types)
-            || CancellationHandlers.HandsOnToATask(clause)
+            || CancellationHandlers.HandsOnTheException(clause, types)
             || clause.Parent is not ITryOperation @try
             || CancellationHandlers.IsEntryPoint(@try, context.ContainingSymbol, types)
             || IsShutdownLoopInEntryPoint(@try, context.ContainingSymbol, types))

@@ -26,7 +26,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         title: "Forward the CancellationToken",
         messageFormat: "'{0}' can take a CancellationToken; pass '{1}' so it stops when the operation is cancelled",
         category: RuleCategories.Cancellation,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A call that accepts a CancellationToken but is not given the one in scope keeps running after the caller "
             + "has given up: the request is aborted, the service is stopping, the timeout has passed. Pass the token on. Bridge "

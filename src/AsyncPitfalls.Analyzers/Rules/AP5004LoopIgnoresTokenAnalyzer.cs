@@ -21,7 +21,7 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
         title: "Observe the CancellationToken in loops",
         messageFormat: "This loop in {0} never observes '{1}': cancelling cannot stop it between iterations; pass '{1}' on or check it",
         category: RuleCategories.Cancellation,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A method that takes a CancellationToken promises to stop when it is cancelled. A loop that awaits work on every "
             + "iteration but never passes the token on, checks IsCancellationRequested or calls ThrowIfCancellationRequested runs "

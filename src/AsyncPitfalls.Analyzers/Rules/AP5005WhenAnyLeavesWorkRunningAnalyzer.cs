@@ -22,7 +22,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         title: "Cancel or await what Task.WhenAny leaves behind",
         messageFormat: "{0}",
         category: RuleCategories.Cancellation,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "Task.WhenAny returns when the first task completes; the others keep running, holding connections and "
             + "threads, and their failures go unobserved. A timeout built from Task.WhenAny and Task.Delay leaves the slow work "

@@ -19,7 +19,7 @@ public sealed class CatchTaskCanceledOnlyAnalyzer : DiagnosticAnalyzer
         title: "Catch OperationCanceledException, not only TaskCanceledException",
         messageFormat: "'catch (TaskCanceledException)' in {0} misses the OperationCanceledException that ThrowIfCancellationRequested, channels and most libraries throw; catch OperationCanceledException",
         category: RuleCategories.Cancellation,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "TaskCanceledException is one kind of OperationCanceledException, thrown by some Task APIs. "
             + "CancellationToken.ThrowIfCancellationRequested, channels, SemaphoreSlim, HttpClient in some paths and most "

@@ -95,7 +95,7 @@ public sealed class AP1004TransitiveBlockingTests
             Diagnostic().WithLocation(1).WithArguments("Break", "'Stream.Flush'", "Test0.cs line 42", "", "async method 'RecoverAsync'"));
 
     [Fact]
-    public Task BlocksInAHelpersCatchAreQuiet_TheSameCleanUpInItsFinallyIsReported()
+    public Task BlocksInAHelpersFailureCleanupAreQuiet_TheSameCleanUpInItsFinallyOrARetryIsReported()
         => VerifyAsync("""
             class Store
             {
@@ -104,6 +104,7 @@ public sealed class AP1004TransitiveBlockingTests
                     await Task.Yield();
                     var session = OpenSession();
                     var other = {|#0:OpenAndClose()|};
+                    {|#1:Retry(() => File.Delete("lock"))|};
                     return session.GetHashCode() + other.GetHashCode();
                 }
 
@@ -137,9 +138,27 @@ public sealed class AP1004TransitiveBlockingTests
                 }
 
                 private static void DisposeAfterFailure(Stream stream) => Thread.Sleep(10);
+
+                // The other twin (Rebus's Retrier): a retry sleeps in its catch and carries on, on the normal path.
+                private static void Retry(Action action)
+                {
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            action();
+                            return;
+                        }
+                        catch (IOException) when (attempt < 10)
+                        {
+                            Thread.Sleep(1000);
+                        }
+                    }
+                }
             }
             """,
-            Diagnostic().WithLocation(0).WithArguments("OpenAndClose", "'Thread.Sleep'", "Test0.cs line 44", " through 'Store.DisposeAfterFailure'", "async method 'QueryAsync'"));
+            Diagnostic().WithLocation(0).WithArguments("OpenAndClose", "'Thread.Sleep'", "Test0.cs line 45", " through 'Store.DisposeAfterFailure'", "async method 'QueryAsync'"),
+            Diagnostic().WithLocation(1).WithArguments("Retry", "'Thread.Sleep'", "Test0.cs line 59", "", "async method 'QueryAsync'"));
 
     [Fact]
     public Task Reports_ThroughAChainOfHelpers_AndEveryBlockingShape()

@@ -65,6 +65,121 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
+    public Task ExceptionPassedToObserverOrThrownLaterIsQuiet_OneKeptOrRetriedIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Copier
+            {
+                private Exception? _lastError;
+
+                // Minio's Observable.Create: the subscriber gets the error, cancellation included.
+                public async Task ListAsync(Func<CancellationToken, Task<string[]>> list, IObserver<string> observer, CancellationToken ct)
+                {
+                    try
+                    {
+                        foreach (var name in await list(ct))
+                            observer.OnNext(name);
+                        observer.OnCompleted();
+                    }
+                    catch (Exception error)
+                    {
+                        observer.OnError(error);
+                    }
+                }
+
+                // MongoDB's GridFS upload: the read failure is kept until the upload is aborted, then thrown.
+                public async Task CopyAsync(Stream source, Func<Task> abort, CancellationToken ct)
+                {
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        var read = 0;
+                        Exception? failure = null;
+                        try { read = await source.ReadAsync(buffer, 0, buffer.Length, ct); }
+                        catch (Exception ex) { failure = ex; }
+                        if (failure != null)
+                        {
+                            await abort();
+                            throw failure;
+                        }
+                        if (read == 0)
+                            return;
+                    }
+                }
+
+                // A host's shutdown: every service is stopped, and the failures are thrown together at the end.
+                public async Task StopAllAsync(IEnumerable<Func<CancellationToken, Task>> services, CancellationToken ct)
+                {
+                    var errors = new List<Exception>();
+                    foreach (var stop in services)
+                    {
+                        try { await stop(ct); }
+                        catch (Exception ex) { errors.Add(ex); }
+                    }
+                    if (errors.Count > 0)
+                        throw new AggregateException(errors);
+                }
+
+                // YARP's request body: the outcome, exception included, completes the task the forwarder awaits.
+                public async Task SendBodyAsync(Func<CancellationToken, Task> send, TaskCompletionSource<(bool Canceled, Exception? Error)> done, CancellationToken ct)
+                {
+                    try { await send(ct); }
+                    catch (Exception ex)
+                    {
+                        done.TrySetResult((ex is OperationCanceledException, ex));
+                        return;
+                    }
+                    done.TrySetResult((false, null));
+                }
+
+                public async Task SendBodyQuietlyAsync(Func<CancellationToken, Task> send, TaskCompletionSource<bool> done, CancellationToken ct)
+                {
+                    try { await send(ct); }
+                    {|#3:catch (Exception ex)|}
+                    {
+                        Console.WriteLine(ex);
+                        done.TrySetResult(false);
+                    }
+                }
+
+                public async Task ListQuietlyAsync(Func<CancellationToken, Task<string[]>> list, IObserver<string> observer, CancellationToken ct)
+                {
+                    try
+                    {
+                        foreach (var name in await list(ct))
+                            observer.OnNext(name);
+                    }
+                    {|#0:catch (Exception error)|}
+                    {
+                        Console.WriteLine(error);
+                    }
+                    observer.OnCompleted();
+                }
+
+                // A retry loop that throws the last failure only after every attempt: a cancelled call is retried.
+                public async Task<string> FetchAsync(Func<CancellationToken, Task<string>> fetch, CancellationToken ct)
+                {
+                    Exception? last = null;
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        try { return await fetch(ct); }
+                        {|#1:catch (Exception ex)|} { last = ex; }
+                    }
+                    throw new InvalidOperationException("fetch failed", last);
+                }
+
+                public async Task SaveAsync(Func<CancellationToken, Task> save, CancellationToken ct)
+                {
+                    try { await save(ct); }
+                    {|#2:catch (Exception ex)|} { _lastError = ex; }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "the loop goes on"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
     public Task HandlerEndingInADoesNotReturnHelperIsQuiet_OneEndingInALoggingHelperIsReported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             static class Throw
@@ -92,6 +207,73 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
+    public Task HandlerEndingInAHelperThatAlwaysThrowsIsQuiet_OneThatMayReturnIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class Errors
+            {
+                // Marten's exception transformer: no [DoesNotReturn], but every path ends in a throw.
+                public static void Wrap(Exception inner) => throw new InvalidOperationException("query failed", inner);
+
+                public static void WrapWithCommand(string? command, Exception inner)
+                {
+                    if (command != null)
+                        inner.Data["command"] = command;
+                    Wrap(inner);
+                }
+
+                public static void Rethrow(Exception inner)
+                {
+                    if (inner is InvalidOperationException)
+                        throw inner;
+                    else
+                        throw new InvalidOperationException("failed", inner);
+                }
+
+                public static void Record(Exception inner)
+                {
+                    if (inner is TimeoutException)
+                        return;
+                    throw new InvalidOperationException("failed", inner);
+                }
+
+                public static void LogAndThrowIfFatal(Exception inner)
+                {
+                    if (inner is OutOfMemoryException)
+                        throw inner;
+                }
+            }
+
+            class Queries
+            {
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try { return await count(ct); }
+                    catch (Exception ex) { Errors.Rethrow(ex); return 0; }
+                }
+
+                public async Task DeleteAsync(Func<CancellationToken, Task> delete, CancellationToken ct)
+                {
+                    try { await delete(ct); }
+                    catch (Exception ex) { Console.WriteLine(ex.Message); Errors.WrapWithCommand("delete", ex); }
+                }
+
+                public async Task UpdateAsync(Func<CancellationToken, Task> update, CancellationToken ct)
+                {
+                    try { await update(ct); }
+                    {|#0:catch (Exception ex)|} { Errors.Record(ex); }
+                }
+
+                public async Task InsertAsync(Func<CancellationToken, Task> insert, CancellationToken ct)
+                {
+                    try { await insert(ct); }
+                    {|#1:catch (Exception ex)|} { Errors.LogAndThrowIfFatal(ex); }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"));
 
     [Fact]
     public Task TryMethodReturningFailureIsQuiet_ANonTryMethodReturningAValueIsReported()
@@ -134,6 +316,179 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("catch", "carries on as if it had failed"),
             Verify.Diagnostic().WithLocation(1).WithArguments("catch", "carries on as if it had failed"));
+
+    [Fact]
+    public Task FilterTestingTheExceptionIsQuiet_FilterLettingCancellationInIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class NotFoundException : Exception { }
+
+            enum Mode { Stop, Continue }
+
+            class Storage
+            {
+                // Marten's progress queries: the filter looks for a missing table, which a cancellation never is.
+                public async Task<long> ReadProgressAsync(Func<CancellationToken, Task<long>> query, CancellationToken ct)
+                {
+                    try { return await query(ct); }
+                    catch (Exception e) when (IsMissingTable(e)) { return 0; }
+                }
+
+                public async Task<bool> ExistsAsync(Func<CancellationToken, Task> probe, CancellationToken ct)
+                {
+                    try { await probe(ct); return true; }
+                    catch (Exception ex) when (ex.GetType() == typeof(NotFoundException)) { return false; }
+                }
+
+                public async Task<bool> RetryableAsync(Func<CancellationToken, Task> probe, CancellationToken ct)
+                {
+                    try { await probe(ct); return true; }
+                    catch (Exception ex) when (ex is IOException { HResult: 32 } || IsMissingTable(ex) && ct.CanBeCanceled) { return false; }
+                }
+
+                // MartenActivator: the filter tests the mode, not the exception, so a cancelled migration is logged and the loop goes on.
+                public async Task MigrateAllAsync(Func<CancellationToken, Task>[] migrations, Mode mode, CancellationToken ct)
+                {
+                    foreach (var migrate in migrations)
+                    {
+                        try { await migrate(ct); }
+                        {|#0:catch (Exception e)|} when (mode == Mode.Continue) { Console.WriteLine(e); }
+                    }
+                }
+
+                public async Task SaveAsync(Func<CancellationToken, Task> save, CancellationToken ct)
+                {
+                    try { await save(ct); }
+                    {|#1:catch (Exception e)|} when (!IsMissingTable(e)) { Console.WriteLine(e); }
+                }
+
+                public async Task WriteAsync(Func<CancellationToken, Task> write, CancellationToken ct)
+                {
+                    try { await write(ct); }
+                    {|#2:catch (Exception e)|} when (e is not IOException || IsMissingTable(e)) { Console.WriteLine(e); }
+                }
+
+                private static bool IsMissingTable(Exception e) => e.Message.Contains("42P01");
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "the loop goes on"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
+    public Task TokenCheckedRightAfterTheHandlerIsQuiet_AnotherTokenOrAFlagIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private readonly CancellationTokenSource _stopping = new();
+                private volatile bool _stopped;
+
+                // Refit: the buffering failure is returned, but a cancellation is thrown right after the handler.
+                public async Task<Exception?> BufferAsync(Func<CancellationToken, Task> load, CancellationToken ct)
+                {
+                    Exception? failure = null;
+                    try { await load(ct); }
+                    catch (Exception ex) { failure = ex; }
+                    ct.ThrowIfCancellationRequested();
+                    return failure;
+                }
+
+                // Rebus, MongoDB: a worker loop that stops on the token its work takes.
+                public async Task RunAsync(Func<CancellationToken, Task> receive, CancellationToken ct)
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        try { await receive(ct); }
+                        catch (Exception ex) { Console.WriteLine(ex); }
+                    }
+                }
+
+                // Quartz's scheduler thread: the back-off is cut short, and the same source is checked next.
+                public async Task LoopAsync(Func<CancellationToken, Task<bool>> fire)
+                {
+                    while (true)
+                    {
+                        _stopping.Token.ThrowIfCancellationRequested();
+                        if (!await fire(_stopping.Token))
+                        {
+                            try { await Task.Delay(1000, _stopping.Token); }
+                            catch { }
+                        }
+                    }
+                }
+
+                public async Task FireAsync(Func<CancellationToken, Task<bool>> fire, bool backOff)
+                {
+                    if (backOff)
+                    {
+                        try { await Task.Delay(1000, _stopping.Token); }
+                        catch { }
+                    }
+                    _stopping.Token.ThrowIfCancellationRequested();
+                    await fire(_stopping.Token);
+                }
+
+                public async Task RunUntilStoppedAsync(Func<CancellationToken, Task> receive, CancellationToken ct)
+                {
+                    while (!_stopped)
+                    {
+                        try { await receive(ct); }
+                        {|#0:catch (Exception ex)|} { Console.WriteLine(ex); }
+                    }
+                }
+
+                public async Task<Exception?> BufferOnStopAsync(Func<CancellationToken, Task> load, CancellationToken ct)
+                {
+                    Exception? failure = null;
+                    try { await load(ct); }
+                    {|#1:catch (Exception ex)|} { failure = ex; }
+                    _stopping.Token.ThrowIfCancellationRequested();
+                    return failure;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "the loop goes on"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("catch (Exception)", "carries on as if it had failed"));
+
+    [Fact]
+    public Task PrecedingFilteredCatchThrowingTheCancellationIsQuiet_OneThatOnlyLogsItIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Daemons
+            {
+                // Marten's catch-up: a cancellation of the caller is taken by the first catch and thrown as such.
+                public async Task<List<Exception>> CatchUpAsync(Func<CancellationToken, Task>[] daemons, CancellationToken ct)
+                {
+                    var failures = new List<Exception>();
+                    foreach (var catchUp in daemons)
+                    {
+                        try { await catchUp(ct); }
+                        catch (Exception e) when (ct.IsCancellationRequested && IsCancellation(e))
+                        {
+                            throw new OperationCanceledException(ct);
+                        }
+                        catch (Exception ex) { failures.Add(ex); }
+                    }
+                    return failures;
+                }
+
+                public async Task<List<Exception>> CatchUpAndLogAsync(Func<CancellationToken, Task>[] daemons, CancellationToken ct)
+                {
+                    var failures = new List<Exception>();
+                    foreach (var catchUp in daemons)
+                    {
+                        try { await catchUp(ct); }
+                        catch (Exception e) when (ct.IsCancellationRequested && IsCancellation(e))
+                        {
+                            Console.WriteLine("cancelled");
+                        }
+                        {|#0:catch (Exception ex)|} { failures.Add(ex); }
+                    }
+                    return failures;
+                }
+
+                private static bool IsCancellation(Exception e) => e is OperationCanceledException;
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("catch (Exception)", "the loop goes on"));
 
     [Fact]
     public Task NoDiagnostic_FilteredPrecededRethrownNoTokenOrEntryPoint()
@@ -184,6 +539,16 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
                 }
             }
             """);
+
+    [Theory]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) when (Missing(e) { } }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) when (e is Unknown { Code: 1 }) { } }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) { Fail(e); } } void Fail(Exception e) { if (e is null) throw } void Fail(int x) => throw")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { try { await w(ct); } catch (Exception e) { Loop(e); } } void Loop(Exception e) { Loop(e); }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { Exception f; try { await w(ct); } catch (Exception e) { f = e; errors.Add(e); } throw f }")]
+    [InlineData("async Task M(Func<CancellationToken, Task> w, CancellationToken ct) { while (!ct.) { try { await w(ct); } catch { } } missing.ThrowIfCancellationRequested(); }")]
+    public Task NoCrash_OnHalfTypedCode(string member)
+        => Verify.VerifyNoCrashAsync(Usings + "class C { " + member + " }");
 
     private const string RetrySource = """
         class Retry
