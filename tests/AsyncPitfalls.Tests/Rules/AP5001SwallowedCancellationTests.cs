@@ -284,6 +284,414 @@ public sealed class AP5001SwallowedCancellationTests
             }
             """);
 
+    [Fact]
+    public Task NoDiagnostic_HandlerFallsThroughToAThrow_Reports_WhenTheThrowIsConditional()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Retrier
+            {
+                // MassTransit's retry: a cancelled retry falls through to the rethrow of the original failure.
+                public async Task RetryAsync(Func<Task> attempt, Func<Exception, bool> canRetry, CancellationToken ct)
+                {
+                    try { await attempt(); }
+                    catch (Exception e)
+                    {
+                        if (canRetry(e))
+                        {
+                            try { await attempt(); return; }
+                            catch (OperationCanceledException ex) when (ex.CancellationToken == ct) { }
+                            throw;
+                        }
+                        throw;
+                    }
+                }
+
+                public async Task RetryOnceAsync(Func<Task> attempt, Func<Exception, bool> canRetry, CancellationToken ct)
+                {
+                    try { await attempt(); }
+                    catch (Exception e)
+                    {
+                        try { await attempt(); return; }
+                        {|#0:catch (OperationCanceledException ex)|} when (ex.CancellationToken == ct) { }
+                        if (canRetry(e))
+                            throw;
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"));
+
+    [Fact]
+    public Task NoDiagnostic_ReturnInsideATryFinallyOfTheHandler_Reports_WhenTheNestedTryFallsThrough()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Reconnector
+            {
+                private readonly SemaphoreSlim _lock = new(1);
+                private readonly CancellationTokenSource _stop = new();
+                public string State = "";
+
+                // SignalR's reconnect: under the connection lock the handler closes the connection and returns.
+                public async Task ReconnectAsync(Func<Task> connect)
+                {
+                    while (true)
+                    {
+                        try { await Task.Delay(1000, _stop.Token); }
+                        catch (OperationCanceledException)
+                        {
+                            await _lock.WaitAsync();
+                            try
+                            {
+                                State = "Disconnected";
+                                return;
+                            }
+                            finally { _lock.Release(); }
+                        }
+                        await connect();
+                    }
+                }
+
+                public async Task RetryAsync(Func<Task> connect)
+                {
+                    while (true)
+                    {
+                        try { await Task.Delay(1000, _stop.Token); }
+                        {|#0:catch (OperationCanceledException)|}
+                        {
+                            await _lock.WaitAsync();
+                            try { State = "Retrying"; }
+                            finally { _lock.Release(); }
+                        }
+                        await connect();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the loop goes on"));
+
+    [Fact]
+    public Task NoDiagnostic_BackgroundLoopsEndingOnTheirOwnersStopSignal()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Scheduler : IDisposable
+            {
+                private readonly CancellationTokenSource _stopping = new();
+                private readonly CancellationToken _stoppingToken;
+                private readonly Channel _queue = new();
+                private Task? _sender;
+
+                public Scheduler() => _stoppingToken = _stopping.Token;
+
+                // Akka's timer loop: started by the type, fire-and-forget, with the token of its own source.
+                public void Start()
+                {
+                    Task.Run(() => TickAsync(_stopping.Token));
+                    _sender = Task.Run(SendLoopAsync);
+                    new Thread(ReadLoop) { IsBackground = true }.Start();
+                    StartPing(_stopping.Token);
+                    Task.Run(() => FlushAsync(_stopping.Token)).Forget();
+                    _ = Task.Run(async () =>
+                    {
+                        try { await Task.Delay(-1, _stopping.Token); }
+                        catch (OperationCanceledException) { }
+                        Console.WriteLine("watchdog stopped");
+                    });
+                }
+
+                private async Task TickAsync(CancellationToken token)
+                {
+                    try
+                    {
+                        while (true)
+                            await Task.Delay(100, token);
+                    }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("timer stopped");
+                }
+
+                private async Task SendLoopAsync()
+                {
+                    while (true)
+                    {
+                        try { await _queue.WaitAsync(_stoppingToken); }
+                        catch (OperationCanceledException) { break; }
+                    }
+                    Console.WriteLine("sender stopped");
+                }
+
+                private void ReadLoop()
+                {
+                    try { _queue.Wait(_stopping.Token); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("reader stopped");
+                }
+
+                private async Task FlushAsync(CancellationToken token)
+                {
+                    try { await Task.Delay(1000, token); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("flusher stopped");
+                }
+
+                private async void StartPing(CancellationToken token)
+                {
+                    try { await Task.Delay(1000, token); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("ping stopped");
+                }
+
+                public void Dispose() => _stopping.Cancel();
+            }
+
+            // MQTTnet's client: the alive source is replaced on each connect and cleared on close.
+            class Client
+            {
+                private CancellationTokenSource? _alive;
+                private Task? _receiver;
+
+                public void Connect()
+                {
+                    _alive = new CancellationTokenSource();
+                    var token = _alive.Token;
+                    _receiver = Task.Run(() => ReceiveAsync(token), token);
+                }
+
+                public void Close()
+                {
+                    _alive?.Cancel();
+                    _alive = null;
+                }
+
+                private async Task ReceiveAsync(CancellationToken ct)
+                {
+                    while (!ct.IsCancellationRequested)
+                    {
+                        try { await Task.Delay(10, ct); }
+                        catch (OperationCanceledException) { }
+                    }
+                }
+            }
+
+            static class TaskExtensions
+            {
+                public static void Forget(this Task task) { }
+            }
+
+            class Channel
+            {
+                public Task WaitAsync(CancellationToken ct) => Task.Delay(10, ct);
+                public void Wait(CancellationToken ct) => ct.WaitHandle.WaitOne();
+            }
+            """);
+
+    [Fact]
+    public Task Reports_LoopsAwaitedByCallers_OrStoppedByTheCallersToken()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Scheduler : IDisposable
+            {
+                private readonly CancellationTokenSource _stopping = new();
+
+                public void Start(CancellationToken ct)
+                {
+                    // The caller's token, not the type's own source.
+                    Task.Run(() => TickAsync(ct));
+                }
+
+                public async Task RunOnceAsync()
+                {
+                    // Awaited: this caller is told the work completed.
+                    await SendLoopAsync();
+                    var forked = Task.Run(() => TickAsync(_stopping.Token));
+                    await forked;
+                }
+
+                private async Task TickAsync(CancellationToken token)
+                {
+                    try { await Task.Delay(100, token); }
+                    {|#0:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("timer stopped");
+                }
+
+                private async Task SendLoopAsync()
+                {
+                    try { await Task.Delay(100, _stopping.Token); }
+                    {|#1:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("sender stopped");
+                }
+
+                // Collected with the other loops, which a caller awaits together.
+                private readonly List<Task> _running = new();
+
+                public void StartAll() => _running.Add(Task.Run(() => DrainAsync(_stopping.Token)));
+
+                public Task WhenStoppedAsync() => Task.WhenAll(_running);
+
+                private async Task DrainAsync(CancellationToken token)
+                {
+                    try { await Task.Delay(100, token); }
+                    {|#3:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("drained");
+                }
+
+                // Public: any caller may await it.
+                public async Task PumpAsync()
+                {
+                    Task.Run(PumpAsync);
+                    try { await Task.Delay(100, _stopping.Token); }
+                    {|#2:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("pump stopped");
+                }
+
+                public void Dispose() => _stopping.Cancel();
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("OperationCanceledException", "the code after it runs"));
+
+    [Fact]
+    public Task NoDiagnostic_TheMethodsOwnTimeout_Reports_WhenTheCallersTokenIsAlsoRead()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class DelayQueue
+            {
+                private readonly Func<CancellationToken, Task> _waitForDue = _ => Task.CompletedTask;
+
+                // MassTransit's delay reader: a local timeout source is the wake-up timer of the loop.
+                public async Task ReadAsync(TimeSpan interval)
+                {
+                    while (true)
+                    {
+                        using var timeout = new CancellationTokenSource(interval);
+                        try { await _waitForDue(timeout.Token); }
+                        catch (OperationCanceledException) { }
+                        Console.WriteLine("fire due items");
+                    }
+                }
+
+                public async Task PumpAsync(Func<TimeSpan?> nextDue)
+                {
+                    while (true)
+                    {
+                        var token = CancellationToken.None;
+                        CancellationTokenSource? timeout = null;
+                        var due = nextDue();
+                        if (due.HasValue)
+                        {
+                            timeout = new CancellationTokenSource(due.Value);
+                            token = timeout.Token;
+                        }
+                        try { await _waitForDue(token); }
+                        catch (OperationCanceledException) { }
+                        finally { timeout?.Dispose(); }
+                        Console.WriteLine("fire due items");
+                    }
+                }
+
+                public async Task PumpUntilAsync(Func<TimeSpan?> nextDue, CancellationToken ct)
+                {
+                    while (true)
+                    {
+                        var token = ct;
+                        var due = nextDue();
+                        if (due.HasValue)
+                        {
+                            var timeout = new CancellationTokenSource(due.Value);
+                            token = timeout.Token;
+                        }
+                        try { await _waitForDue(token); }
+                        {|#1:catch (OperationCanceledException)|} { }
+                        Console.WriteLine("fire due items");
+                    }
+                }
+
+                public async Task<bool> PingAsync(Func<CancellationToken, Task> ping)
+                {
+                    var budget = new CancellationTokenSource();
+                    budget.CancelAfter(500);
+                    try { await ping(budget.Token); return true; }
+                    catch (OperationCanceledException) { }
+                    return false;
+                }
+
+                public async Task<bool> PingOrCancelAsync(Func<CancellationToken, Task> ping, CancellationToken ct)
+                {
+                    using var timeout = new CancellationTokenSource(500);
+                    try
+                    {
+                        await ping(timeout.Token);
+                        await ping(ct);
+                        return true;
+                    }
+                    {|#0:catch (OperationCanceledException)|} { }
+                    return false;
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the loop goes on"));
+
+    [Fact]
+    public Task NoDiagnostic_DisposeAndHostedStopGiveUpTheirGracefulWait_Reports_LookAlikesThatImplementNeither()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            namespace Microsoft.Extensions.Hosting
+            {
+                public interface IHostedService
+                {
+                    Task StartAsync(CancellationToken cancellationToken);
+                    Task StopAsync(CancellationToken cancellationToken);
+                }
+            }
+
+            // Marten's event graph: the pending work is drained best-effort, then the store is disposed.
+            class Store : IAsyncDisposable, IDisposable
+            {
+                private readonly Func<Task> _drain = () => Task.CompletedTask;
+
+                public async ValueTask DisposeAsync()
+                {
+                    try { await _drain(); }
+                    catch (OperationCanceledException) { }
+                    Dispose();
+                }
+
+                public void Dispose() { }
+            }
+
+            class Pump : Microsoft.Extensions.Hosting.IHostedService
+            {
+                private Task _loop = Task.CompletedTask;
+
+                public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+                // The host's token says the stop is no longer graceful: stop waiting and force it.
+                public async Task StopAsync(CancellationToken cancellationToken)
+                {
+                    try { await _loop.WaitAsync(cancellationToken); }
+                    catch (OperationCanceledException) { }
+                    Console.WriteLine("forced");
+                }
+            }
+
+            class Connection
+            {
+                private readonly Func<Task> _drain = () => Task.CompletedTask;
+
+                public async ValueTask DisposeAsync()
+                {
+                    try { await _drain(); }
+                    {|#0:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("closed");
+                }
+
+                public async Task StopAsync(CancellationToken cancellationToken)
+                {
+                    try { await _drain().WaitAsync(cancellationToken); }
+                    {|#1:catch (OperationCanceledException)|} { }
+                    Console.WriteLine("stopped");
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("OperationCanceledException", "the code after it runs"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("OperationCanceledException", "the code after it runs"));
+
     [Theory]
     [InlineData("async Task M() { try { } catch (OperationCanceledException) { ")]
     [InlineData("async Task M() { try { await Task.Yield(); } catch (Missing) { } }")]
