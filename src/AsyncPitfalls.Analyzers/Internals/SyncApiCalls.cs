@@ -43,7 +43,8 @@ internal static class SyncApiCalls
     /// awaitable, Task/ValueTask members (AP1001's), Dispose (AP4005's), excluded methods and receiver types, the
     /// console's writers (synchronous even through their Async methods), zero timeouts (a try, not
     /// a wait), and counterparts that are <paramref name="enclosingMember"/> or call back into it
-    /// or into the blocking method (bridge overloads, default interface methods).
+    /// or into the blocking method (bridge overloads, default interface methods), or, for a call on
+    /// <c>this</c>, the interface member the enclosing member implements or the base member it hides.
     /// </summary>
     public static IMethodSymbol? FindCounterpart(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions, ISymbol? enclosingMember)
     {
@@ -57,7 +58,18 @@ internal static class SyncApiCalls
             return null;
 
         var model = invocation.SemanticModel;
-        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember);
+        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
+    }
+
+    /// <summary>The call is made on the object being written: <c>Reset()</c>, <c>this.Reset()</c>, <c>((IResettable)this).Reset()</c>.</summary>
+    private static bool IsOnThis(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.IsStatic)
+            return false;
+        var instance = invocation.Instance;
+        while (instance is IConversionOperation or IParenthesizedOperation)
+            instance = instance is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)instance).Operand;
+        return instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
     }
 
     private static ITypeSymbol? ReceiverType(IInvocationOperation invocation)
