@@ -85,7 +85,8 @@ internal static class SyncApiCalls
         => OperationTree.Unwrap(instance) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
             && SymbolEqualityComparer.Default.Equals(property.ContainingType, types.Console);
 
-    private static bool HasZeroTimeout(IInvocationOperation invocation)
+    /// <summary>A timeout argument of zero (<c>Wait(0)</c>, <c>WaitAsync(TimeSpan.Zero)</c>): a try, not a wait.</summary>
+    public static bool HasZeroTimeout(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {

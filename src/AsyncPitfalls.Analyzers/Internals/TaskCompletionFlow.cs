@@ -40,7 +40,7 @@ internal static class TaskCompletionFlow
         return graph is not null && new Analysis(graph, tracked, path, value, isCollection, wait, types).IsCompleteAtWait();
     }
 
-    /// <summary>Task.FromResult/FromException/FromCanceled, CompletedTask, new ValueTask(value), default, or an awaited WhenAny's winner.</summary>
+    /// <summary>Task.FromResult/FromException/FromCanceled, CompletedTask, new ValueTask(value), default, SemaphoreSlim.WaitAsync(0), or an awaited WhenAny's winner.</summary>
     public static bool IsCompleteByConstruction(IOperation value, KnownTypes types)
     {
         switch (value)
@@ -50,6 +50,10 @@ internal static class TaskCompletionFlow
             case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }
                 when types.IsTaskOrValueTask(property.ContainingType):
             case IDefaultValueOperation:
+                return true;
+            // SemaphoreSlim.WaitAsync(0) takes the semaphore or answers false at once: its task is already complete.
+            case IInvocationOperation { TargetMethod: { IsStatic: false, Name: "WaitAsync" } waitAsync } tryEnter
+                when SymbolEqualityComparer.Default.Equals(waitAsync.ContainingType, types.SemaphoreSlim) && SyncApiCalls.HasZeroTimeout(tryEnter):
                 return true;
             case IObjectCreationOperation { Constructor: { } constructor, Arguments.Length: 1 } creation
                 when types.IsTaskOrValueTask(creation.Type) && !types.IsAwaitable(constructor.Parameters[0].Type):

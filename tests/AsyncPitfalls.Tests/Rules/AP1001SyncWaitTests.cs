@@ -432,6 +432,39 @@ public sealed class AP1001SyncWaitTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_ZeroTimeoutTries_SemaphoreWaitAsyncZero_AndTaskWaitZero()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                private readonly SemaphoreSlim _lock = new(1, 1);
+
+                // WaitAsync(0) takes the lock or answers false at once: the task is complete when returned.
+                public async Task<bool> TryEnterAsync(Task pending)
+                {
+                    await Task.Yield();
+                    var entered = _lock.WaitAsync(0).Result || _lock.WaitAsync(TimeSpan.Zero).GetAwaiter().GetResult();
+                    return entered && pending.Wait(0);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_SemaphoreWaitAsyncWithATimeout_AndTaskWaitWithATimeout()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                private readonly SemaphoreSlim _lock = new(1, 1);
+
+                public async Task<bool> TryEnterAsync(Task pending)
+                {
+                    await Task.Yield();
+                    var entered = [|_lock.WaitAsync(100).Result|] || [|_lock.WaitAsync(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult()|];
+                    return entered && [|pending.Wait(50)|];
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_SyncCode_SyncLambdas_ContinueWith_AndSyncMain()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Program
