@@ -12,7 +12,7 @@ internal static class SyncApiCalls
     /// <summary>
     /// Shipped exclusions, asked for by the users of every peer analyzer: EF Core's Add/AddRange
     /// (their Async forms exist only for special value generators) and context factories; in-memory
-    /// types, where async I/O has nothing to wait for; test assertions; CancellationTokenSource.Cancel
+    /// types, where async I/O has nothing to wait for (also streams wrapping them, see <see cref="InMemoryStreams"/>); test assertions; CancellationTokenSource.Cancel
     /// (it runs callbacks inline but waits on no I/O); disposing a token registration.
     /// </summary>
     public static readonly SymbolNameList DefaultExclusions = SymbolNameList.Of(
@@ -25,6 +25,8 @@ internal static class SyncApiCalls
         "System.IO.UnmanagedMemoryStream",
         "System.IO.StringReader",
         "System.IO.StringWriter",
+        "System.Net.Http.ByteArrayContent",
+        "System.Net.Http.ReadOnlyMemoryContent",
         "NUnit.Framework.Assert",
         "NUnit.Framework.Legacy.ClassicAssert",
         "Xunit.Assert",
@@ -42,7 +44,7 @@ internal static class SyncApiCalls
     /// The counterpart of a blocking call, or null. Skipped: methods that already return an
     /// awaitable, Task/ValueTask members (AP1001's), Dispose (AP4005's), excluded methods and receiver types, the
     /// console's writers (synchronous even through their Async methods), zero timeouts (a try, not
-    /// a wait), and counterparts that are <paramref name="enclosingMember"/> or call back into it
+    /// a wait), calls whose streams only hold memory (a CryptoStream over a MemoryStream), and counterparts that are <paramref name="enclosingMember"/> or call back into it
     /// or into the blocking method (bridge overloads, default interface methods), or, for a call on
     /// <c>this</c>, the interface member the enclosing member implements or the base member it hides.
     /// </summary>
@@ -58,7 +60,9 @@ internal static class SyncApiCalls
             return null;
 
         var model = invocation.SemanticModel;
-        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
+        var counterpart = AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
+        // Asked last: it may follow locals to their initializers, which only calls with a counterpart deserve.
+        return counterpart is not null && InMemoryStreams.OnlyTouchesMemory(invocation, types.Compilation, exclusions) ? null : counterpart;
     }
 
     /// <summary>The call is made on the object being written: <c>Reset()</c>, <c>this.Reset()</c>, <c>((IResettable)this).Reset()</c>.</summary>

@@ -300,6 +300,107 @@ public sealed class AP1003AsyncCounterpartTests
             Verify.Diagnostic().WithLocation(0).WithArguments("IResettable.Reset", "Task-returning method 'IResettable.ResetAsync'", "IResettable.ResetAsync"),
             Verify.Diagnostic().WithLocation(1).WithArguments("Generator.Next", "async method 'NextAsync'", "Generator.NextAsync"));
 
+    private const string StreamUsings = "using System.IO.Compression;\nusing System.Security.Cryptography;\n";
+
+    [Fact]
+    public Task NoDiagnostic_StreamsThatOnlyHoldMemory_WrappersSerializersAndByteContent()
+        => Verify.VerifyAnalyzerAsync(StreamUsings + Usings + """
+            interface IDocumentSerializer
+            {
+                T FromJson<T>(Stream stream);
+                ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default);
+            }
+            class Envelope
+            {
+                public async Task<byte[]> SealAsync(byte[] bytes, ICryptoTransform transform)
+                {
+                    using var destination = new MemoryStream();
+                    using var crypto = new CryptoStream(destination, transform, CryptoStreamMode.Write);
+                    await crypto.WriteAsync(bytes, 0, bytes.Length);
+                    crypto.FlushFinalBlock();
+                    return destination.ToArray();
+                }
+
+                public async Task<byte[]> UnzipAsync(byte[] body)
+                {
+                    await Task.Yield();
+                    using var source = new MemoryStream(body);
+                    using var zip = new GZipStream(source, CompressionMode.Decompress);
+                    using var target = new MemoryStream();
+                    zip.CopyTo(target);
+                    using var reader = new StreamReader(new BufferedStream(new MemoryStream(body)));
+                    reader.ReadToEnd();
+                    return target.ToArray();
+                }
+
+                public async Task<T> ReadAsync<T>(IDocumentSerializer serializer, Stream network, CancellationToken cancellationToken)
+                {
+                    var buffer = new MemoryStream();
+                    await network.CopyToAsync(buffer, cancellationToken);
+                    buffer.Position = 0;
+                    return serializer.FromJson<T>(buffer);
+                }
+
+                public async Task<int> MeasureAsync(byte[] body)
+                {
+                    await Task.Yield();
+                    var content = new ByteArrayContent(body);
+                    using var stream = content.ReadAsStream();
+                    return (int)stream.Length;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_WrappersSerializersAndClientsOverStreamsThatMayDoIo()
+        => Verify.VerifyAnalyzerAsync(StreamUsings + Usings + """
+            interface IDocumentSerializer
+            {
+                T FromJson<T>(Stream stream);
+                ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default);
+            }
+            sealed class UploadClient : IDisposable
+            {
+                public void Upload(Stream data) { }
+                public Task UploadAsync(Stream data) => Task.CompletedTask;
+                public void Dispose() { }
+            }
+            class Envelope
+            {
+                public async Task SealAsync(byte[] bytes, ICryptoTransform transform, string path)
+                {
+                    using var destination = File.Create(path);
+                    using var crypto = new CryptoStream(destination, transform, CryptoStreamMode.Write);
+                    await crypto.WriteAsync(bytes, 0, bytes.Length);
+                    [|crypto.FlushFinalBlock()|];
+                }
+
+                public async Task<T> ReadAsync<T>(IDocumentSerializer serializer, Stream network)
+                {
+                    await Task.Yield();
+                    using var zip = new GZipStream(network, CompressionMode.Decompress);
+                    return [|serializer.FromJson<T>(zip)|];
+                }
+
+                public async Task SendAsync(UploadClient client, byte[] body)
+                {
+                    await Task.Yield();
+                    // The buffer is memory, but the client sends it over the network.
+                    [|client.Upload(new MemoryStream(body))|];
+                }
+
+                public async Task CopyAsync(byte[] body, Stream network)
+                {
+                    await Task.Yield();
+                    var source = new MemoryStream(body);
+                    var zip = new GZipStream(source, CompressionMode.Decompress);
+                    [|zip.CopyTo(network)|];
+                    zip = new GZipStream(network, CompressionMode.Decompress);
+                    [|zip.CopyTo(source)|];
+                }
+            }
+            """);
+
     [Fact]
     public Task NoDiagnostic_TearDownInACatchThatRethrows()
         => Verify.VerifyAnalyzerAsync("using System.Net;\nusing System.Net.Sockets;\n" + Usings + """
