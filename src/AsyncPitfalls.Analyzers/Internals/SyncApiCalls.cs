@@ -44,7 +44,7 @@ internal static class SyncApiCalls
     /// The counterpart of a blocking call, or null. Skipped: methods that already return an
     /// awaitable, Task/ValueTask members (AP1001's), Dispose (AP4005's), excluded methods and receiver types, the
     /// console's writers (synchronous even through their Async methods), zero timeouts (a try, not
-    /// a wait), calls whose streams only hold memory (a CryptoStream over a MemoryStream), and counterparts that are <paramref name="enclosingMember"/> or call back into it
+    /// a wait), and counterparts that are <paramref name="enclosingMember"/> or call back into it
     /// or into the blocking method (bridge overloads, default interface methods), or, for a call on
     /// <c>this</c>, the interface member the enclosing member implements or the base member it hides.
     /// </summary>
@@ -60,10 +60,17 @@ internal static class SyncApiCalls
             return null;
 
         var model = invocation.SemanticModel;
-        var counterpart = AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
-        // Asked last: it may follow locals to their initializers, which only calls with a counterpart deserve.
-        return counterpart is not null && InMemoryStreams.OnlyTouchesMemory(invocation, types.Compilation, exclusions) ? null : counterpart;
+        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
     }
+
+    /// <summary>
+    /// Whether a call that has a counterpart only touches memory (a CryptoStream over a MemoryStream, a
+    /// serializer handed one): then it blocks nothing. Asked after <see cref="FindCounterpart"/>, since it may
+    /// follow locals to their initializers. Kept apart from it so that AP1004 still leaves such a call to
+    /// AP1003 instead of following into it, where the stream's origin is no longer known.
+    /// </summary>
+    public static bool OnlyTouchesMemory(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions)
+        => InMemoryStreams.OnlyTouchesMemory(invocation, types.Compilation, exclusions);
 
     /// <summary>The call is made on the object being written: <c>Reset()</c>, <c>this.Reset()</c>, <c>((IResettable)this).Reset()</c>.</summary>
     private static bool IsOnThis(IInvocationOperation invocation)

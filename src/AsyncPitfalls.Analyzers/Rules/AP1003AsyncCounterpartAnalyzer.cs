@@ -63,7 +63,8 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
 
         var exclusions = fileExclusions.For(invocation.Syntax.SyntaxTree);
         if (SyncApiCalls.FindCounterpart(invocation, types, exclusions, asyncCode.Function) is not { } counterpart
-            || AsyncCode.IsDualModeCode(invocation, asyncCode))
+            || AsyncCode.IsDualModeCode(invocation, asyncCode)
+            || SyncApiCalls.OnlyTouchesMemory(invocation, types, exclusions))
             return;
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
