@@ -314,8 +314,8 @@ internal static class TaskCompletionFlow
             switch (condition)
             {
                 case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" } property
-                    when _types.IsTaskOrValueTask(property.Property.ContainingType):
-                    return !_isCollection && IsTracked(property.Instance);
+                    when IsTracked(property.Instance):
+                    return !_isCollection;
                 case IPropertyReferenceOperation { Property: { Type.SpecialType: SpecialType.System_Boolean } property } guard when !_isCollection:
                     return CompletionGuards.TestedPath(property, out var guardNegated) is { } names
                         && MemberPaths.EndsWith(_value, names, guard.Instance is IInstanceReferenceOperation { IsImplicit: true } ? null : guard.Instance, Resolve)
