@@ -51,11 +51,13 @@ internal sealed class AsyncCounterparts
     /// The counterpart takes the same parameters (types, ref kinds, generic arity), optionally followed
     /// by a CancellationToken, returns an awaitable and is not obsolete. It is never
     /// <paramref name="enclosingMember"/>, nor a source method whose body names the enclosing member or
-    /// the synchronous method (a bridge: the "async" form would call back into the blocking one).
+    /// the synchronous method (a bridge: the "async" form would call back into the blocking one); when the
+    /// call is on <c>this</c> (<paramref name="receiverIsThis"/>), neither the interface member the enclosing
+    /// member implements nor a base member it hides with <c>new</c>.
     /// Among several, one that takes a CancellationToken wins. The searches are cached per compilation
     /// (extension answers per syntax tree, since usings differ per file).
     /// </summary>
-    public IMethodSymbol? Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel? model = null, int position = 0, ISymbol? enclosingMember = null)
+    public IMethodSymbol? Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel? model = null, int position = 0, ISymbol? enclosingMember = null, bool receiverIsThis = false)
     {
         if (method.MethodKind != MethodKind.Ordinary || method.Name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
             return null;
@@ -69,7 +71,7 @@ internal sealed class AsyncCounterparts
         var memberKey = (method, receiver);
         if (!_memberCache.TryGetValue(memberKey, out var candidates))
             candidates = _memberCache.GetOrAdd(memberKey, FindMembers(method, receiver));
-        var found = Choose(candidates, method, enclosingMember);
+        var found = Choose(candidates, method, enclosingMember, receiverIsThis);
         if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
 
@@ -79,15 +81,17 @@ internal sealed class AsyncCounterparts
         var extensionKey = (model.SyntaxTree, method, receiver);
         if (!_extensionCache.TryGetValue(extensionKey, out candidates))
             candidates = _extensionCache.GetOrAdd(extensionKey, FindExtensions(method, receiver, model, position));
-        return Choose(candidates, method, enclosingMember);
+        return Choose(candidates, method, enclosingMember, receiverIsThis);
     }
 
-    private IMethodSymbol? Choose(ImmutableArray<IMethodSymbol> candidates, IMethodSymbol method, ISymbol? enclosingMember)
+    private IMethodSymbol? Choose(ImmutableArray<IMethodSymbol> candidates, IMethodSymbol method, ISymbol? enclosingMember, bool receiverIsThis)
     {
         IMethodSymbol? best = null;
         foreach (var candidate in candidates)
         {
             if (enclosingMember is not null && IsEnclosingMember(candidate, enclosingMember))
+                continue;
+            if (receiverIsThis && enclosingMember is IMethodSymbol enclosingMethod && LeadsBackTo(candidate, enclosingMethod))
                 continue;
             if (IsBridge(candidate, method, enclosingMember))
                 continue;
@@ -112,6 +116,35 @@ internal sealed class AsyncCounterparts
         for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
         {
             if (IsOverloadOf(candidate, overridden))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// On <c>this</c>, the candidate dispatches to the enclosing method: it is the interface member that method
+    /// implements (<c>Task IResettable.ResetAsync() { ((IResettable)this).Reset(); ... }</c> would be told to
+    /// await itself), or a base member of the same name that the enclosing method hides with <c>new</c> (a generic
+    /// <c>new NextAsync</c> over a non-generic base whose <c>NextAsync</c> is routed back to the derived one).
+    /// </summary>
+    private static bool LeadsBackTo(IMethodSymbol candidate, IMethodSymbol enclosing)
+    {
+        var definition = candidate.OriginalDefinition;
+        if (definition.ContainingType.TypeKind == TypeKind.Interface)
+        {
+            foreach (var implemented in enclosing.ExplicitInterfaceImplementations)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, definition))
+                    return true;
+            }
+            return enclosing.ContainingType is { } type
+                && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(candidate)?.OriginalDefinition, enclosing.OriginalDefinition);
+        }
+        if (candidate.Name != enclosing.Name || enclosing.IsOverride)
+            return false;
+        for (var type = enclosing.ContainingType?.BaseType; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, definition.ContainingType.OriginalDefinition))
                 return true;
         }
         return false;

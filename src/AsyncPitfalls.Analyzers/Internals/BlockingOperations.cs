@@ -16,7 +16,7 @@ internal static class BlockingOperations
     /// <summary>
     /// How a message names <paramref name="operation"/> if it blocks, whatever code it is in: a
     /// synchronous wait on a task that is not known to be complete, a sleep, or a call with an
-    /// awaitable counterpart; null otherwise.
+    /// awaitable counterpart whose streams do not only hold memory; null otherwise.
     /// </summary>
     /// <remarks>Takes the context itself, not a callback: a lambda capturing it would be allocated for every operation.</remarks>
     public static string? DescribeIfBlocking(IOperation operation, KnownTypes types, SymbolNameList exclusions, ISymbol containingMember, OperationAnalysisContext context)
@@ -29,6 +29,7 @@ internal static class BlockingOperations
         if (IsThreadSleep(invocation, types))
             return "'Thread.Sleep'";
         return SyncApiCalls.FindCounterpart(invocation, types, exclusions, containingMember) is not null
+            && !SyncApiCalls.OnlyTouchesMemory(invocation, types, exclusions)
             ? $"'{SymbolNames.Qualified(invocation.TargetMethod)}'"
             : null;
     }

@@ -12,7 +12,7 @@ internal static class SyncApiCalls
     /// <summary>
     /// Shipped exclusions, asked for by the users of every peer analyzer: EF Core's Add/AddRange
     /// (their Async forms exist only for special value generators) and context factories; in-memory
-    /// types, where async I/O has nothing to wait for; test assertions; CancellationTokenSource.Cancel
+    /// types, where async I/O has nothing to wait for (also streams wrapping them, see <see cref="InMemoryStreams"/>); test assertions; CancellationTokenSource.Cancel
     /// (it runs callbacks inline but waits on no I/O); disposing a token registration.
     /// </summary>
     public static readonly SymbolNameList DefaultExclusions = SymbolNameList.Of(
@@ -25,6 +25,8 @@ internal static class SyncApiCalls
         "System.IO.UnmanagedMemoryStream",
         "System.IO.StringReader",
         "System.IO.StringWriter",
+        "System.Net.Http.ByteArrayContent",
+        "System.Net.Http.ReadOnlyMemoryContent",
         "NUnit.Framework.Assert",
         "NUnit.Framework.Legacy.ClassicAssert",
         "Xunit.Assert",
@@ -43,7 +45,8 @@ internal static class SyncApiCalls
     /// awaitable, Task/ValueTask members (AP1001's), Dispose (AP4005's), excluded methods and receiver types, the
     /// console's writers (synchronous even through their Async methods), zero timeouts (a try, not
     /// a wait), and counterparts that are <paramref name="enclosingMember"/> or call back into it
-    /// or into the blocking method (bridge overloads, default interface methods).
+    /// or into the blocking method (bridge overloads, default interface methods), or, for a call on
+    /// <c>this</c>, the interface member the enclosing member implements or the base member it hides.
     /// </summary>
     public static IMethodSymbol? FindCounterpart(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions, ISymbol? enclosingMember)
     {
@@ -57,7 +60,27 @@ internal static class SyncApiCalls
             return null;
 
         var model = invocation.SemanticModel;
-        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember);
+        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
+    }
+
+    /// <summary>
+    /// Whether a call that has a counterpart only touches memory (a CryptoStream over a MemoryStream, a
+    /// serializer handed one): then it blocks nothing. Asked after <see cref="FindCounterpart"/>, since it may
+    /// follow locals to their initializers. Kept apart from it so that AP1004 still leaves such a call to
+    /// AP1003 instead of following into it, where the stream's origin is no longer known.
+    /// </summary>
+    public static bool OnlyTouchesMemory(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions)
+        => InMemoryStreams.OnlyTouchesMemory(invocation, types.Compilation, exclusions);
+
+    /// <summary>The call is made on the object being written: <c>Reset()</c>, <c>this.Reset()</c>, <c>((IResettable)this).Reset()</c>.</summary>
+    private static bool IsOnThis(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.IsStatic)
+            return false;
+        var instance = invocation.Instance;
+        while (instance is IConversionOperation or IParenthesizedOperation)
+            instance = instance is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)instance).Operand;
+        return instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
     }
 
     private static ITypeSymbol? ReceiverType(IInvocationOperation invocation)
@@ -73,7 +96,8 @@ internal static class SyncApiCalls
         => OperationTree.Unwrap(instance) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
             && SymbolEqualityComparer.Default.Equals(property.ContainingType, types.Console);
 
-    private static bool HasZeroTimeout(IInvocationOperation invocation)
+    /// <summary>A timeout argument of zero (<c>Wait(0)</c>, <c>WaitAsync(TimeSpan.Zero)</c>): a try, not a wait.</summary>
+    public static bool HasZeroTimeout(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {

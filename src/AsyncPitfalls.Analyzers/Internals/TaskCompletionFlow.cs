@@ -30,15 +30,17 @@ internal static class TaskCompletionFlow
             return true;
 
         var (tracked, isCollection) = Track(value);
-        if (tracked is null)
+        // A member path (node.Value, _value.Task) is followed as a whole.
+        var path = tracked is null && MemberPaths.IsPath(value, OperationTree.Unwrap) ? value : null;
+        if (tracked is null && path is null)
             return false;
 
         // No graph for this code: say nothing is known.
         var graph = FlowGraphs.ForFunctionAround(rootGraph, wait, lambdasInBranchValues: true);
-        return graph is not null && new Analysis(graph, tracked, isCollection, wait, types).IsCompleteAtWait();
+        return graph is not null && new Analysis(graph, tracked, path, value, isCollection, wait, types).IsCompleteAtWait();
     }
 
-    /// <summary>Task.FromResult/FromException/FromCanceled, CompletedTask, new ValueTask(value), default, or an awaited WhenAny's winner.</summary>
+    /// <summary>Task.FromResult/FromException/FromCanceled, CompletedTask, new ValueTask(value), default, SemaphoreSlim.WaitAsync(0), or an awaited WhenAny's winner.</summary>
     public static bool IsCompleteByConstruction(IOperation value, KnownTypes types)
     {
         switch (value)
@@ -48,6 +50,10 @@ internal static class TaskCompletionFlow
             case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }
                 when types.IsTaskOrValueTask(property.ContainingType):
             case IDefaultValueOperation:
+                return true;
+            // SemaphoreSlim.WaitAsync(0) takes the semaphore or answers false at once: its task is already complete.
+            case IInvocationOperation { TargetMethod: { IsStatic: false, Name: "WaitAsync" } waitAsync } tryEnter
+                when SymbolEqualityComparer.Default.Equals(waitAsync.ContainingType, types.SemaphoreSlim) && SyncApiCalls.HasZeroTimeout(tryEnter):
                 return true;
             case IObjectCreationOperation { Constructor: { } constructor, Arguments.Length: 1 } creation
                 when types.IsTaskOrValueTask(creation.Type) && !types.IsAwaitable(constructor.Parameters[0].Type):
@@ -90,17 +96,23 @@ internal static class TaskCompletionFlow
     private sealed class Analysis
     {
         private readonly ControlFlowGraph _graph;
-        private readonly ISymbol _tracked;
+        private readonly ISymbol? _tracked;
+        private readonly IOperation? _trackedPath;
+        private readonly IOperation _value;
         private readonly bool _isCollection;
+        private readonly IOperation _waitOperation;
         private readonly SyntaxNode _wait;
         private readonly SemanticModel? _model;
         private readonly KnownTypes _types;
         private readonly FlowCaptures _captures;
 
-        public Analysis(ControlFlowGraph graph, ISymbol tracked, bool isCollection, IOperation wait, KnownTypes types)
+        public Analysis(ControlFlowGraph graph, ISymbol? tracked, IOperation? trackedPath, IOperation value, bool isCollection, IOperation wait, KnownTypes types)
         {
             _graph = graph;
             _tracked = tracked;
+            _trackedPath = trackedPath;
+            _value = value;
+            _waitOperation = wait;
             _isCollection = isCollection;
             _wait = wait.Syntax;
             // The graph's operations are rewritten copies without a semantic model; the wait has one.
@@ -275,13 +287,21 @@ internal static class TaskCompletionFlow
         }
 
         private bool IsTracked(IOperation? operation)
-            => OperationNames.TryGetVariable(Resolve(operation)) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, _tracked);
+            => _trackedPath is not null
+                ? MemberPaths.Same(operation, _trackedPath, Resolve)
+                : OperationNames.TryGetVariable(Resolve(operation)) is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, _tracked);
 
         /// <summary>Looks through the graph's flow captures to the value they hold.</summary>
         private IOperation? Resolve(IOperation? operation) => _captures.Resolve(operation);
 
-        /// <summary><c>t.IsCompleted</c>-style checks and <c>t.Status == TaskStatus.RanToCompletion</c>, possibly negated.</summary>
-        private bool IsCompletionCheck(IOperation condition, out bool negated)
+        /// <summary>
+        /// <c>t.IsCompleted</c>-style checks and <c>t.Status == TaskStatus.RanToCompletion</c>, possibly negated; also
+        /// the project's own checks (a helper taking the task, a property testing the path), and a <c>bool</c> local
+        /// that holds such a check and is never written again.
+        /// </summary>
+        private bool IsCompletionCheck(IOperation condition, out bool negated) => IsCompletionCheck(condition, out negated, followLocals: true);
+
+        private bool IsCompletionCheck(IOperation condition, out bool negated, bool followLocals)
         {
             negated = false;
             condition = Resolve(condition)!;
@@ -293,8 +313,18 @@ internal static class TaskCompletionFlow
 
             switch (condition)
             {
-                case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" } property:
-                    return !_isCollection && IsTracked(property.Instance);
+                case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" } property
+                    when IsTracked(property.Instance):
+                    return !_isCollection;
+                case IPropertyReferenceOperation { Property: { Type.SpecialType: SpecialType.System_Boolean } property } guard when !_isCollection:
+                    return CompletionGuards.TestedPath(property, out var guardNegated) is { } names
+                        && MemberPaths.EndsWith(_value, names, guard.Instance is IInstanceReferenceOperation { IsImplicit: true } ? null : guard.Instance, Resolve)
+                        && Negate(ref negated, guardNegated);
+                case IInvocationOperation { TargetMethod: { ReturnType.SpecialType: SpecialType.System_Boolean } method, Arguments.Length: > 0 } check when !_isCollection:
+                    return IsTracked(check.Arguments[0].Value) && method.Parameters.Length > 0 && _types.IsTaskOrValueTask(method.Parameters[0].Type)
+                        && (CompletionGuards.IsCompletionMemberName(method.Name) || CompletionGuards.TestsFirstParameter(method, out var helperNegated) && Negate(ref negated, helperNegated));
+                case ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } local } when followLocals && !_isCollection:
+                    return StoredCheck(local) is { } stored && IsCompletionCheck(stored, out var storedNegated, followLocals: false) && Negate(ref negated, storedNegated);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
                     if (binary.OperatorKind == BinaryOperatorKind.NotEquals)
                         negated = !negated;
@@ -303,6 +333,36 @@ internal static class TaskCompletionFlow
                 default:
                     return false;
             }
+        }
+
+        private static bool Negate(ref bool negated, bool inner)
+        {
+            if (inner)
+                negated = !negated;
+            return true;
+        }
+
+        /// <summary>
+        /// The check a <c>bool</c> local was initialised with (<c>bool done = t.IsCompleted</c>, also
+        /// <c>x?.Task.IsCompleted ?? false</c>, true only when x is not null), when nothing writes the local afterwards.
+        /// </summary>
+        private IOperation? StoredCheck(ILocalSymbol local)
+        {
+            if (local.DeclaringSyntaxReferences is not { Length: 1 } references
+                || references[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+                || initializer.SyntaxTree != _model?.SyntaxTree
+                || OperationTree.Unwrap(_model.GetOperation(initializer)) is not { } value)
+                return null;
+            foreach (var reference in OperationTree.ReferencesTo(local, _waitOperation))
+            {
+                if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
+                    || reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None }
+                    || reference.Parent is IIncrementOrDecrementOperation)
+                    return null;
+            }
+            if (value is ICoalesceOperation { WhenNull.ConstantValue: { HasValue: true, Value: false } } coalesce)
+                value = OperationTree.Unwrap(coalesce.Value)!;
+            return value is IConditionalAccessOperation access ? OperationTree.Unwrap(OperationTree.WhenNotNull(access)) : value;
         }
 
         /// <summary><c>winner == t</c> where the winner came from an awaited WhenAny: the timeout pattern.</summary>

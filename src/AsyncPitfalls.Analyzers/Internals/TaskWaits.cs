@@ -90,7 +90,8 @@ internal static class TaskWaits
         var method = invocation.TargetMethod;
         switch (method.Name)
         {
-            case "Wait" when !method.IsStatic && invocation.Instance is not null && types.IsTaskOrValueTask(method.ContainingType):
+            // Wait(0) only asks whether the task is done.
+            case "Wait" when !method.IsStatic && invocation.Instance is not null && types.IsTaskOrValueTask(method.ContainingType) && !SyncApiCalls.HasZeroTimeout(invocation):
                 wait = new TaskWait(TaskWaitKind.Wait, invocation, invocation.Instance);
                 return true;
 

@@ -57,9 +57,14 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         if (!AsyncCode.TryGetContext(invocation, context.ContainingSymbol, types, out var asyncCode) || AsyncCode.IsOffloaded(asyncCode, types))
             return;
 
+        // A catch that ends by throwing tears down after a failure; the awaited work is over (AP1004 skips it too).
+        if (OperationTree.IsInFailureCleanup(invocation))
+            return;
+
         var exclusions = fileExclusions.For(invocation.Syntax.SyntaxTree);
         if (SyncApiCalls.FindCounterpart(invocation, types, exclusions, asyncCode.Function) is not { } counterpart
-            || AsyncCode.IsDualModeCode(invocation, asyncCode))
+            || AsyncCode.IsDualModeCode(invocation, asyncCode)
+            || SyncApiCalls.OnlyTouchesMemory(invocation, types, exclusions))
             return;
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();

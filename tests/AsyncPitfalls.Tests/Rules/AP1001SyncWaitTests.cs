@@ -246,6 +246,110 @@ public sealed class AP1001SyncWaitTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_GuardedByTheProjectsOwnChecks_StoredChecks_AndChecksOnMemberPaths()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class TaskChecks
+            {
+                public static bool IsDone(this Task task) => task.Status == TaskStatus.RanToCompletion;
+                public static bool IsCompletedSuccessfully(Task task) { return task.IsCompletedSuccessfully; }
+            }
+            interface INode { Task<string> Value { get; } }
+            sealed class Entry
+            {
+                private readonly TaskCompletionSource<string> _source = new();
+
+                // A property whose whole body is the completion test of the task it guards.
+                public bool IsReady => _source.Task.Status == TaskStatus.RanToCompletion;
+
+                public Task DropAsync()
+                {
+                    if (IsReady)
+                        Console.WriteLine(_source.Task.Result);
+                    return Task.CompletedTask;
+                }
+            }
+            sealed class Cache
+            {
+                public async Task<string> ReadAsync(INode node)
+                    => !TaskChecks.IsCompletedSuccessfully(node.Value) ? await node.Value : node.Value.GetAwaiter().GetResult();
+
+                public async Task<string> PeekAsync(Task<string> pending)
+                {
+                    if (pending.IsDone())
+                        return pending.Result;
+                    return await pending;
+                }
+            }
+            sealed class Agent
+            {
+                public Task<string> Context { get; } = Task.FromResult("c");
+            }
+            sealed class Forwarder
+            {
+                public async Task<string> SendAsync(Agent agent)
+                    => agent.Context.Status != TaskStatus.RanToCompletion ? await agent.Context : agent.Context.Result;
+
+                public async Task<int> FailAsync(Body? body)
+                {
+                    // The check is stored first and tested later; the local is never written again.
+                    bool copied = body?.Copy.IsCompleted ?? false;
+                    await Task.Yield();
+                    if (copied)
+                        return body!.Copy.Result;
+                    return 0;
+                }
+            }
+            sealed class Body { public Task<int> Copy { get; set; } = Task.FromResult(1); }
+            """);
+
+    [Fact]
+    public Task Reports_WhenTheOwnCheckTestsAnotherTask_TheStoredCheckIsRewritten_OrThePathDiffers()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            static class TaskChecks
+            {
+                // Named like a completion check, but tests nothing about the task.
+                public static bool IsReady(this Task task) => task != null;
+            }
+            sealed class Entry
+            {
+                private readonly TaskCompletionSource<string> _source = new();
+                private readonly TaskCompletionSource<string> _other = new();
+
+                public bool IsReady => _other.Task.Status == TaskStatus.RanToCompletion;
+
+                public Task DropAsync()
+                {
+                    if (IsReady)
+                        Console.WriteLine([|_source.Task.Result|]);
+                    return Task.CompletedTask;
+                }
+            }
+            sealed class Agent
+            {
+                public Task<string> Context { get; } = Task.FromResult("c");
+                public Task<string> Backup { get; } = Task.FromResult("b");
+            }
+            sealed class Forwarder
+            {
+                public async Task<string> PeekAsync(Task<string> pending)
+                    => pending.IsReady() ? [|pending.Result|] : await pending;
+
+                public async Task<string> SendAsync(Agent agent)
+                    => agent.Backup.Status != TaskStatus.RanToCompletion ? await agent.Backup : [|agent.Context.Result|];
+
+                public async Task<int> FailAsync(Body body, bool retry)
+                {
+                    bool copied = body.Copy.IsCompleted;
+                    if (retry)
+                        copied = true;
+                    await Task.Yield();
+                    return copied ? [|body.Copy.Result|] : 0;
+                }
+            }
+            sealed class Body { public Task<int> Copy { get; set; } = Task.FromResult(1); }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_TimeoutPattern_WinnerComparedWithTheTask()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Worker
@@ -323,6 +427,39 @@ public sealed class AP1001SyncWaitTests
                     var winner = await Task.WhenAny(ComputeAsync(), ComputeAsync());
                     var c = (await Task.WhenAny(ComputeAsync(), ComputeAsync())).Result;
                     return a + b + c + winner.Result;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_ZeroTimeoutTries_SemaphoreWaitAsyncZero_AndTaskWaitZero()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                private readonly SemaphoreSlim _lock = new(1, 1);
+
+                // WaitAsync(0) takes the lock or answers false at once: the task is complete when returned.
+                public async Task<bool> TryEnterAsync(Task pending)
+                {
+                    await Task.Yield();
+                    var entered = _lock.WaitAsync(0).Result || _lock.WaitAsync(TimeSpan.Zero).GetAwaiter().GetResult();
+                    return entered && pending.Wait(0);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_SemaphoreWaitAsyncWithATimeout_AndTaskWaitWithATimeout()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connection
+            {
+                private readonly SemaphoreSlim _lock = new(1, 1);
+
+                public async Task<bool> TryEnterAsync(Task pending)
+                {
+                    await Task.Yield();
+                    var entered = [|_lock.WaitAsync(100).Result|] || [|_lock.WaitAsync(TimeSpan.FromSeconds(1)).GetAwaiter().GetResult()|];
+                    return entered && [|pending.Wait(50)|];
                 }
             }
             """);

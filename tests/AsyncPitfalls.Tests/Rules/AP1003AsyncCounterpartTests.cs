@@ -207,6 +207,249 @@ public sealed class AP1003AsyncCounterpartTests
             """);
 
     [Fact]
+    public Task NoDiagnostic_CounterpartOnThisIsTheInterfaceMemberBeingImplemented_OrTheBaseMemberBeingHidden()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            interface IResettable
+            {
+                void Reset();
+                Task ResetAsync(CancellationToken cancellationToken = default);
+            }
+            sealed class Tracker : IResettable
+            {
+                private int _count;
+
+                void IResettable.Reset() => _count = 0;
+
+                // Awaiting IResettable.ResetAsync on this object would call this very method again.
+                Task IResettable.ResetAsync(CancellationToken cancellationToken)
+                {
+                    ((IResettable)this).Reset();
+                    return Task.CompletedTask;
+                }
+            }
+            sealed class Session : IResettable
+            {
+                public void Reset() { }
+
+                Task IResettable.ResetAsync(CancellationToken cancellationToken)
+                {
+                    Reset();
+                    return Task.CompletedTask;
+                }
+            }
+            abstract class Generator
+            {
+                public virtual object Next(int seed) => Produce(seed);
+                protected abstract object Produce(int seed);
+                public virtual ValueTask<object> NextAsync(int seed, CancellationToken cancellationToken = default) => ProduceAsync(seed, cancellationToken);
+                protected virtual ValueTask<object> ProduceAsync(int seed, CancellationToken cancellationToken) => new(Produce(seed));
+            }
+            abstract class Generator<T> : Generator
+            {
+                public new abstract T Next(int seed);
+
+                // The base NextAsync goes through ProduceAsync, which this class routes back here.
+                public new virtual ValueTask<T> NextAsync(int seed, CancellationToken cancellationToken = default) => new(Next(seed));
+
+                protected override object Produce(int seed) => Next(seed);
+                protected override async ValueTask<object> ProduceAsync(int seed, CancellationToken cancellationToken) => await NextAsync(seed, cancellationToken);
+            }
+            """);
+
+    [Fact]
+    public Task Reports_InterfaceCounterpartOnAnotherObject_InTheMemberThatImplementsIt()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            interface IResettable
+            {
+                void Reset();
+                Task ResetAsync(CancellationToken cancellationToken = default);
+            }
+            sealed class ResettingDecorator : IResettable
+            {
+                private readonly IResettable _inner;
+
+                public ResettingDecorator(IResettable inner) => _inner = inner;
+
+                void IResettable.Reset() => _inner.Reset();
+
+                // The inner object's ResetAsync is another method: awaiting it is the fix.
+                Task IResettable.ResetAsync(CancellationToken cancellationToken)
+                {
+                    {|#0:_inner.Reset()|};
+                    return Task.CompletedTask;
+                }
+            }
+            abstract class Generator
+            {
+                public virtual object Next(int seed) => seed;
+                public virtual ValueTask<object> NextAsync(int seed, CancellationToken cancellationToken = default) => default;
+            }
+            sealed class Relay : Generator
+            {
+                private readonly Generator _source;
+
+                public Relay(Generator source) => _source = source;
+
+                public new async ValueTask<object> NextAsync(int seed, CancellationToken cancellationToken = default)
+                {
+                    await Task.Yield();
+                    return {|#1:_source.Next(seed)|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("IResettable.Reset", "Task-returning method 'IResettable.ResetAsync'", "IResettable.ResetAsync"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("Generator.Next", "async method 'NextAsync'", "Generator.NextAsync"));
+
+    private const string StreamUsings = "using System.IO.Compression;\nusing System.Security.Cryptography;\n";
+
+    [Fact]
+    public Task NoDiagnostic_StreamsThatOnlyHoldMemory_WrappersSerializersAndByteContent()
+        => Verify.VerifyAnalyzerAsync(StreamUsings + Usings + """
+            interface IDocumentSerializer
+            {
+                T FromJson<T>(Stream stream);
+                ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default);
+            }
+            class Envelope
+            {
+                public async Task<byte[]> SealAsync(byte[] bytes, ICryptoTransform transform)
+                {
+                    using var destination = new MemoryStream();
+                    using var crypto = new CryptoStream(destination, transform, CryptoStreamMode.Write);
+                    await crypto.WriteAsync(bytes, 0, bytes.Length);
+                    crypto.FlushFinalBlock();
+                    return destination.ToArray();
+                }
+
+                public async Task<byte[]> UnzipAsync(byte[] body)
+                {
+                    await Task.Yield();
+                    using var source = new MemoryStream(body);
+                    using var zip = new GZipStream(source, CompressionMode.Decompress);
+                    using var target = new MemoryStream();
+                    zip.CopyTo(target);
+                    using var reader = new StreamReader(new BufferedStream(new MemoryStream(body)));
+                    reader.ReadToEnd();
+                    return target.ToArray();
+                }
+
+                public async Task<T> ReadAsync<T>(IDocumentSerializer serializer, Stream network, CancellationToken cancellationToken)
+                {
+                    var buffer = new MemoryStream();
+                    await network.CopyToAsync(buffer, cancellationToken);
+                    buffer.Position = 0;
+                    return serializer.FromJson<T>(buffer);
+                }
+
+                public async Task<int> MeasureAsync(byte[] body)
+                {
+                    await Task.Yield();
+                    var content = new ByteArrayContent(body);
+                    using var stream = content.ReadAsStream();
+                    return (int)stream.Length;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_WrappersSerializersAndClientsOverStreamsThatMayDoIo()
+        => Verify.VerifyAnalyzerAsync(StreamUsings + Usings + """
+            interface IDocumentSerializer
+            {
+                T FromJson<T>(Stream stream);
+                ValueTask<T> FromJsonAsync<T>(Stream stream, CancellationToken cancellationToken = default);
+            }
+            sealed class UploadClient : IDisposable
+            {
+                public void Upload(Stream data) { }
+                public Task UploadAsync(Stream data) => Task.CompletedTask;
+                public void Dispose() { }
+            }
+            class Envelope
+            {
+                public async Task SealAsync(byte[] bytes, ICryptoTransform transform, string path)
+                {
+                    using var destination = File.Create(path);
+                    using var crypto = new CryptoStream(destination, transform, CryptoStreamMode.Write);
+                    await crypto.WriteAsync(bytes, 0, bytes.Length);
+                    [|crypto.FlushFinalBlock()|];
+                }
+
+                public async Task<T> ReadAsync<T>(IDocumentSerializer serializer, Stream network)
+                {
+                    await Task.Yield();
+                    using var zip = new GZipStream(network, CompressionMode.Decompress);
+                    return [|serializer.FromJson<T>(zip)|];
+                }
+
+                public async Task SendAsync(UploadClient client, byte[] body)
+                {
+                    await Task.Yield();
+                    // The buffer is memory, but the client sends it over the network.
+                    [|client.Upload(new MemoryStream(body))|];
+                }
+
+                public async Task CopyAsync(byte[] body, Stream network)
+                {
+                    await Task.Yield();
+                    var source = new MemoryStream(body);
+                    var zip = new GZipStream(source, CompressionMode.Decompress);
+                    [|zip.CopyTo(network)|];
+                    zip = new GZipStream(network, CompressionMode.Decompress);
+                    [|zip.CopyTo(source)|];
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoDiagnostic_TearDownInACatchThatRethrows()
+        => Verify.VerifyAnalyzerAsync("using System.Net;\nusing System.Net.Sockets;\n" + Usings + """
+            class ProxyConnector
+            {
+                public async Task<Stream> ConnectAsync(Socket socket, EndPoint endPoint, byte[] handshake)
+                {
+                    try
+                    {
+                        await socket.ConnectAsync(endPoint);
+                        await socket.SendAsync(handshake, SocketFlags.None);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        // The handshake failed: drop the socket and let the failure go on.
+                        if (socket.Connected)
+                            socket.Disconnect(false);
+                        socket.Dispose();
+                        throw;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Reports_DisconnectInACatchThatCarriesOn()
+        => Verify.VerifyAnalyzerAsync("using System.Net;\nusing System.Net.Sockets;\n" + Usings + """
+            class ProxyConnector
+            {
+                public async Task<bool> TryConnectAsync(Socket socket, EndPoint endPoint, byte[] handshake)
+                {
+                    try
+                    {
+                        await socket.ConnectAsync(endPoint);
+                        await socket.SendAsync(handshake, SocketFlags.None);
+                        return true;
+                    }
+                    catch (SocketException)
+                    {
+                        // Not failure clean-up: the method goes on and returns normally.
+                        [|socket.Disconnect(false)|];
+                        return false;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task NoDiagnostic_InCodeThatServesBothModes()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Writer

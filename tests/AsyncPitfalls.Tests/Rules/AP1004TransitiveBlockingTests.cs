@@ -277,6 +277,38 @@ public sealed class AP1004TransitiveBlockingTests
             """);
 
     [Fact]
+    public Task HelpersThatOnlyTouchMemoryStreamsAreQuiet_TheSameHelperOverAFileIsReported()
+        => VerifyAsync("""
+            using System.IO.Compression;
+            class Archive
+            {
+                public async Task<byte[]> PackAsync(byte[] body, string path)
+                {
+                    await Task.Yield();
+                    var packed = Zip(body);
+                    {|#0:ZipToFile(body, path)|};
+                    return packed;
+                }
+
+                private static byte[] Zip(byte[] body)
+                {
+                    using var target = new MemoryStream();
+                    using (var zip = new GZipStream(target, CompressionLevel.Optimal))
+                        zip.Write(body, 0, body.Length);
+                    return target.ToArray();
+                }
+
+                private static void ZipToFile(byte[] body, string path)
+                {
+                    using var target = File.Create(path);
+                    using var zip = new GZipStream(target, CompressionLevel.Optimal);
+                    zip.Write(body, 0, body.Length);
+                }
+            }
+            """,
+            Diagnostic().WithLocation(0).WithMessage("'ZipToFile' blocks: it reaches 'GZipStream.Write' (Test0.cs line 28); called from async method 'PackAsync'"));
+
+    [Fact]
     public Task Reports_RecursionAndMutualRecursionOnce()
         => VerifyAsync("""
             class Worker
