@@ -139,16 +139,12 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
                     || candidate.TypeParameters.Length != method.TypeParameters.Length
                     || !CancellationTokens.IsCancellationToken(candidate.Parameters[candidate.Parameters.Length - 1].Type, types))
                     continue;
-                // A generic overload is compared in the method's own type parameters: Run<T>(Func<T>) and Run<T>(Func<T>, CancellationToken).
-                var parameters = candidate.TypeParameters.Length > 0
-                    ? candidate.Construct(System.Linq.Enumerable.ToArray<ITypeSymbol>(method.TypeParameters)).Parameters
-                    : candidate.Parameters;
                 var same = true;
                 for (var i = 0; i < method.Parameters.Length && same; i++)
                 {
-                    same = method.Parameters[i].RefKind == parameters[i].RefKind
-                        && (SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, parameters[i].Type)
-                            || method.Parameters[i].Type.TypeKind == TypeKind.TypeParameter && parameters[i].Type.TypeKind == TypeKind.TypeParameter);
+                    same = method.Parameters[i].RefKind == candidate.Parameters[i].RefKind
+                        && (SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
+                            || method.Parameters[i].Type.TypeKind == TypeKind.TypeParameter && candidate.Parameters[i].Type.TypeKind == TypeKind.TypeParameter);
                 }
                 if (same && !candidate.Parameters[method.Parameters.Length - (method.Parameters.Length > 0 && method.Parameters[method.Parameters.Length - 1].IsParams ? 1 : 0)].IsParams)
                     return candidate;

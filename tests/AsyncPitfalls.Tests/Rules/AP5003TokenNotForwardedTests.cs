@@ -159,34 +159,6 @@ public sealed class AP5003TokenNotForwardedTests
             """);
 
     [Fact]
-    public Task Reports_GenericOverloads()
-        => Verify.VerifyAnalyzerAsync(Usings + """
-            class Cache
-            {
-                public Task<T> GetAsync<T>(string key) => Task.FromResult(default(T));
-                public Task<T> GetAsync<T>(string key, CancellationToken cancellationToken) => Task.FromResult(default(T));
-                public Task<List<T>> ListAsync<T>(IEnumerable<T> keys) => Task.FromResult(new List<T>());
-                public Task<List<T>> ListAsync<T>(IEnumerable<T> keys, CancellationToken cancellationToken) => Task.FromResult(new List<T>());
-            }
-            class Service
-            {
-                private static int Count(int[] values, CancellationToken ct) => values.Length;
-
-                public async Task<int> RunAsync(Cache cache, int[] values, CancellationToken ct)
-                {
-                    var name = await {|#0:cache.GetAsync<string>("name")|};
-                    var names = await {|#1:cache.ListAsync(new[] { "a" })|};
-                    var total = await {|#2:Task.Run(() => values.Length)|};
-                    var counted = await Task.Run(() => Count(values, ct));
-                    return total + counted;
-                }
-            }
-            """,
-            Verify.Diagnostic().WithLocation(0).WithArguments("Cache.GetAsync", "ct"),
-            Verify.Diagnostic().WithLocation(1).WithArguments("Cache.ListAsync", "ct"),
-            Verify.Diagnostic().WithLocation(2).WithArguments("Task.Run", "ct"));
-
-    [Fact]
     public Task WorkBoundedByTheTokenIsQuiet_UnboundedWorkIsReported()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Connector
