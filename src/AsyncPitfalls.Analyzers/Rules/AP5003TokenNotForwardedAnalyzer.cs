@@ -45,11 +45,12 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationToken is null)
                 return;
             var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
-            start.RegisterOperationAction(c => Analyze(c, types, overloads), OperationKind.Invocation);
+            var inMemory = new InMemoryTypes(start.Compilation, types);
+            start.RegisterOperationAction(c => Analyze(c, types, inMemory, overloads), OperationKind.Invocation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, InMemoryTypes inMemory, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -83,7 +84,14 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             return;
         if (ArgumentCarriesToken(invocation, types)
             || !CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token)
-            || DelegateArgumentUses(invocation, token.Symbol) || EnumeratedWithAToken(invocation, types))
+            || DelegateArgumentUses(invocation, token.Symbol, types) || EnumeratedWithAToken(invocation, types))
+            return;
+
+        // The token would change nothing: the wait is already bounded by it, it cannot fire while the call runs, or the call only touches memory.
+        if (TokenMakesNoDifference.IsBoundedByToken(invocation, token.Symbol, types)
+            || token.Symbol is ILocalSymbol source && SymbolEqualityComparer.Default.Equals(source.Type, types.CancellationTokenSource)
+                && TokenMakesNoDifference.IsSourceCancelledOnlyHere(invocation, source)
+            || TokenMakesNoDifference.OnlyTouchesMemory(invocation, inMemory))
             return;
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
@@ -187,14 +195,21 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The work already observes the token: a lambda handed to the call reads it (<c>Task.Run(() => Work(ct))</c>).
+    /// The work already observes the token: a lambda handed to the call reads it (<c>Task.Run(() => Work(ct))</c>), or a
+    /// method group whose body reads the field the token was stored in (<c>_token = token; Task.Run(Run)</c>).
     /// Passing it to the call as well would only skip work that has not started.
     /// </summary>
-    private static bool DelegateArgumentUses(IInvocationOperation invocation, ISymbol token)
+    private static bool DelegateArgumentUses(IInvocationOperation invocation, ISymbol token, KnownTypes types)
     {
         foreach (var argument in invocation.Arguments)
         {
-            if (OperationTree.Unwrap(argument.Value) is not (IDelegateCreationOperation or IAnonymousFunctionOperation))
+            var value = argument.Value;
+            while (value is IConversionOperation or IParenthesizedOperation)
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)value).Operand;
+            if (value is IDelegateCreationOperation { Target: IMethodReferenceOperation methodGroup }
+                && TokenMakesNoDifference.MethodGroupReadsToken(methodGroup, token, types))
+                return true;
+            if (value is not (IDelegateCreationOperation or IAnonymousFunctionOperation))
                 continue;
             // The token in scope is a parameter or a local (or the local token source it comes from).
             foreach (var node in argument.Value.Descendants())

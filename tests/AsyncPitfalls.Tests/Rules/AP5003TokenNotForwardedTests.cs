@@ -159,6 +159,218 @@ public sealed class AP5003TokenNotForwardedTests
             """);
 
     [Fact]
+    public Task WorkBoundedByTheTokenIsQuiet_UnboundedWorkIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Connector
+            {
+                public Task ConnectAsync(string host) => Task.CompletedTask;
+                public Task ConnectAsync(string host, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            static class Wire
+            {
+                // MongoDB.Driver: the operation's task is waited on with the token; on cancel the stream is thrown away.
+                private static async Task WithTimeoutAsync<TState>(Stream stream, TState state, Func<Stream, TState, Task> operation, TimeSpan timeout, CancellationToken cancellationToken)
+                {
+                    Task running = null;
+                    try
+                    {
+                        running = operation(stream, state);
+                        await running.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        stream.Dispose();
+                        throw;
+                    }
+                }
+
+                private static async Task PlainAsync(Stream stream, Func<Stream, Task> operation, CancellationToken cancellationToken)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await operation(stream);
+                }
+
+                public static Task ReadAsync(Stream stream, byte[] buffer, TimeSpan timeout, CancellationToken cancellationToken)
+                    => WithTimeoutAsync(stream, buffer, async (s, b) => await s.ReadAsync(b, 0, b.Length).ConfigureAwait(false), timeout, cancellationToken);
+
+                public static Task ReadPlainAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+                    => PlainAsync(stream, async s => await {|#0:s.ReadAsync(buffer, 0, buffer.Length)|}, cancellationToken);
+
+                public static Task ReadOnPoolAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+                    => Task.Run(async () => await {|#1:stream.ReadAsync(buffer, 0, buffer.Length)|}, cancellationToken);
+
+                public static async Task ConnectAsync(Connector connector, TimeSpan timeout, CancellationToken cancellationToken)
+                {
+                    var connecting = connector.ConnectAsync("db");
+                    await connecting.WaitAsync(timeout, cancellationToken);
+                    await connector.ConnectAsync("replica").WaitAsync(cancellationToken);
+                    var unbounded = {|#2:connector.ConnectAsync("arbiter")|};
+                    await {|#3:unbounded.WaitAsync(timeout)|};
+                }
+
+                // An old API without a token: cancelling disposes the stream, which ends the read.
+                public static async Task<int> ReadRegisteredAsync(Stream stream, byte[] buffer, Stream other, CancellationToken cancellationToken)
+                {
+                    using (cancellationToken.Register(() => stream.Dispose()))
+                    {
+                        await {|#4:other.FlushAsync()|};
+                        return await stream.ReadAsync(buffer, 0, buffer.Length);
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("Stream.ReadAsync", "cancellationToken"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("Stream.ReadAsync", "cancellationToken"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("Connector.ConnectAsync", "cancellationToken"),
+            Verify.Diagnostic().WithLocation(3).WithArguments("Task.WaitAsync", "cancellationToken"),
+            Verify.Diagnostic().WithLocation(4).WithArguments("Stream.FlushAsync", "cancellationToken"));
+
+    [Fact]
+    public Task SourceCancelledOnlyByThisMethodIsQuiet_SourceThatCanFireDuringTheCallIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Breaker
+            {
+                private readonly TimeSpan _timeout = TimeSpan.FromSeconds(1);
+                private CancellationTokenSource _readerCts = new();
+
+                private static Task PumpAsync() => Task.CompletedTask;
+                private static Task PumpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+                // Akka: the source is handed to the user's task and cancelled only once the awaited wait has failed.
+                public async Task CallAsync(Func<CancellationToken, Task> call)
+                {
+                    var cts = new CancellationTokenSource();
+                    try
+                    {
+                        await call(cts.Token).WaitAsync(_timeout).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        cts.Cancel();
+                        throw;
+                    }
+                    finally
+                    {
+                        cts.Dispose();
+                    }
+                }
+
+                // NATS.Client: the source was cancelled on the line before; its token would make the grace wait throw at once.
+                public async Task StopAsync(Task reader)
+                {
+                    var readerCts = _readerCts;
+                    if (readerCts != null)
+                        await readerCts.CancelAsync();
+                    await reader.WaitAsync(_timeout);
+                }
+
+                // Started, not awaited: the cancel that follows is how the pump stops.
+                public async Task RunAsync()
+                {
+                    using var cts = new CancellationTokenSource();
+                    var pump = {|#0:PumpAsync()|};
+                    await Task.Yield();
+                    cts.Cancel();
+                    await pump;
+                }
+
+                // Cancelled from a callback, while the wait may still run.
+                public async Task LinkedAsync(Task work, CancellationToken other)
+                {
+                    var cts = new CancellationTokenSource();
+                    using var registration = other.Register(() => cts.Cancel());
+                    await {|#1:work.WaitAsync(_timeout)|};
+                    cts.Dispose();
+                }
+
+                // Cancelled only on a path that returns: the shared source may still be cancelled by others during the wait.
+                public async Task MaybeStopAsync(Task reader, bool stopping)
+                {
+                    var readerCts = _readerCts;
+                    if (stopping)
+                    {
+                        readerCts.Cancel();
+                        return;
+                    }
+                    await {|#2:reader.WaitAsync(_timeout)|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("Breaker.PumpAsync", "cts.Token"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("Task.WaitAsync", "cts.Token"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("Task.WaitAsync", "readerCts.Token"));
+
+    [Fact]
+    public Task MethodGroupThatReadsTheStoredTokenIsQuiet_OneThatIgnoresItIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Worker
+            {
+                private readonly CancellationToken _stopping;
+
+                // Rebus: the worker loop reads the token the constructor stored.
+                public Worker(CancellationToken stopping)
+                {
+                    _stopping = stopping;
+                    Task.Run((Func<Task>)Loop);
+                    {|#0:Task.Run((Func<Task>)Flush)|};
+                }
+
+                private async Task Loop()
+                {
+                    while (!_stopping.IsCancellationRequested)
+                        await Task.Delay(100, _stopping);
+                }
+
+                private static Task Flush() => Task.CompletedTask;
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("Task.Run", "stopping"));
+
+    [Fact]
+    public Task ReadsOfMemoryAreQuiet_ReadsOfTheWireAreReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Client
+            {
+                private readonly HttpClient _http = new();
+
+                private async Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                    return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+
+                // MongoDB.Driver, StackExchange.Redis: the default completion option buffered the body under the token.
+                public async Task<string> ReadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+                {
+                    var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                    var listed = await GetAsync("v1/list", cancellationToken);
+                    return await response.Content.ReadAsStringAsync() + await listed.Content.ReadAsStringAsync();
+                }
+
+                public async Task<string> StreamAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+                {
+                    var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    return await {|#0:response.Content.ReadAsStringAsync()|};
+                }
+
+                // MassTransit's in-memory repository: copying into memory still reads the caller's stream.
+                public async Task<byte[]> CopyAsync(Stream source, Stream network, CancellationToken cancellationToken)
+                {
+                    using var buffer = new MemoryStream();
+                    await buffer.WriteAsync(new byte[] { 1, 2 }, 0, 2);
+                    buffer.Position = 0;
+                    await new StringContent("x").ReadAsByteArrayAsync();
+                    await {|#1:source.CopyToAsync(buffer)|};
+                    await {|#2:buffer.CopyToAsync(network)|};
+                    return buffer.ToArray();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("HttpContent.ReadAsStringAsync", "cancellationToken"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("Stream.CopyToAsync", "cancellationToken"),
+            Verify.Diagnostic().WithLocation(2).WithArguments("Stream.CopyToAsync", "cancellationToken"));
+
+    [Fact]
     public Task Fix_PassesTheToken_ByPositionOrByName_NestedCallsToo()
         => Verify.VerifyCodeFixAsync(Usings + Http + """
             class Repository
