@@ -54,7 +54,8 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
         var statements = @try.Body.Operations;
         for (var i = 0; i < statements.Length; i++)
         {
-            if (primitives.TryGetStatementAcquisition(statements[i]) is not { } acquisition || RecordsInAFlag(acquisition))
+            if (primitives.TryGetStatementAcquisition(statements[i]) is not { } acquisition || RecordsInAFlag(acquisition)
+                || i == 0 && CannotGiveUp(acquisition))
                 continue;
             if (!@finally.Operations.Any(s => primitives.TryGetStatementRelease(s) is { } released && LockPrimitives.SameLock(released, acquisition.LockExpression)))
                 continue;
@@ -65,6 +66,16 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
             return;
         }
     }
+
+    /// <summary>
+    /// <c>_gate.Wait()</c>, <c>Monitor.Enter(_sync)</c>: an acquisition with no token and no timeout waits until it has
+    /// the lock. It fails only on misuse (a disposed semaphore, a null object), where the release fails as well, so
+    /// as the try's first statement nothing can make the finally release what was never taken. (Code before it in
+    /// the try can, and is still reported.)
+    /// </summary>
+    private static bool CannotGiveUp(LockAcquisition acquisition)
+        => acquisition.Operation is IInvocationOperation invocation && !invocation.Arguments.Any(a => a.Parameter?.Type is { } type
+            && (type.SpecialType == SpecialType.System_Int32 || type.Name is "TimeSpan" or "CancellationToken"));
 
     /// <summary><c>Monitor.Enter(x, ref taken)</c>: the flag says whether the lock was taken.</summary>
     private static bool RecordsInAFlag(LockAcquisition acquisition)

@@ -46,6 +46,57 @@ public sealed class AP3006AcquireInsideTryTests
             Verify.Diagnostic().WithLocation(1).WithArguments("'_file'"));
 
     [Fact]
+    public Task WaitsThatCannotGiveUpAreQuiet_FirstInTheTry_TheSameWithATokenOrAfterOtherCodeIsReported()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Processor
+            {
+                private readonly SemaphoreSlim _startStop = new(1, 1);
+
+                // Azure Service Bus: a wait with no token or timeout only ever returns holding the semaphore.
+                public void EnsureNotRunning(Action action)
+                {
+                    try
+                    {
+                        _startStop.Wait();
+                        action();
+                    }
+                    finally
+                    {
+                        _startStop.Release();
+                    }
+                }
+
+                // The twins: a cancellable wait, and a plain wait after code that can throw first.
+                public async Task StopAsync(CancellationToken ct)
+                {
+                    try
+                    {
+                        await {|#0:_startStop.WaitAsync(ct)|};
+                    }
+                    finally
+                    {
+                        _startStop.Release();
+                    }
+                }
+
+                public void Restart(Action stop)
+                {
+                    try
+                    {
+                        stop();
+                        {|#1:_startStop.Wait()|};
+                    }
+                    finally
+                    {
+                        _startStop.Release();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'_startStop'"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'_startStop'"));
+
+    [Fact]
     public Task NoDiagnostic_AcquireBeforeTry_FlagPattern_AndOtherLocks()
         => Verify.VerifyAnalyzerAsync(Usings + """
             class Store
