@@ -22,7 +22,7 @@ public sealed class SyncWaitAnalyzer : DiagnosticAnalyzer
         title: "Do not wait synchronously on tasks in async code",
         messageFormat: "{0} waits synchronously in {1}; use '{2}'",
         category: RuleCategories.Blocking,
-        defaultSeverity: DiagnosticSeverity.Info,
+        defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "A synchronous wait holds the current thread until the task finishes. In async code that is a thread-pool "
             + "thread, which the pool needs to finish the very task being waited on; under a single-threaded SynchronizationContext "
