@@ -68,14 +68,15 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <c>_gate.Wait()</c>, <c>Monitor.Enter(_sync)</c>: an acquisition with no token and no timeout waits until it has
-    /// the lock. It fails only on misuse (a disposed semaphore, a null object), where the release fails as well, so
-    /// as the try's first statement nothing can make the finally release what was never taken. (Code before it in
-    /// the try can, and is still reported.)
+    /// <c>_gate.Wait()</c>, <c>Monitor.Enter(_sync)</c>: a System.Threading wait with no token and no timeout waits until
+    /// it has the lock. It fails only on misuse (a disposed semaphore, a null object), where the release fails as well,
+    /// so as the try's first statement nothing can make the finally release what was never taken. (Code before it in
+    /// the try can, and is still reported; so is a project's own lock method, which may fail in ways we cannot see.)
     /// </summary>
     private static bool CannotGiveUp(LockAcquisition acquisition)
-        => acquisition.Operation is IInvocationOperation invocation && !invocation.Arguments.Any(a => a.Parameter?.Type is { } type
-            && (type.SpecialType == SpecialType.System_Int32 || type.Name is "TimeSpan" or "CancellationToken"));
+        => acquisition.Operation is IInvocationOperation { TargetMethod.ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } invocation
+            && !invocation.Arguments.Any(a => a.Parameter?.Type is { } type
+                && (type.SpecialType == SpecialType.System_Int32 || type.Name is "TimeSpan" or "CancellationToken"));
 
     /// <summary><c>Monitor.Enter(x, ref taken)</c>: the flag says whether the lock was taken.</summary>
     private static bool RecordsInAFlag(LockAcquisition acquisition)
