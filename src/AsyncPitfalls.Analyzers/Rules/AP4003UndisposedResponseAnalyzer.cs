@@ -19,7 +19,7 @@ public sealed class UndisposedResponseAnalyzer : DiagnosticAnalyzer
         title: "Dispose HTTP responses",
         messageFormat: "{0} from '{1}' is not disposed: its connection returns to the pool only when the content is drained or the response is finalized; use 'using var response = ...'",
         category: RuleCategories.Resources,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "An HttpResponseMessage holds its connection until its content has been read or it is disposed. Responses "
             + "that are inspected (status code, headers) and dropped keep connections busy, and under load the pool runs out. "
