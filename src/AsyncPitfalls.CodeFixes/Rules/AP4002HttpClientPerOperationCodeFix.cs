@@ -104,7 +104,8 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
         SyntaxNode scope;
         switch (variables.Parent)
         {
-            case LocalDeclarationStatementSyntax { Parent: BlockSyntax or SwitchSectionSyntax } local:
+            // Not in a switch section: its locals are in scope in the other sections too.
+            case LocalDeclarationStatementSyntax { Parent: BlockSyntax } local:
                 statement = local;
                 scope = local.Parent!;
                 break;
