@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -106,19 +107,51 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
                 || method.Parameters.Length > 0 && method.Parameters[0].Type.Name is "IServiceCollection" or "IHttpClientBuilder"
             : false;
 
-    /// <summary>The construction (arguments, initializer) reads no local, parameter or instance member.</summary>
+    /// <summary>
+    /// Whether the construction can move, as written, into a static field initializer: every part of it
+    /// is a constant, a static member, a creation (a handler, a <c>Uri</c>) or a call built from those.
+    /// Anything else (a local, a parameter, a primary constructor parameter, an instance member, a local
+    /// function, a lambda, a method type parameter) would not compile there or would freeze one call's
+    /// value into the shared client.
+    /// </summary>
     private static bool IsHoistable(IObjectCreationOperation creation)
     {
-        foreach (var node in creation.Descendants())
+        foreach (var node in creation.DescendantsAndSelf())
         {
-            switch (node)
-            {
-                case ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                case IFieldReferenceOperation { Field.IsStatic: false, Instance: not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
-                case IPropertyReferenceOperation { Property.IsStatic: false, Instance: not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
-                    return false;
-            }
+            if (!IsStaticSafe(node) || MentionsMethodTypeParameter(node.Type))
+                return false;
         }
         return true;
     }
+
+    private static bool IsStaticSafe(IOperation node)
+        => node switch
+        {
+            ILiteralOperation or IDefaultValueOperation or INameOfOperation or IConversionOperation
+                or IBinaryOperation or IUnaryOperation or IConditionalOperation or ICoalesceOperation
+                or IInterpolatedStringOperation or IInterpolatedStringTextOperation or IInterpolationOperation
+                or IArgumentOperation or IObjectCreationOperation or IObjectOrCollectionInitializerOperation
+                or IMemberInitializerOperation or ISimpleAssignmentOperation
+                or IArrayCreationOperation or IArrayInitializerOperation => true,
+            ITypeOfOperation typeOf => !MentionsMethodTypeParameter(typeOf.TypeOperand),
+            // The receiver of an object initializer's member assignments: the new object itself.
+            IInstanceReferenceOperation reference => reference.ReferenceKind == InstanceReferenceKind.ImplicitReceiver,
+            // An instance member is safe only on a safe receiver (checked as its own descendant).
+            IFieldReferenceOperation field => field.Field.IsStatic || field.Instance is not null,
+            IPropertyReferenceOperation property => property.Property.IsStatic || property.Instance is not null,
+            IInvocationOperation invocation => invocation.TargetMethod.MethodKind != MethodKind.LocalFunction
+                && (invocation.TargetMethod.IsStatic || invocation.Instance is not null)
+                && !invocation.TargetMethod.TypeArguments.Any(MentionsMethodTypeParameter),
+            _ => false,
+        };
+
+    private static bool MentionsMethodTypeParameter(ITypeSymbol? type)
+        => type switch
+        {
+            ITypeParameterSymbol parameter => parameter.TypeParameterKind == TypeParameterKind.Method,
+            IArrayTypeSymbol array => MentionsMethodTypeParameter(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(MentionsMethodTypeParameter)
+                || named.ContainingType is not null && MentionsMethodTypeParameter(named.ContainingType),
+            _ => false,
+        };
 }

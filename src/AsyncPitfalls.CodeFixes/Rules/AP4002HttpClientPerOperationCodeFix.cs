@@ -72,7 +72,7 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
 
     private sealed class HoistPlan
     {
-        public HoistPlan(TypeDeclarationSyntax type, LocalDeclarationStatementSyntax? declaration, IReadOnlyList<IdentifierNameSyntax> uses)
+        public HoistPlan(TypeDeclarationSyntax type, StatementSyntax? declaration, IReadOnlyList<IdentifierNameSyntax> uses)
         {
             Type = type;
             Declaration = declaration;
@@ -80,7 +80,9 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
         }
 
         public TypeDeclarationSyntax Type { get; }
-        public LocalDeclarationStatementSyntax? Declaration { get; }
+
+        /// <summary>The local declaration or <c>using</c> statement that held the client; null for an inline receiver.</summary>
+        public StatementSyntax? Declaration { get; }
         public IReadOnlyList<IdentifierNameSyntax> Uses { get; }
     }
 
@@ -89,20 +91,43 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
     {
         if (creation.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type)
             return null;
+        // 'new HttpClient().GetStringAsync(url)': nothing else ever sees the client.
+        if (creation.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } inline && inline.Expression == creation)
+            return IsRequest(inline) ? new HoistPlan(type, null, new List<IdentifierNameSyntax>()) : null;
+        // Anywhere else (an argument, an assignment, 'using (new HttpClient())', one of several
+        // declarators) the client can be configured or disposed where the fix cannot see it.
         if (creation.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
-            || declarator.Parent?.Parent is not LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } declaration)
-            return new HoistPlan(type, null, new List<IdentifierNameSyntax>());
-
-        var function = FunctionSyntax.GetEnclosingFunction(declaration);
-        if (function is null)
+            || declarator.Parent is not VariableDeclarationSyntax { Variables.Count: 1 } variables)
             return null;
+
+        StatementSyntax statement;
+        SyntaxNode scope;
+        switch (variables.Parent)
+        {
+            // Not in a switch section: its locals are in scope in the other sections too.
+            case LocalDeclarationStatementSyntax { Parent: BlockSyntax } local:
+                statement = local;
+                scope = local.Parent!;
+                break;
+            case UsingStatementSyntax { AwaitKeyword.RawKind: 0 } usingStatement:
+                statement = usingStatement;
+                scope = usingStatement.Statement;
+                break;
+            default:
+                return null;
+        }
+
         var name = declarator.Identifier.ValueText;
-        var uses = function.DescendantNodes().OfType<IdentifierNameSyntax>().Where(i => i.Identifier.ValueText == name && i.SpanStart > declarator.Span.End).ToList();
-        // Only 'client.SendSomething(...)': anything else configures or disposes the client per call.
-        var onlyRequests = uses.All(use => use.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax, Name.Identifier.ValueText: var method } access
-            && access.Expression == use && method != "Dispose" && method != "CancelPendingRequests");
-        return onlyRequests ? new HoistPlan(type, declaration, uses) : null;
+        var uses = scope.DescendantNodes().OfType<IdentifierNameSyntax>().Where(i => i.Identifier.ValueText == name && i.SpanStart > declarator.Span.End).ToList();
+        // Only 'client.SendSomething(...)': setting Timeout, BaseAddress or DefaultRequestHeaders, or
+        // Dispose, would run on every call against the shared client (and throw after its first request).
+        var onlyRequests = uses.All(use => use.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access
+            && access.Expression == use && IsRequest(access));
+        return onlyRequests ? new HoistPlan(type, statement, uses) : null;
     }
+
+    private static bool IsRequest(MemberAccessExpressionSyntax access)
+        => access.Name.Identifier.ValueText is not ("Dispose" or "CancelPendingRequests");
 
     private static async Task<Document?> HoistAsync(Document document, BaseObjectCreationExpressionSyntax creation, CancellationToken cancellationToken)
     {
@@ -122,19 +147,54 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
 
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
         var reference = SyntaxFactory.IdentifierName(fieldName);
-        if (plan.Declaration is { } declaration)
+        switch (plan.Declaration)
         {
-            editor.RemoveNode(declaration, SyntaxRemoveOptions.KeepNoTrivia);
-            foreach (var use in plan.Uses)
-                editor.ReplaceNode(use, reference.WithTriviaFrom(use));
+            case UsingStatementSyntax usingStatement:
+                // The shared client must outlive the call: the using goes, its body stays.
+                var body = usingStatement.Statement.ReplaceNodes(plan.Uses, (use, _) => reference.WithTriviaFrom(use));
+                if (usingStatement.Parent is BlockSyntax block)
+                {
+                    var index = block.Statements.IndexOf(usingStatement);
+                    var statements = Unwrapped(body).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation));
+                    editor.ReplaceNode(block, (current, _) => ((BlockSyntax)current).WithStatements(
+                        ((BlockSyntax)current).Statements.RemoveAt(index).InsertRange(index, statements)));
+                }
+                else
+                {
+                    editor.ReplaceNode(usingStatement, AsBlock(body).WithTriviaFrom(usingStatement).WithAdditionalAnnotations(Formatter.Annotation));
+                }
+                break;
+            case { } declaration:
+                editor.RemoveNode(declaration, SyntaxRemoveOptions.KeepNoTrivia);
+                foreach (var use in plan.Uses)
+                    editor.ReplaceNode(use, reference.WithTriviaFrom(use));
+                break;
+            default:
+                editor.ReplaceNode(creation, reference.WithTriviaFrom(creation));
+                break;
         }
-        else
-        {
-            editor.ReplaceNode(creation, reference.WithTriviaFrom(creation));
-        }
-        editor.InsertMembers(plan.Type, 0, new[] { field });
+        // After the fields already there: static initializers run in text order, and the construction may read them.
+        var lastField = plan.Type.Members.LastOrDefault(m => m is BaseFieldDeclarationSyntax);
+        editor.InsertMembers(plan.Type, lastField is null ? 0 : plan.Type.Members.IndexOf(lastField) + 1, new[] { field });
         return await FixedDocuments.WithRootAsync(document, editor.GetChangedRoot(), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The statements that replace a using's body in its block: the body's own statements when they
+    /// declare nothing (a name moved into the outer block could clash there), else the body as a block.
+    /// </summary>
+    private static IEnumerable<StatementSyntax> Unwrapped(StatementSyntax body)
+    {
+        var statements = body is BlockSyntax block ? (IEnumerable<StatementSyntax>)block.Statements : new[] { body };
+        return statements.Any(DeclaresNames) ? new[] { AsBlock(body) } : statements;
+    }
+
+    private static bool DeclaresNames(StatementSyntax statement)
+        => statement.DescendantNodesAndSelf().Any(n => n is LocalDeclarationStatementSyntax or LocalFunctionStatementSyntax
+            or SingleVariableDesignationSyntax or LabeledStatementSyntax);
+
+    private static BlockSyntax AsBlock(StatementSyntax statement)
+        => statement as BlockSyntax ?? SyntaxFactory.Block(statement);
 
     private static string UniqueFieldName(TypeDeclarationSyntax type)
     {

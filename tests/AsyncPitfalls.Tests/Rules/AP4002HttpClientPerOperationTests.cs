@@ -117,8 +117,8 @@ public sealed class AP4002HttpClientPerOperationTests
             """, Usings + """
             class Fetcher
             {
-                private static readonly HttpClient SharedHttpClient2 = new HttpClient();
                 private static readonly HttpClient SharedHttpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                private static readonly HttpClient SharedHttpClient2 = new HttpClient();
 
                 public async Task<string> GetAsync(string url)
                 {
@@ -159,4 +159,270 @@ public sealed class AP4002HttpClientPerOperationTests
                 },
             },
         }.RunAsync();
+
+    // Issue 25, item 1: the hoisted client is shared, so the method must not dispose it; the using goes, its body stays.
+    [Fact]
+    public Task Fix_UsingStatement_DropsTheUsing_KeepsTheBody()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Fetcher
+            {
+                public async Task<int> LengthAsync(string url)
+                {
+                    using (var client = [|new HttpClient()|])
+                    {
+                        var text = await client.GetStringAsync(url);
+                        return text.Length;
+                    }
+                }
+
+                public async Task<string> TwiceAsync(string url)
+                {
+                    var first = "";
+                    using (var client = [|new HttpClient()|])
+                    {
+                        first = await client.GetStringAsync(url);
+                        first += await client.GetStringAsync(url + "/2");
+                    }
+                    return first;
+                }
+
+                public async Task<string> SingleStatementAsync(string url)
+                {
+                    using (var client = [|new HttpClient()|])
+                        return await client.GetStringAsync(url);
+                }
+            }
+            """, Usings + """
+            class Fetcher
+            {
+                private static readonly HttpClient SharedHttpClient = new HttpClient();
+                private static readonly HttpClient SharedHttpClient2 = new HttpClient();
+                private static readonly HttpClient SharedHttpClient3 = new HttpClient();
+
+                public async Task<int> LengthAsync(string url)
+                {
+                    {
+                        var text = await SharedHttpClient.GetStringAsync(url);
+                        return text.Length;
+                    }
+                }
+
+                public async Task<string> TwiceAsync(string url)
+                {
+                    var first = "";
+                    first = await SharedHttpClient2.GetStringAsync(url);
+                    first += await SharedHttpClient2.GetStringAsync(url + "/2");
+                    return first;
+                }
+
+                public async Task<string> SingleStatementAsync(string url)
+                {
+                    return await SharedHttpClient3.GetStringAsync(url);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_UsingDeclaration_DropsTheUsing()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Fetcher
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    var prefix = url + "/";
+                    using var client = [|new HttpClient()|];
+                    return await client.GetStringAsync(prefix);
+                }
+            }
+            """, Usings + """
+            class Fetcher
+            {
+                private static readonly HttpClient SharedHttpClient = new HttpClient();
+
+                public async Task<string> GetAsync(string url)
+                {
+                    var prefix = url + "/";
+                    return await SharedHttpClient.GetStringAsync(prefix);
+                }
+            }
+            """);
+
+    // Issue 25, item 2: a construction that reads the instance cannot move to a static field initializer.
+    [Fact]
+    public Task NoFix_WhenTheConstructionReadsTheInstance()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Fetcher(HttpMessageHandler handler)
+                    {
+                        private readonly string _baseUrl = "https://example.com/";
+                        private readonly System.Net.ICredentials? _credentials = null;
+
+                        private HttpMessageHandler Handler => handler;
+                        private HttpMessageHandler CreateHandler() => new HttpClientHandler();
+
+                        public async Task<string> FromPrimaryParameterAsync(string path)
+                        {
+                            using var client = [|new HttpClient(handler, disposeHandler: false)|];
+                            return await client.GetStringAsync(path);
+                        }
+
+                        public async Task<string> FromInstancePropertyAsync(string path)
+                        {
+                            using var client = [|new HttpClient(Handler, false)|];
+                            return await client.GetStringAsync(path);
+                        }
+
+                        public async Task<string> FromInstanceMethodAsync(string path)
+                        {
+                            using var client = [|new HttpClient(CreateHandler())|];
+                            return await client.GetStringAsync(path);
+                        }
+
+                        public async Task<string> HandlerFromInstanceFieldAsync(string path)
+                        {
+                            using var client = [|new HttpClient(new HttpClientHandler { Credentials = _credentials })|];
+                            return await client.GetStringAsync(path);
+                        }
+
+                        public async Task<string> BaseAddressFromInstanceFieldAsync(string path)
+                        {
+                            using var client = [|new HttpClient { BaseAddress = new Uri(_baseUrl) }|];
+                            return await client.GetStringAsync(path);
+                        }
+
+                        public async Task<string> FromLocalFunctionAsync(string path)
+                        {
+                            using var client = [|new HttpClient(Make())|];
+                            return await client.GetStringAsync(path);
+
+                            static HttpMessageHandler Make() => new HttpClientHandler();
+                        }
+
+                        public async Task<string> FromMethodTypeParameterAsync<T>(string path)
+                        {
+                            using var client = [|new HttpClient { BaseAddress = new Uri("https://example.com/" + typeof(T).Name) }|];
+                            return await client.GetStringAsync(path);
+                        }
+
+                        public async Task<string> UsingStatementFromFieldAsync(string path)
+                        {
+                            using (var client = [|new HttpClient { BaseAddress = new Uri(this._baseUrl) }|])
+                                return await client.GetStringAsync(path);
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    // Issue 25, item 2: settings changed on a shared client after its first request throw InvalidOperationException.
+    [Fact]
+    public Task NoFix_WhenTheClientIsMutatedAfterCreation()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Fetcher
+                    {
+                        public async Task<string> TimeoutAsync(string url)
+                        {
+                            using (var client = [|new HttpClient()|])
+                            {
+                                client.Timeout = TimeSpan.FromSeconds(5);
+                                return await client.GetStringAsync(url);
+                            }
+                        }
+
+                        public async Task<string> BaseAddressAsync(string path)
+                        {
+                            using (var client = [|new HttpClient()|])
+                            {
+                                client.BaseAddress = new Uri("https://example.com/");
+                                return await client.GetStringAsync(path);
+                            }
+                        }
+
+                        public async Task<string> HeadersAsync(string url)
+                        {
+                            using (var client = [|new HttpClient()|])
+                            {
+                                client.DefaultRequestHeaders.Clear();
+                                client.DefaultRequestHeaders.Add("X-Trace", "1");
+                                return await client.GetStringAsync(url);
+                            }
+                        }
+
+                        public async Task<string> TimeoutDeclarationAsync(string url)
+                        {
+                            using var client = [|new HttpClient()|];
+                            client.Timeout = TimeSpan.FromSeconds(5);
+                            return await client.GetStringAsync(url);
+                        }
+
+                        public async Task<string> TwoDeclaratorsAsync(string url)
+                        {
+                            HttpClient client = [|new HttpClient()|], other = client;
+                            client.BaseAddress = new Uri("https://example.com/");
+                            return await other.GetStringAsync(url);
+                        }
+
+                        public async Task<string> AssignedLaterAsync(string url)
+                        {
+                            HttpClient client;
+                            client = [|new HttpClient()|];
+                            client.DefaultRequestHeaders.Add("X-Trace", "1");
+                            return await client.GetStringAsync(url);
+                        }
+
+                        public async Task<string> InlineDisposedAsync(string url)
+                        {
+                            using ([|new HttpClient()|])
+                                return await Task.FromResult(url);
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    // The static-safe twins of the shapes above: constants, static members and handlers built from them.
+    [Fact]
+    public Task Fix_StaticSafeConstruction_StillHoisted()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Fetcher
+            {
+                private const string BaseUrl = "https://example.com/";
+                private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+
+                public async Task<string> GetAsync(string path)
+                {
+                    using (var client = [|new HttpClient(new HttpClientHandler { UseCookies = false }, true) { BaseAddress = new Uri(BaseUrl), Timeout = Limit }|])
+                    {
+                        return await client.GetStringAsync(path);
+                    }
+                }
+            }
+            """, Usings + """
+            class Fetcher
+            {
+                private const string BaseUrl = "https://example.com/";
+                private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+                private static readonly HttpClient SharedHttpClient = new HttpClient(new HttpClientHandler { UseCookies = false }, true) { BaseAddress = new Uri(BaseUrl), Timeout = Limit };
+
+                public async Task<string> GetAsync(string path)
+                {
+                    return await SharedHttpClient.GetStringAsync(path);
+                }
+            }
+            """);
 }
