@@ -23,6 +23,9 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: present when the counterpart's token parameter has no default value.</summary>
     internal const string TokenRequiredProperty = "TokenRequired";
 
+    /// <summary>Diagnostic property: present when a named argument of the call names no parameter of the counterpart (no fix then).</summary>
+    internal const string UnboundArgumentProperty = "UnboundArgument";
+
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.AsyncCounterpartInAsyncCode,
         title: "Call the awaitable counterpart in async code",
@@ -69,6 +72,8 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties[CounterpartProperty] = counterpart.Name;
+        if (HasUnboundNamedArgument(invocation, counterpart))
+            properties[UnboundArgumentProperty] = "true";
         var parameters = counterpart.Parameters;
         if (parameters.Length > 0 && CancellationTokens.IsCancellationToken(parameters[parameters.Length - 1].Type, types)
             && !(invocation.TargetMethod.Parameters.Length > 0 && invocation.TargetMethod.Parameters[invocation.TargetMethod.Parameters.Length - 1].IsParams)
@@ -112,6 +117,18 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
                 ? IndexOfParameter(parameters, name.Name.Identifier.ValueText)
                 : i + offset;
             if (filled == last || filled < 0)
+                return true;
+        }
+        return false;
+    }
+
+    private static bool HasUnboundNamedArgument(IInvocationOperation invocation, IMethodSymbol counterpart)
+    {
+        if (invocation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
+            return false;
+        foreach (var argument in syntax.ArgumentList.Arguments)
+        {
+            if (argument.NameColon is { } name && IndexOfParameter(counterpart.Parameters, name.Name.Identifier.ValueText) < 0)
                 return true;
         }
         return false;

@@ -719,6 +719,34 @@ public sealed class AP1003AsyncCounterpartTests
             """);
 
     [Fact]
+    public Task NoFix_WhenANamedArgumentNamesNoParameterOfTheCounterpart()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Mailer
+                    {
+                        public int Post(string text) => 0;
+                        public Task<int> PostAsync(string message, CancellationToken token = default) => Task.FromResult(0);
+                    }
+                    class Service
+                    {
+                        public async Task RunAsync(Mailer mailer, CancellationToken ct)
+                        {
+                            [|mailer.Post(text: "a")|];
+                            await Task.Yield();
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
     public Task Fix_PassesTheTokenByName_WhenOptionalParametersWereLeftOut()
         => Verify.VerifyCodeFixAsync(Usings + """
             class Repository
