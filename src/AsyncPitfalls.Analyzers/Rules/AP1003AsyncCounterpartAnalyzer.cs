@@ -23,6 +23,9 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: present when the counterpart's token parameter has no default value.</summary>
     internal const string TokenRequiredProperty = "TokenRequired";
 
+    /// <summary>Diagnostic property: present when a named argument of the call names no parameter of the counterpart (no fix then).</summary>
+    internal const string UnboundArgumentProperty = "UnboundArgument";
+
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.AsyncCounterpartInAsyncCode,
         title: "Call the awaitable counterpart in async code",
@@ -69,9 +72,12 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties[CounterpartProperty] = counterpart.Name;
+        if (HasUnboundNamedArgument(invocation, counterpart))
+            properties[UnboundArgumentProperty] = "true";
         var parameters = counterpart.Parameters;
         if (parameters.Length > 0 && CancellationTokens.IsCancellationToken(parameters[parameters.Length - 1].Type, types)
-            && !(invocation.TargetMethod.Parameters.Length > 0 && invocation.TargetMethod.Parameters[invocation.TargetMethod.Parameters.Length - 1].IsParams))
+            && !(invocation.TargetMethod.Parameters.Length > 0 && invocation.TargetMethod.Parameters[invocation.TargetMethod.Parameters.Length - 1].IsParams)
+            && !FillsLastParameter(invocation, counterpart))
         {
             var tokenParameter = parameters[parameters.Length - 1];
             properties[TokenParameterProperty] = tokenParameter.Name;
@@ -87,6 +93,55 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         var method = invocation.TargetMethod;
         context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(),
             SymbolNames.Qualified(method), asyncCode.Describe(), SymbolNames.Qualified(counterpart.ReducedFrom ?? counterpart)));
+    }
+
+    /// <summary>
+    /// Whether the call's arguments, kept as they are in the renamed call, already fill the counterpart's
+    /// last parameter (its token): <c>Send(request, ct)</c> to <c>SendAsync(request, ct)</c>, <c>Wait(ct)</c> to
+    /// <c>WaitAsync(ct)</c>. Positional arguments bind by place, named ones by name, as the compiler binds
+    /// them; a named argument the counterpart has no parameter for counts as filling it (no token is added then).
+    /// </summary>
+    private static bool FillsLastParameter(IInvocationOperation invocation, IMethodSymbol counterpart)
+    {
+        if (invocation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
+            return true;
+        var parameters = counterpart.Parameters;
+        // A static extension sibling (FirstAsync(this IQueryable<T>, ...)) called in reduced form: the receiver fills its first parameter.
+        var offset = counterpart is { IsExtensionMethod: true, MethodKind: MethodKind.Ordinary } && invocation.TargetMethod.IsExtensionMethod
+            && invocation.Arguments.Length > 0 && invocation.Arguments[0].Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax ? 1 : 0;
+        var last = parameters.Length - 1;
+        var arguments = syntax.ArgumentList.Arguments;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var filled = arguments[i].NameColon is { } name
+                ? IndexOfParameter(parameters, name.Name.Identifier.ValueText)
+                : i + offset;
+            if (filled == last || filled < 0)
+                return true;
+        }
+        return false;
+    }
+
+    private static bool HasUnboundNamedArgument(IInvocationOperation invocation, IMethodSymbol counterpart)
+    {
+        if (invocation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
+            return false;
+        foreach (var argument in syntax.ArgumentList.Arguments)
+        {
+            if (argument.NameColon is { } name && IndexOfParameter(counterpart.Parameters, name.Name.Identifier.ValueText) < 0)
+                return true;
+        }
+        return false;
+    }
+
+    private static int IndexOfParameter(ImmutableArray<IParameterSymbol> parameters, string name)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (parameters[i].Name == name)
+                return i;
+        }
+        return -1;
     }
 
     private static bool HasTokenlessOverload(IMethodSymbol counterpart, IMethodSymbol method)

@@ -52,10 +52,12 @@ public sealed class CodeEdit
     /// This edit, with <paramref name="nodes"/> (inside a replaced node) tracked: its build finds their
     /// current versions with <c>current.GetCurrentNode(original)</c>, wherever other edits of the same
     /// pass have changed or moved them. For fixes that rearrange the statements of a block, where two
-    /// fixes may share the block or one may lie inside what the other moves.
+    /// fixes may share the block or one may lie inside what the other moves. The tracking goes before the
+    /// edit's own steps: the editor checks that a tracked node is still there, and a build may remove it
+    /// (AP5001 splices a try's statements into the block around it).
     /// </summary>
     public CodeEdit AndTrack(params SyntaxNode[] nodes)
-        => new(Title, Target, _steps.Add(editor =>
+        => new(Title, Target, _steps.Insert(0, editor =>
         {
             foreach (var node in nodes)
                 editor.TrackNode(node);

@@ -13,6 +13,8 @@ namespace AsyncPitfalls.Internals;
 /// scope. Offered only where that is safe: one declarator, directly in a block, and no later
 /// assignment to the variable (a using variable is read-only). A dropped response statement
 /// (<c>await http.GetAsync(url);</c>) becomes <c>using var response = await http.GetAsync(url);</c>.
+/// A resource created inside a larger expression (<c>await new HttpClient().GetStringAsync(u)</c>) gets
+/// no fix: the declaration or statement around it holds something else.
 /// </summary>
 public abstract class UsingDeclarationFix : EditCodeFixProvider
 {
@@ -27,8 +29,9 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
         var statement = node.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault();
         switch (statement)
         {
+            // Only the declaration of the local that holds the resource: never 'using string s = await new HttpClient().GetStringAsync(u);'.
             case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, Declaration.Variables.Count: 1, Parent: BlockSyntax block } declaration
-                when !IsAssignedLater(block, declaration):
+                when HoldsTheResource(declaration, diagnostic) && !IsAssignedLater(block, declaration):
                 return CodeEdit.Replace($"Add 'using' to '{declaration.Declaration.Variables[0].Identifier.ValueText}'", declaration, current =>
                 {
                     var local = (LocalDeclarationStatementSyntax)current;
@@ -37,7 +40,8 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
                         .WithDeclaration(local.Declaration.WithLeadingTrivia());
                 });
 
-            case ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited, Parent: BlockSyntax } expressionStatement when awaited == node || awaited.Contains(node):
+            // Only when the awaited value is the resource itself: not 'await new HttpClient().GetStringAsync(u);'.
+            case ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited, Parent: BlockSyntax } expressionStatement when awaited.Span == diagnostic.Location.SourceSpan:
                 var name = UnusedName(expressionStatement, "response");
                 return CodeEdit.Replace($"Dispose it: 'using var {name} = ...'", expressionStatement, current =>
                 {
@@ -54,6 +58,11 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
                 return null;
         }
     }
+
+    /// <summary>The analyzer names the local that holds the resource; a declaration of any other local (the result of a call on it) is not the place for 'using'.</summary>
+    private static bool HoldsTheResource(LocalDeclarationStatementSyntax declaration, Diagnostic diagnostic)
+        => diagnostic.Properties.TryGetValue(UndisposedResources.LocalProperty, out var local)
+            && local == declaration.Declaration.Variables[0].Identifier.ValueText;
 
     private static bool IsAssignedLater(BlockSyntax block, LocalDeclarationStatementSyntax declaration)
     {

@@ -30,6 +30,7 @@ public sealed class AsyncCounterpartCodeFix : AwaitInsertingCodeFix
     {
         if (context.FindNode(diagnostic) is not InvocationExpressionSyntax invocation
             || !diagnostic.Properties.TryGetValue(AsyncCounterpartAnalyzer.CounterpartProperty, out var counterpart) || counterpart is null
+            || diagnostic.Properties.ContainsKey(AsyncCounterpartAnalyzer.UnboundArgumentProperty)
             || RenameCall(invocation.Expression, counterpart) is null)
             return null;
 

@@ -675,6 +675,78 @@ public sealed class AP1003AsyncCounterpartTests
             """);
 
     [Fact]
+    public Task Fix_AddsNoSecondToken_WhenTheCallAlreadyFillsTheTokenParameter()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Mailer
+            {
+                public int Post(string text, int retries, CancellationToken token) => 0;
+                public Task<int> PostAsync(string text, int retries, CancellationToken token) => Task.FromResult(0);
+            }
+            class Service
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task RunAsync(HttpClient http, HttpRequestMessage request, Mailer mailer, CancellationToken ct)
+                {
+                    [|_gate.Wait(ct)|];
+                    using var response = [|http.Send(request, ct)|];
+                    [|mailer.Post("a", 1, CancellationToken.None)|];
+                    [|mailer.Post(token: ct, retries: 2, text: "b")|];
+                    [|mailer.Post("c", token: ct, retries: 3)|];
+                    await Task.Yield();
+                }
+            }
+            """, Usings + """
+            class Mailer
+            {
+                public int Post(string text, int retries, CancellationToken token) => 0;
+                public Task<int> PostAsync(string text, int retries, CancellationToken token) => Task.FromResult(0);
+            }
+            class Service
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+
+                public async Task RunAsync(HttpClient http, HttpRequestMessage request, Mailer mailer, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    using var response = await http.SendAsync(request, ct);
+                    await mailer.PostAsync("a", 1, CancellationToken.None);
+                    await mailer.PostAsync(token: ct, retries: 2, text: "b");
+                    await mailer.PostAsync("c", token: ct, retries: 3);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task NoFix_WhenANamedArgumentNamesNoParameterOfTheCounterpart()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Mailer
+                    {
+                        public int Post(string text) => 0;
+                        public Task<int> PostAsync(string message, CancellationToken token = default) => Task.FromResult(0);
+                    }
+                    class Service
+                    {
+                        public async Task RunAsync(Mailer mailer, CancellationToken ct)
+                        {
+                            [|mailer.Post(text: "a")|];
+                            await Task.Yield();
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
     public Task Fix_PassesTheTokenByName_WhenOptionalParametersWereLeftOut()
         => Verify.VerifyCodeFixAsync(Usings + """
             class Repository

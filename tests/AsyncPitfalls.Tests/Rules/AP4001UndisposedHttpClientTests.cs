@@ -202,4 +202,29 @@ public sealed class AP4001UndisposedHttpClientTests
                 },
             },
         }.RunAsync();
+
+    [Fact]
+    public Task NoFix_ForAClientCreatedInsideACallChain()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Fetcher
+                    {
+                        public async Task<int> GetAsync(string url)
+                        {
+                            string text = await [|new HttpClient()|].GetStringAsync(url);
+                            var length = (await [|new HttpClient()|].GetStringAsync(url)).Length;
+                            await [|new HttpClient()|].GetStringAsync(url);
+                            return text.Length + length;
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }

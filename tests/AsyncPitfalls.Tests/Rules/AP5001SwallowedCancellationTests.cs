@@ -721,6 +721,7 @@ public sealed class AP5001SwallowedCancellationTests
                     }
                     [|catch (OperationCanceledException)|]
                     {
+                        Console.WriteLine("cancelled");
                         return 0;
                     }
                 }
@@ -749,7 +750,148 @@ public sealed class AP5001SwallowedCancellationTests
                     }
                     catch (OperationCanceledException)
                     {
+                        Console.WriteLine("cancelled");
                         throw;
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_RemovesAHandlerThatWouldOnlyRethrow_UnwrappingATryLeftWithNothing()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    Console.WriteLine("start");
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    [|catch (OperationCanceledException)|]
+                    {
+                        return 0;
+                    }
+                }
+
+                public async Task<int> OthersAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return -1;
+                    }
+                    [|catch (OperationCanceledException)|]
+                    {
+                        return 0;
+                    }
+                }
+
+                public async Task StepAsync(Func<CancellationToken, Task> step, CancellationToken ct)
+                {
+                    try
+                    {
+                        await step(ct);
+                    }
+                    [|catch (OperationCanceledException)|]
+                    {
+                    }
+                    finally
+                    {
+                        Console.WriteLine("done");
+                    }
+                }
+
+                public async Task<int> ScopedAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        var n = await count(ct);
+                        Console.WriteLine(n);
+                    }
+                    [|catch (OperationCanceledException)|]
+                    {
+                    }
+                    var n2 = 1;
+                    return n2;
+                }
+
+                public async Task<int> BeforeGeneralAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    [|catch (OperationCanceledException)|]
+                    {
+                        return 0;
+                    }
+                    catch (Exception)
+                    {
+                        return -1;
+                    }
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task<int> CountAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    Console.WriteLine("start");
+                    return await count(ct);
+                }
+
+                public async Task<int> OthersAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return -1;
+                    }
+                }
+
+                public async Task StepAsync(Func<CancellationToken, Task> step, CancellationToken ct)
+                {
+                    try
+                    {
+                        await step(ct);
+                    }
+                    finally
+                    {
+                        Console.WriteLine("done");
+                    }
+                }
+
+                public async Task<int> ScopedAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    {
+                        var n = await count(ct);
+                        Console.WriteLine(n);
+                    }
+                    var n2 = 1;
+                    return n2;
+                }
+
+                public async Task<int> BeforeGeneralAsync(Func<CancellationToken, Task<int>> count, CancellationToken ct)
+                {
+                    try
+                    {
+                        return await count(ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        throw;
+                    }
+                    catch (Exception)
+                    {
+                        return -1;
                     }
                 }
             }
