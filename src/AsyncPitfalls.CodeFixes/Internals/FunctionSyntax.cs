@@ -35,7 +35,8 @@ internal static class FunctionSyntax
     {
         if (!CanAwaitAtSyntactically(node))
             return false;
-        var function = GetEnclosingFunction(node);
+        // Top-level statements may await; a field or property initializer may not.
+        var function = GetEnclosingFunction(node) ?? node.FirstAncestorOrSelf<GlobalStatementSyntax>()?.Parent;
         if (function is null or ConstructorDeclarationSyntax or DestructorDeclarationSyntax or OperatorDeclarationSyntax
             or ConversionOperatorDeclarationSyntax or AccessorDeclarationSyntax)
             return false;
@@ -44,8 +45,8 @@ internal static class FunctionSyntax
 
     private static bool HoldsRefStructLocal(SyntaxNode function, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
-        var belowCSharp13 = (int)((CSharpParseOptions)node.SyntaxTree.Options).LanguageVersion < 1300;
-        foreach (var descendant in function.DescendantNodes(n => n == function || !IsFunction(n)))
+        var belowCSharp13 = node.SyntaxTree.Options is CSharpParseOptions options && (int)options.LanguageVersion < 1300;
+        foreach (var descendant in function.DescendantNodes(n => n == function || !IsFunction(n) && n is not TypeDeclarationSyntax))
         {
             ILocalSymbol? local = descendant switch
             {
