@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -58,8 +59,55 @@ public sealed class NestedTaskAnalyzer : DiagnosticAnalyzer
             parent = parent.Parent;
         if (parent is IInvocationOperation { TargetMethod.Name: "Unwrap" } || parent is IAwaitOperation { Parent: IAwaitOperation })
             return;
+        // Kept in a local that the code unwraps itself: 'var outer = StartNew(...); var inner = await outer; await inner;'.
+        if (StoredLocal(parent) is { } outer && IsUnwrappedLater(invocation, outer))
+            return;
 
         context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), "'Task.Factory.StartNew'", "use Task.Run or call Unwrap()"));
+    }
+
+    /// <summary>The local that <paramref name="operation"/> (the value's consumer) stores the value in, if any.</summary>
+    private static ILocalSymbol? StoredLocal(IOperation? operation) => operation switch
+    {
+        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+        ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Whether the function that holds <paramref name="operation"/> unwraps <paramref name="outer"/>:
+    /// <c>outer.Unwrap()</c>, <c>await await outer</c>, or <c>var inner = await outer;</c> and <c>await inner</c>.
+    /// </summary>
+    private static bool IsUnwrappedLater(IOperation operation, ILocalSymbol outer)
+    {
+        var root = operation;
+        while (root.Parent is { } up)
+            root = up;
+        foreach (var reference in root.Descendants().OfType<ILocalReferenceOperation>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(reference.Local, outer))
+                continue;
+            var consumer = SkipConversions(reference.Parent);
+            if (consumer is IInvocationOperation { TargetMethod.Name: "Unwrap" })
+                return true;
+            if (consumer is not IAwaitOperation awaitOuter)
+                continue;
+            var awaitConsumer = SkipConversions(awaitOuter.Parent);
+            if (awaitConsumer is IAwaitOperation or IInvocationOperation { TargetMethod.Name: "Unwrap" })
+                return true;
+            if (StoredLocal(awaitConsumer) is { } inner
+                && root.Descendants().OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, inner)
+                    && SkipConversions(r.Parent) is IAwaitOperation))
+                return true;
+        }
+        return false;
+    }
+
+    private static IOperation? SkipConversions(IOperation? operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation or IArgumentOperation)
+            operation = operation.Parent;
+        return operation;
     }
 
     private static void AnalyzeNewTask(OperationAnalysisContext context, KnownTypes types)

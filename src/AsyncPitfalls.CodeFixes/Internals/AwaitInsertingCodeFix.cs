@@ -32,7 +32,7 @@ public abstract class AwaitInsertingCodeFix : EditCodeFixProvider
     {
         if (context.Types is not { } types
             || GetAwaitEdit(context, diagnostic) is not { } edit
-            || !FunctionSyntax.CanAwaitAt(edit.Target))
+            || !FunctionSyntax.CanAwaitAt(edit.Target, context.Model, context.CancellationToken))
             return null;
 
         if (!diagnostic.Properties.ContainsKey(DiagnosticProperties.MakeEnclosingAsync))

@@ -1,9 +1,12 @@
 using System.Composition;
+using System.Linq;
 using System.Threading.Tasks;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.FindSymbols;
 
 namespace AsyncPitfalls.Rules;
@@ -24,40 +27,61 @@ public sealed class AsyncVoidCodeFix : EditCodeFixProvider
         => context.Types is { } types
             && context.FindToken(diagnostic).Parent is { } node && FindReturnType(node)?.Parent is { } declaration
             && context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is IMethodSymbol method
-            && await KeepsCallersCompilingAsync(method, types, document.Project.Solution, context.CancellationToken).ConfigureAwait(false);
+            && await KeepsCallersCompilingAsync(method, types, document, context, context.CancellationToken).ConfigureAwait(false);
 
     protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
-        => context.FindToken(diagnostic).Parent is { } node && FindReturnType(node) is { } returnType
-            ? CodeEdit.Replace("Return Task", returnType, current => AwaitSyntax.TaskType().WithTriviaFrom(current))
-            : null;
+    {
+        if (context.FindToken(diagnostic).Parent is not { } node || FindReturnType(node) is not { } returnType
+            || context.Model.GetDeclaredSymbol(returnType.Parent!, context.CancellationToken) is not IMethodSymbol method)
+            return null;
+        var edit = CodeEdit.Replace("Return Task", returnType, current => AwaitSyntax.TaskType().WithTriviaFrom(current));
+
+        // The calls (all statements in async functions of this document, as IsOfferedAsync checked) await the task.
+        var configureAwaitFalse = context.ConfigureAwaitFalse;
+        foreach (var invocation in context.Root.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (invocation.Parent is ExpressionStatementSyntax
+                && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(invocation, context.CancellationToken).Symbol, method))
+            {
+                edit = edit.AndOnce(invocation, current => AwaitSyntax.Await(((ExpressionSyntax)current).WithoutTrivia(), configureAwaitFalse)
+                    .WithTriviaFrom(current).WithAdditionalAnnotations(Formatter.Annotation));
+            }
+        }
+        return edit;
+    }
 
     /// <summary>
     /// Returning Task breaks every use of the method that is not a call: <c>button.Click += OnClick</c>,
-    /// <c>new Timer(OnTick, ...)</c>, an <c>Action</c> argument all need a void method. The analyzer reports
-    /// an async void method whatever its delegate is (only the event handler shape is exempt), so the fix
-    /// asks the same shared questions as the analyzer and then looks at every reference.
+    /// <c>new Timer(OnTick, ...)</c>, an <c>Action</c> argument, a delegate field all need a void method.
+    /// The analyzer reports an async void method whatever its delegate is (only the event handler shape is
+    /// exempt), so the fix asks the same shared questions as the analyzer and then looks at every
+    /// reference. A call would drop the task the method now returns (CS4014, its exceptions lost): the fix
+    /// awaits it, so every call must be a statement of an async function in this document where an await
+    /// can go; any other call (in a synchronous function, <c>worker?.Start()</c>, another file) and the
+    /// fix is not offered.
     /// </summary>
-    private static async Task<bool> KeepsCallersCompilingAsync(IMethodSymbol method, KnownTypes types, Solution solution, System.Threading.CancellationToken cancellationToken)
+    private static async Task<bool> KeepsCallersCompilingAsync(IMethodSymbol method, KnownTypes types, Document document, EditContext context, System.Threading.CancellationToken cancellationToken)
     {
         if (Declarations.IsEventHandler(method, types) || method.IsOverride || Declarations.ImplementsInterfaceMember(method))
             return false;
-        foreach (var referenced in await SymbolFinder.FindReferencesAsync(method, solution, cancellationToken).ConfigureAwait(false))
+        foreach (var referenced in await SymbolFinder.FindReferencesAsync(method, document.Project.Solution, cancellationToken).ConfigureAwait(false))
         {
             foreach (var location in referenced.Locations)
             {
                 var root = await location.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-                if (root?.FindNode(location.Location.SourceSpan, findInsideTrivia: true, getInnermostNodeForTie: true) is not { } reference || !IsCalled(reference))
+                if (root?.FindNode(location.Location.SourceSpan, findInsideTrivia: true, getInnermostNodeForTie: true) is not { } reference)
+                    return false;
+                if (IsOnlyNamed(reference))
+                    continue;
+                if (location.Document.Id != document.Id || !IsAwaitableCall(reference, context, cancellationToken))
                     return false;
             }
         }
         return true;
     }
 
-    /// <summary>
-    /// <c>Start()</c>, <c>this.Start()</c>, <c>worker?.Start()</c>: the name is what an invocation calls. A
-    /// <c>nameof(Start)</c> or a <c>&lt;see cref="Start"/&gt;</c> only names it, and keeps compiling too.
-    /// </summary>
-    private static bool IsCalled(SyntaxNode reference)
+    /// <summary>A <c>nameof(Start)</c> or a <c>&lt;see cref="Start"/&gt;</c> only names the method, and keeps compiling.</summary>
+    private static bool IsOnlyNamed(SyntaxNode reference)
     {
         foreach (var ancestor in reference.Ancestors(ascendOutOfTrivia: false))
         {
@@ -67,11 +91,26 @@ public sealed class AsyncVoidCodeFix : EditCodeFixProvider
             if (ancestor is StatementSyntax or MemberDeclarationSyntax)
                 break;
         }
-        var callee = reference.Parent is MemberAccessExpressionSyntax access && access.Name == reference
-            || reference.Parent is MemberBindingExpressionSyntax
-            ? reference.Parent
-            : reference;
-        return callee.Parent is InvocationExpressionSyntax invocation && invocation.Expression == callee;
+        return false;
+    }
+
+    /// <summary>
+    /// <c>Start();</c> or <c>this.Start();</c> as a statement of an async function, where an await can
+    /// go. Not <c>worker?.Start()</c>: awaiting it would throw when worker is null.
+    /// </summary>
+    private static bool IsAwaitableCall(SyntaxNode reference, EditContext context, System.Threading.CancellationToken cancellationToken)
+    {
+        var callee = reference.Parent is MemberAccessExpressionSyntax access && access.Name == reference ? reference.Parent : reference;
+        if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee || invocation.Parent is not ExpressionStatementSyntax)
+            return false;
+        var isAsync = FunctionSyntax.GetEnclosingFunction(invocation) switch
+        {
+            MethodDeclarationSyntax m => m.Modifiers.Any(SyntaxKind.AsyncKeyword),
+            LocalFunctionStatementSyntax f => f.Modifiers.Any(SyntaxKind.AsyncKeyword),
+            AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword),
+            _ => false,
+        };
+        return isAsync && FunctionSyntax.CanAwaitAt(invocation, context.Model, cancellationToken);
     }
 
     private static TypeSyntax? FindReturnType(SyntaxNode node)

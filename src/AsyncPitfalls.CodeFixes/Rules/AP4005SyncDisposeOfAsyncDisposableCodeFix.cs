@@ -18,7 +18,13 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     {
     }
 
+    // The shared answer to "can an await go here": not in a lock body, nor beside a ref struct local below C# 13.
     protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
+        => GetAwaitingEdit(context, diagnostic) is { } edit && FunctionSyntax.CanAwaitAt(edit.Target, context.Model, context.CancellationToken)
+            ? edit
+            : null;
+
+    private static CodeEdit? GetAwaitingEdit(EditContext context, Diagnostic diagnostic)
     {
         var token = context.FindToken(diagnostic);
         switch (token.Parent)

@@ -729,4 +729,21 @@ public sealed class AP1001SyncWaitTests
                 },
             },
         }.RunAsync();
+
+    // Top-level statements that already await may await once more (the shared can-an-await-go-here helper).
+    [Fact]
+    public Task Fix_Result_InAsyncTopLevelStatements()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources = { Usings + "await Task.Yield();\nvar n = [|Task.Run(() => 1).Result|];\nConsole.WriteLine(n);\n" },
+            },
+            FixedState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources = { Usings + "await Task.Yield();\nvar n = await Task.Run(() => 1);\nConsole.WriteLine(n);\n" },
+            },
+        }.RunAsync();
 }

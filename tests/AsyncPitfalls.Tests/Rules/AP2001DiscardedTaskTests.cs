@@ -709,4 +709,113 @@ public sealed class AP2001DiscardedTaskTests
                 },
             },
         }.RunAsync();
+
+    // Issue 25: no await can go in these members, whatever the fix does to the signature.
+    [Theory]
+    [InlineData("public int Count { set { [|_store.SaveAsync()|]; } }")]
+    [InlineData("public int Count { get { [|_store.SaveAsync()|]; return 1; } }")]
+    [InlineData("public event Action? Changed { add { [|_store.SaveAsync()|]; } remove { } }")]
+    [InlineData("public Service() { [|_store.SaveAsync()|]; }")]
+    [InlineData("~Service() { [|_store.SaveAsync()|]; }")]
+    [InlineData("public static Service operator +(Service a, Service b) { [|a._store.SaveAsync()|]; return a; }")]
+    [InlineData("public static implicit operator int(Service a) { [|a._store.SaveAsync()|]; return 1; }")]
+    [InlineData("private readonly object _gate = new(); public void Save() { lock (_gate) { [|_store.SaveAsync()|]; } }")]
+    public Task NoAddAwait_WhereNoAwaitCanGo(string member)
+        => new Verify.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait",
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + "class Service\n{\n    private readonly Store _store = new();\n    " + member + "\n}\n",
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_DiscardExplicitly_StillOfferedInSetter()
+        => new Verify.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.Discard",
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        private readonly Store _store = new();
+                        public int Count { set { [|_store.SaveAsync()|]; } }
+                    }
+                    """,
+                },
+            },
+            FixedState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        private readonly Store _store = new();
+                        public int Count { set { _ = _store.SaveAsync(); } }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    // Below C# 13 (C# 12 is the .NET 8 SDK's default) an async method may hold no Span local (CS4012).
+    [Fact]
+    public Task NoAddAwait_WithSpanLocal_AtCSharp12()
+        => new Verify.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait",
+            ExpectNoFix = true,
+            LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        public int Save(Store store)
+                        {
+                            Span<byte> buffer = stackalloc byte[4];
+                            [|store.SaveAsync()|];
+                            return buffer.Length;
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoAddAwait_WithSpanLocalUsedAfterTheAwait()
+        => new Verify.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait",
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        public int Save(Store store, byte[] data)
+                        {
+                            ReadOnlySpan<byte> view = data;
+                            [|store.SaveAsync()|];
+                            return view.Length;
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }

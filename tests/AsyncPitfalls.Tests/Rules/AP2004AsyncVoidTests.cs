@@ -160,7 +160,7 @@ public sealed class AP2004AsyncVoidTests
                     await Task.Delay(1);
                 }
 
-                public void Run()
+                public async Task Run()
                 {
                     Tick();
                     async void [|Tick|]() => await Task.Yield();
@@ -174,9 +174,9 @@ public sealed class AP2004AsyncVoidTests
                     await Task.Delay(1);
                 }
 
-                public void Run()
+                public async Task Run()
                 {
-                    Tick();
+                    await Tick();
                     async Task Tick() => await Task.Yield();
                 }
             }
@@ -188,7 +188,7 @@ public sealed class AP2004AsyncVoidTests
             class Worker
             {
                 /// <summary>Calls <see cref="Start"/>.</summary>
-                public void Run()
+                public async Task Run()
                 {
                     this.Start();
                     Console.WriteLine(nameof(Start));
@@ -200,9 +200,9 @@ public sealed class AP2004AsyncVoidTests
             class Worker
             {
                 /// <summary>Calls <see cref="Start"/>.</summary>
-                public void Run()
+                public async Task Run()
                 {
-                    this.Start();
+                    await this.Start();
                     Console.WriteLine(nameof(Start));
                 }
 
@@ -244,4 +244,91 @@ public sealed class AP2004AsyncVoidTests
                 },
             },
         }.RunAsync();
+
+    // Issue 25: a method group converted to a void-returning delegate would stop compiling with a Task return type.
+    [Theory]
+    [InlineData("public void Run() { Execute(Refresh); }  static void Execute(Action action) => action();")]
+    [InlineData("public void Run() { Each(new[] { 1 }, Refresh); }  static void Each(int[] items, Action<int> action) { }", "(int count)")]
+    [InlineData("public void Run(SynchronizationContext context) { context.Post(Refresh, null); }", "(object? state)")]
+    [InlineData("private readonly Action _callback;  public View() { _callback = Refresh; }")]
+    [InlineData("private Action _callback = null!;  public void Run() => _callback += Refresh;")]
+    [InlineData("public void Run() { var callback = new Action(Refresh); callback(); }")]
+    public Task NoFix_WhenTheMethodIsUsedAsAVoidDelegate(string member, string parameters = "()")
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + "class View\n{\n    " + member + "\n\n    private async void [|Refresh|]" + parameters + " => await Task.Yield();\n}\n",
+                },
+            },
+        }.RunAsync();
+
+    // A call as a statement of a synchronous function would now drop the returned task (CS4014, exceptions lost),
+    // and no await can go there.
+    [Theory]
+    [InlineData("public void Run() { Start(); }")]
+    [InlineData("public void Run(Worker? other) { other?.Start(); }")]
+    [InlineData("public async Task Run(Worker? other) { await Task.Yield(); other?.Start(); }")]
+    [InlineData("private readonly object _gate = new();  public async Task Run() { await Task.Yield(); lock (_gate) { Start(); } }")]
+    [InlineData("public Worker() { Start(); }")]
+    public Task NoFix_WhenACallCannotAwaitTheTask(string member)
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + "class Worker\n{\n    " + member + "\n\n    private async void [|Start|]() => await Task.Yield();\n}\n",
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoFix_WhenCalledFromAnotherFile()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + "class Worker\n{\n    internal async void [|Start|]() => await Task.Yield();\n}\n",
+                    Usings + "class Caller\n{\n    public async Task Run(Worker worker) { await Task.Yield(); worker.Start(); }\n}\n",
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_AwaitsTheCallsInAsyncFunctions_WithTheFilesConfigureAwait()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task Run()
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                    Start(); // go
+                    Func<Task> later = async () => { Start(); await Task.Yield(); };
+                    await later().ConfigureAwait(false);
+                }
+
+                private async void [|Start|]() => await Task.Delay(1).ConfigureAwait(false);
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task Run()
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                    await Start().ConfigureAwait(false); // go
+                    Func<Task> later = async () => { await Start().ConfigureAwait(false); await Task.Yield(); };
+                    await later().ConfigureAwait(false);
+                }
+
+                private async Task Start() => await Task.Delay(1).ConfigureAwait(false);
+            }
+            """);
 }

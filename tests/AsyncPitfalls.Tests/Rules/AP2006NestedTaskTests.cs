@@ -66,4 +66,78 @@ public sealed class AP2006NestedTaskTests
                 }
             }
             """);
+
+    // Issue 25: the code unwraps the nested task itself, by awaiting twice: nothing to report, and Task.Run
+    // would not even compile there (Task<int> is no Task<Task<int>>).
+    [Fact]
+    public Task NoDiagnostic_NestedTaskKeptInALocalAndAwaitedTwice()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Worker
+                    {
+                        public async Task<int> RunAsync()
+                        {
+                            Task<Task<int>> outer = Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; });
+                            var inner = await outer;
+                            var v = await inner;
+                            Task<Task> second;
+                            second = Task.Factory.StartNew(async () => await Task.Delay(100));
+                            await await second;
+                            var third = Task.Factory.StartNew(async () => await Task.Delay(100));
+                            await third.Unwrap();
+                            return v;
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    // Reported (the outer task alone is awaited), but Task.Run's Task<int> does not fit the declared Task<Task<int>>,
+    // nor would 'next' stay a task: no fix.
+    [Fact]
+    public Task NoFix_WhenTheNestedTaskTypeIsKept()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Worker
+                    {
+                        public async Task RunAsync()
+                        {
+                            Task<Task<int>> outer = [|Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; })|];
+                            await outer;
+                            var started = [|Task.Factory.StartNew(async () => await Task.Delay(100))|];
+                            Task next = await started;
+                            Console.WriteLine(next.Status);
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_StartNewBecomesTaskRun_WhereATaskIsExpected()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public Task RunAsync() => [|Task.Factory.StartNew(async () => await Task.Delay(100))|];
+            }
+            """, Usings + """
+            class Worker
+            {
+                public Task RunAsync() => Task.Run(async () => await Task.Delay(100));
+            }
+            """);
 }

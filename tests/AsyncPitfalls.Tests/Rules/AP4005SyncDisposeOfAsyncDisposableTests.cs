@@ -457,4 +457,37 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                 }
             }
             """);
+
+    // Issue 25: no await can go in a lock body (CS1996), nor an 'await using'.
+    [Fact]
+    public Task NoFix_InALockBody()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Writer
+                    {
+                        private readonly object _gate = new();
+
+                        public async Task WriteAsync(string path)
+                        {
+                            await Task.Yield();
+                            lock (_gate)
+                            {
+                                var other = new FileStream(path, FileMode.Create);
+                                other.WriteByte(1);
+                                [|other.Dispose()|];
+                                [|using|] var stream = new FileStream(path + ".bak", FileMode.Create);
+                                stream.WriteByte(1);
+                            }
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }
