@@ -48,13 +48,7 @@ internal static class FaultFreeWork
         var completes = false;
         foreach (var statement in body?.Operations ?? ImmutableArray<IOperation>.Empty)
         {
-            var value = statement switch
-            {
-                IExpressionStatementOperation expression => expression.Operation,
-                IReturnOperation { ReturnedValue: { } returned } => returned,
-                IReturnOperation { IsImplicit: true } => null,
-                _ => statement,
-            };
+            var value = ValueOf(statement);
             if (value is null)
                 continue;
             if (OperationTree.Unwrap(value) is not IInvocationOperation
@@ -67,6 +61,18 @@ internal static class FaultFreeWork
         }
         return completes;
     }
+
+    /// <summary>
+    /// What a statement of a lambda's body computes: the expression of an expression statement or a return (a lambda
+    /// written as an expression comes back as a return), null for the implicit return that ends a body.
+    /// </summary>
+    public static IOperation? ValueOf(IOperation statement) => statement switch
+    {
+        IExpressionStatementOperation expression => expression.Operation,
+        IReturnOperation { ReturnedValue: { } returned } => returned,
+        IReturnOperation { IsImplicit: true } => null,
+        _ => statement,
+    };
 
     /// <summary>Generic or not: completing one hands the outcome to whoever awaits its task (a continuation's failure stays in that continuation).</summary>
     private static readonly SymbolNameList TaskCompletionSources = SymbolNameList.Of("System.Threading.Tasks.TaskCompletionSource");

@@ -158,13 +158,7 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         IInvocationOperation? single = null;
         foreach (var statement in body.Operations)
         {
-            var value = statement switch
-            {
-                IExpressionStatementOperation expression => expression.Operation,
-                IReturnOperation { ReturnedValue: { } returned } => returned,
-                IReturnOperation { IsImplicit: true } => null,
-                _ => statement,
-            };
+            var value = FaultFreeWork.ValueOf(statement);
             if (value is null)
                 continue;
             if (value is IAwaitOperation awaited)
