@@ -41,8 +41,14 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
                 });
 
             // Only when the awaited value is the resource itself: not 'await new HttpClient().GetStringAsync(u);'.
-            case ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited, Parent: BlockSyntax } expressionStatement when awaited.Span == diagnostic.Location.SourceSpan:
-                var name = UnusedName(expressionStatement, "response");
+            case ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited, Parent: BlockSyntax dropBlock } expressionStatement when awaited.Span == diagnostic.Location.SourceSpan:
+                // Earlier dropped results of the same type in the block take the names before this one, so Fix All
+                // names them as fixing them one by one would (response, response2) instead of declaring 'response' twice.
+                var type = context.Model.GetTypeInfo(awaited, context.CancellationToken).Type;
+                var earlierDrops = dropBlock.Statements.TakeWhile(s => s != expressionStatement)
+                    .Count(s => s is ExpressionStatementSyntax { Expression: AwaitExpressionSyntax earlier }
+                        && SymbolEqualityComparer.Default.Equals(context.Model.GetTypeInfo(earlier, context.CancellationToken).Type, type));
+                var name = UnusedName(expressionStatement, "response", earlierDrops);
                 return CodeEdit.Replace($"Dispose it: 'using var {name} = ...'", expressionStatement, current =>
                 {
                     var dropped = (ExpressionStatementSyntax)current;
@@ -75,13 +81,16 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
         });
     }
 
-    private static string UnusedName(SyntaxNode scope, string name)
+    /// <summary>The first of name, name2, ... unused in the member, after skipping <paramref name="taken"/> unused ones.</summary>
+    private static string UnusedName(SyntaxNode scope, string name, int taken)
     {
         var used = scope.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.DescendantTokens()
             .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToImmutableHashSet() ?? ImmutableHashSet<string>.Empty;
-        var candidate = name;
-        for (var i = 2; used.Contains(candidate); i++)
-            candidate = name + i;
-        return candidate;
+        for (var i = 1; ; i++)
+        {
+            var candidate = i == 1 ? name : name + i;
+            if (!used.Contains(candidate) && taken-- == 0)
+                return candidate;
+        }
     }
 }

@@ -27,8 +27,12 @@ public sealed class ReadModifyWriteAcrossAwaitCodeFix : EditCodeFixProvider
             || context.FindNode(diagnostic) is not AssignmentExpressionSyntax { Right: var awaited } assignment
             || assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
             return null;
-        // Named after the member, so Fix All gives two updates in one block two different locals.
-        var name = UniqueName(context.Model, statement.SpanStart, BaseName(assignment.Left));
+        // Named after the member, so Fix All gives updates of different members different locals; updates of one
+        // member take the next free name in order, so Fix All names them as fixing them one by one would.
+        var baseName = BaseName(assignment.Left);
+        var earlierUpdates = block.Statements.TakeWhile(s => s != statement)
+            .Count(s => s is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Right: AwaitExpressionSyntax } earlier } && BaseName(earlier.Left) == baseName);
+        var name = UniqueName(context.Model, statement.SpanStart, baseName, earlierUpdates);
         var endOfLine = AwaitSyntax.EndOfLine(context.Root);
         return CodeEdit.Replace($"Await into '{name}' first, then update", block, current => Split((BlockSyntax)current, statement, awaited, name, endOfLine))
             .AndTrack(statement, awaited);
@@ -67,11 +71,14 @@ public sealed class ReadModifyWriteAcrossAwaitCodeFix : EditCodeFixProvider
         return text.Length == 0 ? "delta" : char.ToLowerInvariant(text[0]) + text.Substring(1) + "Delta";
     }
 
-    private static string UniqueName(SemanticModel model, int position, string baseName)
+    /// <summary>The first name of baseName, baseName2, ... that is not in scope, after skipping <paramref name="taken"/> free ones.</summary>
+    private static string UniqueName(SemanticModel model, int position, string baseName, int taken)
     {
-        var name = baseName;
-        for (var i = 2; model.LookupSymbols(position, name: name).Any(); i++)
-            name = baseName + i;
-        return name;
+        for (var i = 1; ; i++)
+        {
+            var name = i == 1 ? baseName : baseName + i;
+            if (!model.LookupSymbols(position, name: name).Any() && taken-- == 0)
+                return name;
+        }
     }
 }

@@ -99,6 +99,35 @@ public sealed class AP3003ReadModifyWriteAcrossAwaitTests
             }
             """);
 
+    // Fix All gave two updates of one member in one block the same local: CS0128.
+    [Fact]
+    public Task FixAll_TwoUpdatesOfOneMemberGetTwoLocals()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Counter
+            {
+                private int _count;
+
+                public async Task AddTwiceAsync(Func<Task<int>> next)
+                {
+                    [|_count += await next()|];
+                    [|_count += await next()|];
+                }
+            }
+            """, Usings + """
+            class Counter
+            {
+                private int _count;
+
+                public async Task AddTwiceAsync(Func<Task<int>> next)
+                {
+                    var countDelta = await next();
+                    _count += countDelta;
+                    var countDelta2 = await next();
+                    _count += countDelta2;
+                }
+            }
+            """);
+
     [Fact]
     public Task NoCrash_OnHalfTypedCode()
         => Verify.VerifyNoCrashAsync(Usings + """

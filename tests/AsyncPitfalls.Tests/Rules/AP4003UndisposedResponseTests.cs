@@ -97,4 +97,27 @@ public sealed class AP4003UndisposedResponseTests
                 }
             }
             """);
+
+    // Fix All gave both dropped responses of one method the name 'response': CS0128.
+    [Fact]
+    public Task FixAll_NamesEachDroppedResponseOfOneMethodApart()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Api
+            {
+                public async Task WarmUpAsync(HttpClient http)
+                {
+                    [|await http.GetAsync("https://example.com/a")|];
+                    [|await http.GetAsync("https://example.com/b")|];
+                }
+            }
+            """, Usings + """
+            class Api
+            {
+                public async Task WarmUpAsync(HttpClient http)
+                {
+                    using var response = await http.GetAsync("https://example.com/a");
+                    using var response2 = await http.GetAsync("https://example.com/b");
+                }
+            }
+            """);
 }
