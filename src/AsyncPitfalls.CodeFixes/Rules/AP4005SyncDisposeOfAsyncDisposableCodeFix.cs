@@ -81,7 +81,7 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
         if (SingleInitializedVariable(declaration.Declaration) is not { Initializer.Value: { } value } variable || !IsNeverNull(value, context))
             return null;
         var name = variable.Identifier.ValueText;
-        if (!IsUsedAfter(name, declaration.Span.End, context.Root))
+        if (!IsUsedAfter(name, declaration))
         {
             if (!ConfiguresAsAsyncDisposable(context.Model.GetTypeInfo(value, context.CancellationToken).Type, declaration.SpanStart, context.Model))
                 return null;
@@ -180,9 +180,10 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
             .Any(s => s.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => localFunctions.Contains(n.Identifier.ValueText)));
     }
 
-    private static bool IsUsedAfter(string name, int position, SyntaxNode root)
-        => root.DescendantNodes(new Microsoft.CodeAnalysis.Text.TextSpan(position, root.FullSpan.End - position))
-            .OfType<IdentifierNameSyntax>().Any(n => n.SpanStart >= position && n.Identifier.ValueText == name);
+    /// <summary>Whether a name like the local's is used after its declaration, in the scope it shares (the block, or the top-level statements).</summary>
+    private static bool IsUsedAfter(string name, LocalDeclarationStatementSyntax declaration)
+        => (declaration.Parent is GlobalStatementSyntax global ? global.Parent! : declaration.Parent!).DescendantNodes()
+            .OfType<IdentifierNameSyntax>().Any(n => n.SpanStart >= declaration.Span.End && n.Identifier.ValueText == name);
 
     private static ITypeSymbol? DeclaredType(VariableDeclaratorSyntax variable, EditContext context)
         => (context.Model.GetDeclaredSymbol(variable, context.CancellationToken) as ILocalSymbol)?.Type;
