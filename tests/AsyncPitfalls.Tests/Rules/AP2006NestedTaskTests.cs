@@ -143,7 +143,7 @@ public sealed class AP2006NestedTaskTests
 
 
     // Issue 25: Task.Run has no options, scheduler or state, and would drop a TaskFactory's own: such a call
-    // keeps its arguments and is unwrapped.
+    // keeps its arguments and is unwrapped. One Fix All applies both rewrites, each where it fits.
     [Fact]
     public Task Fix_AppendsUnwrap_WhereTaskRunWouldDropOptionsSchedulerStateOrFactory()
         => Verify.VerifyCodeFixAsync(Usings + """
@@ -157,6 +157,7 @@ public sealed class AP2006NestedTaskTests
                     await [|Task.Factory.StartNew(async () => await Task.Delay(100, ct), ct, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current)|];
                     await [|Task.Factory.StartNew(async state => await Task.Delay((int)state!), 100)|];
                     await [|_factory.StartNew(async () => await Task.Delay(100))|];
+                    await [|Task.Factory.StartNew(async () => await Task.Delay(100))|];
                 }
 
                 public Task CountAsync() => [|Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; }, TaskCreationOptions.LongRunning)|];
@@ -172,6 +173,7 @@ public sealed class AP2006NestedTaskTests
                     await Task.Factory.StartNew(async () => await Task.Delay(100, ct), ct, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current).Unwrap();
                     await Task.Factory.StartNew(async state => await Task.Delay((int)state!), 100).Unwrap();
                     await _factory.StartNew(async () => await Task.Delay(100)).Unwrap();
+                    await Task.Run(async () => await Task.Delay(100));
                 }
 
                 public Task CountAsync() => Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; }, TaskCreationOptions.LongRunning).Unwrap();
