@@ -45,16 +45,15 @@ internal static class AwaitSyntax
     /// <summary><c>await expression</c>, or <c>await expression.ConfigureAwait(false)</c>.</summary>
     public static AwaitExpressionSyntax Await(ExpressionSyntax expression, bool configureAwaitFalse)
     {
-        var awaited = expression.WithoutTrivia();
-        if (configureAwaitFalse)
-        {
-            awaited = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Parenthesize(awaited), SyntaxFactory.IdentifierName("ConfigureAwait")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
-        }
-
+        var awaited = configureAwaitFalse ? ConfigureAwaitFalse(expression) : expression.WithoutTrivia();
         return SyntaxFactory.AwaitExpression(Parenthesize(awaited)).WithTriviaFrom(expression);
     }
+
+    /// <summary><c>expression.ConfigureAwait(false)</c>, in parentheses where the expression needs them (<c>(await OpenAsync()).ConfigureAwait(false)</c>); without trivia.</summary>
+    public static InvocationExpressionSyntax ConfigureAwaitFalse(ExpressionSyntax expression)
+        => SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Parenthesize(expression.WithoutTrivia()), SyntaxFactory.IdentifierName("ConfigureAwait")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
 
     /// <summary>
     /// Parentheses where an await replaces an operand that binds tighter: <c>t.Result.Length</c>

@@ -12,7 +12,8 @@ namespace AsyncPitfalls.Rules;
 /// AP2001: "Add await" (making the enclosing function async: void becomes Task except for event
 /// handlers, T becomes Task&lt;T&gt;; overrides and interface implementations keep their signature and
 /// get no such fix, nor does <c>x?.SaveAsync()</c>, whose await would throw when x is null) and
-/// "Discard explicitly" (<c>_ = FooAsync();</c>).
+/// "Discard explicitly" (<c>_ = FooAsync();</c>). Both apply to an expression statement and to the
+/// expression body of a void member or lambda (<c>void Save() => store.SaveAsync();</c>).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DiscardedTaskCodeFix)), Shared]
 public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
@@ -28,7 +29,7 @@ public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
 
     protected override CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic)
     {
-        if (context.FindNode(diagnostic) is not ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded || AwaitSyntax.IsNullConditional(discarded))
+        if (DiscardedExpression(context, diagnostic) is not { } discarded || AwaitSyntax.IsNullConditional(discarded))
             return null;
         var configureAwaitFalse = context.ConfigureAwaitFalse;
         return ReplaceAwaiting("Add await", discarded, current => AwaitSyntax.Await((ExpressionSyntax)current, configureAwaitFalse));
@@ -36,7 +37,7 @@ public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
 
     protected override CodeEdit? GetOtherEdit(EditContext context, Diagnostic diagnostic, string equivalenceKey)
     {
-        if (equivalenceKey != DiscardKey || context.FindNode(diagnostic) is not ExpressionSyntax { Parent: ExpressionStatementSyntax } discarded)
+        if (equivalenceKey != DiscardKey || DiscardedExpression(context, diagnostic) is not { } discarded)
             return null;
         return CodeEdit.Replace("Discard explicitly", discarded, current =>
         {
@@ -46,4 +47,18 @@ public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
                 SyntaxFactory.IdentifierName(underscore), ((ExpressionSyntax)current).WithoutTrivia()).WithTriviaFrom(current);
         });
     }
+
+    /// <summary>
+    /// The expression whose value is dropped: an expression statement's, or the expression body of a
+    /// function that returns nothing (<c>void Save() => store.SaveAsync();</c>, <c>() => store.SaveAsync()</c>
+    /// as an Action). Awaiting or discarding it there is a statement's rewrite in expression form.
+    /// </summary>
+    private static ExpressionSyntax? DiscardedExpression(EditContext context, Diagnostic diagnostic)
+        => context.FindNode(diagnostic) switch
+        {
+            ExpressionSyntax { Parent: ExpressionStatementSyntax } statement => statement,
+            ExpressionSyntax { Parent: ArrowExpressionClauseSyntax } body => body,
+            ExpressionSyntax { Parent: AnonymousFunctionExpressionSyntax lambda } body when lambda.ExpressionBody == body => body,
+            _ => null,
+        };
 }

@@ -818,4 +818,118 @@ public sealed class AP2001DiscardedTaskTests
                 },
             },
         }.RunAsync();
+
+    // Issue 25: an expression body drops the task as a statement would; "Add await" awaits it there and makes
+    // the member async by the statement body's rules (void becomes Task, a handler stays void).
+    [Fact]
+    public Task Fix_AddAwait_ExpressionBodiedMethodsAndLocalFunctions()
+        => Verify.VerifyCodeFixAsync(Usings + Awaitables + """
+            class Service
+            {
+                void Save(Store store) => [|store.SaveAsync()|];
+
+                void OnClick(object sender, EventArgs e) => [|new Store().FlushAsync()|];
+
+                async Task RunAsync(Store store)
+                {
+                    await store.SaveAsync();
+                    void Flush() => [|store.FlushAsync()|];
+                }
+            }
+            """, Usings + Awaitables + """
+            class Service
+            {
+                async Task Save(Store store) => await store.SaveAsync();
+
+                async void OnClick(object sender, EventArgs e) => await new Store().FlushAsync();
+
+                async Task RunAsync(Store store)
+                {
+                    await store.SaveAsync();
+                    async Task Flush() => await store.FlushAsync();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_AddAwait_ExpressionBody_KeepsTheFilesConfigureAwaitFalse()
+        => Verify.VerifyCodeFixAsync(Usings + Awaitables + """
+            class Service
+            {
+                async Task LoadAsync(Store store) => await store.CountAsync().ConfigureAwait(false);
+
+                void Save(Store store) => [|store.SaveAsync()|];
+            }
+            """, Usings + Awaitables + """
+            class Service
+            {
+                async Task LoadAsync(Store store) => await store.CountAsync().ConfigureAwait(false);
+
+                async Task Save(Store store) => await store.SaveAsync().ConfigureAwait(false);
+            }
+            """);
+
+    // A synchronous lambda's return type is its delegate's, an accessor cannot be async, and an interface's
+    // member keeps its signature: no "Add await" for these expression bodies either.
+    [Fact]
+    public Task NoAddAwait_ForExpressionBodiesThatCannotBecomeAsync()
+        => new Verify.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait",
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    interface ISaver { void Save(); }
+                    class Service : ISaver
+                    {
+                        private readonly Store _store = new();
+                        public Action Saver => () => [|_store.SaveAsync()|];
+                        public int Count { set => [|_store.SaveAsync()|]; }
+                        public void Save() => [|_store.SaveAsync()|];
+                        void Flush(Store? store) => [|store?.SaveAsync()|];
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Fix_DiscardExplicitly_ExpressionBodiesAndLambdas()
+        => new Verify.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.Discard",
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        private readonly Store _store = new();
+                        public Action Saver => () => [|_store.SaveAsync()|];
+                        public int Count { set => [|_store.SaveAsync()|]; }
+                        void Flush() => [|_store.FlushAsync()|];
+                    }
+                    """,
+                },
+            },
+            FixedState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        private readonly Store _store = new();
+                        public Action Saver => () => _ = _store.SaveAsync();
+                        public int Count { set => _ = _store.SaveAsync(); }
+                        void Flush() => _ = _store.FlushAsync();
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }

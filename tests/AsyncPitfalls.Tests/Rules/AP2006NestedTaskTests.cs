@@ -140,4 +140,75 @@ public sealed class AP2006NestedTaskTests
                 public Task RunAsync() => Task.Run(async () => await Task.Delay(100));
             }
             """);
+
+
+    // Issue 25: Task.Run has no options, scheduler or state, and would drop a TaskFactory's own: such a call
+    // keeps its arguments and is unwrapped. One Fix All applies both rewrites, each where it fits.
+    [Fact]
+    public Task Fix_AppendsUnwrap_WhereTaskRunWouldDropOptionsSchedulerStateOrFactory()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                private readonly TaskFactory _factory = new(TaskScheduler.Default);
+
+                public async Task RunAsync(CancellationToken ct)
+                {
+                    await [|Task.Factory.StartNew(async () => await Task.Delay(100), TaskCreationOptions.LongRunning)|];
+                    await [|Task.Factory.StartNew(async () => await Task.Delay(100, ct), ct, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current)|];
+                    await [|Task.Factory.StartNew(async state => await Task.Delay((int)state!), 100)|];
+                    await [|_factory.StartNew(async () => await Task.Delay(100))|];
+                    await [|Task.Factory.StartNew(async () => await Task.Delay(100))|];
+                }
+
+                public Task CountAsync() => [|Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; }, TaskCreationOptions.LongRunning)|];
+            }
+            """, Usings + """
+            class Worker
+            {
+                private readonly TaskFactory _factory = new(TaskScheduler.Default);
+
+                public async Task RunAsync(CancellationToken ct)
+                {
+                    await Task.Factory.StartNew(async () => await Task.Delay(100), TaskCreationOptions.LongRunning).Unwrap();
+                    await Task.Factory.StartNew(async () => await Task.Delay(100, ct), ct, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current).Unwrap();
+                    await Task.Factory.StartNew(async state => await Task.Delay((int)state!), 100).Unwrap();
+                    await _factory.StartNew(async () => await Task.Delay(100)).Unwrap();
+                    await Task.Run(async () => await Task.Delay(100));
+                }
+
+                public Task CountAsync() => Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; }, TaskCreationOptions.LongRunning).Unwrap();
+            }
+            """);
+
+    // Unwrap() changes the type as Task.Run does: not where the nested type is kept; and it is an extension
+    // method of System.Threading.Tasks, which does not bind in a file that does not import it.
+    [Fact]
+    public Task NoUnwrap_WhenTheNestedTypeIsKept_OrTheExtensionIsNotInScope()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Worker
+                    {
+                        public async Task RunAsync()
+                        {
+                            Task<Task<int>> outer = [|Task.Factory.StartNew(async () => { await Task.Delay(100); return 1; }, TaskCreationOptions.LongRunning)|];
+                            await outer;
+                        }
+                    }
+                    """,
+                    """
+                    class Unimported
+                    {
+                        public async System.Threading.Tasks.Task RunAsync()
+                            => await [|System.Threading.Tasks.Task.Factory.StartNew(async () => await System.Threading.Tasks.Task.Delay(100), System.Threading.Tasks.TaskCreationOptions.LongRunning)|];
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }

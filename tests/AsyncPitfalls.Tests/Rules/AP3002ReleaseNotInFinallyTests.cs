@@ -267,8 +267,145 @@ public sealed class AP3002ReleaseNotInFinallyTests
             }
             """);
 
+    // Issue 25: the value computed under the lock is used after the release. Its declaration moves before the
+    // try (var written as the type it stands for, nullable as var is) and its initializer stays under the lock.
     [Fact]
-    public Task NoFix_WhenALocalDeclaredInBetweenIsUsedAfterTheRelease()
+    public Task Fix_DeclaresALocalUsedAfterTheReleaseBeforeTheTry()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                private readonly Dictionary<string, int> _counts = new();
+
+                public int Read(string key)
+                {
+                    [|_gate.Wait()|];
+                    var value = _counts[key];
+                    int doubled = value * 2, spare;
+                    _gate.Release();
+                    return doubled;
+                }
+
+                public async Task<string> NameAsync(Func<Task<string>> load, CancellationToken ct)
+                {
+                    await [|_gate.WaitAsync(ct)|];
+                    // loaded under the gate
+                    var name = await load();
+                    const int limit = 10;
+                    _gate.Release();
+                    Console.WriteLine(name);
+                    return name.Length > limit ? name.Substring(0, limit) : name;
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                private readonly Dictionary<string, int> _counts = new();
+
+                public int Read(string key)
+                {
+                    _gate.Wait();
+                    int doubled, spare;
+                    try
+                    {
+                        var value = _counts[key];
+                        doubled = value * 2;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                    return doubled;
+                }
+
+                public async Task<string> NameAsync(Func<Task<string>> load, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    string? name;
+                    const int limit = 10;
+                    try
+                    {
+                        // loaded under the gate
+                        name = await load();
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                    Console.WriteLine(name);
+                    return name.Length > limit ? name.Substring(0, limit) : name;
+                }
+            }
+            """);
+
+    // The local of the first pair is used under the second lock and after it: Fix All keeps it in scope for both.
+    [Fact]
+    public Task FixAll_KeepsALocalInScopeAcrossTwoPairs()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+                private readonly List<int> _items = new();
+                private int _moved;
+
+                public void Move()
+                {
+                    [|Monitor.Enter(_a)|];
+                    var taken = _items.Count;
+                    Monitor.Exit(_a);
+                    [|Monitor.Enter(_b)|];
+                    _moved += taken;
+                    Monitor.Exit(_b);
+                    Console.WriteLine(taken);
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+                private readonly List<int> _items = new();
+                private int _moved;
+
+                public void Move()
+                {
+                    Monitor.Enter(_a);
+                    int taken;
+                    try
+                    {
+                        taken = _items.Count;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_a);
+                    }
+                    Monitor.Enter(_b);
+                    try
+                    {
+                        _moved += taken;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_b);
+                    }
+                    Console.WriteLine(taken);
+                }
+            }
+            """);
+
+    // No declaration can stand apart from its value here (an anonymous type, a span, an array initializer, an out
+    // variable), and a local function or a using declaration cannot move into the try without breaking the code or
+    // disposing before the release: no fix.
+    [Theory]
+    [InlineData("var pair = new { Count = 1 };", "return pair.Count;")]
+    [InlineData("ReadOnlySpan<char> span = text.AsSpan();", "return span.Length;")]
+    [InlineData("int[] counts = { 1, 2 };", "return counts.Length;")]
+    [InlineData("var found = _counts.TryGetValue(text, out var count);", "return found ? count : 0;")]
+    [InlineData("int Twice(int v) => v * 2; Console.WriteLine(text);", "return Twice(1);")]
+    [InlineData("using var reader = new System.IO.StringReader(text); Console.WriteLine(reader.Peek());", "return 0;")]
+    public Task NoFix_WhenTheCodeInBetweenCannotMoveIntoTheTry(string inBetween, string after)
         => new Verify.Test
         {
             ExpectNoFix = true,
@@ -276,20 +413,8 @@ public sealed class AP3002ReleaseNotInFinallyTests
             {
                 Sources =
                 {
-                    Usings + """
-                    class Store
-                    {
-                        private readonly SemaphoreSlim _gate = new(1, 1);
-
-                        public int Read()
-                        {
-                            [|_gate.Wait()|];
-                            var value = 42;
-                            _gate.Release();
-                            return value;
-                        }
-                    }
-                    """,
+                    Usings + "class Store\n{\n    private readonly SemaphoreSlim _gate = new(1, 1);\n    private readonly Dictionary<string, int> _counts = new();\n\n"
+                        + "    public int Read(string text)\n    {\n        [|_gate.Wait()|];\n        " + inBetween + "\n        _gate.Release();\n        " + after + "\n    }\n}\n",
                 },
             },
         }.RunAsync();

@@ -490,4 +490,161 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                 },
             },
         }.RunAsync();
+
+
+    private const string Lease = """
+        sealed class Lease : IAsyncDisposable, IDisposable
+        {
+            public int Id { get; } = 1;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => default;
+        }
+
+        """;
+
+    // Issue 25: where the file awaits with ConfigureAwait(false), the disposal is configured too. A variable used
+    // afterwards keeps its own type: it is declared plainly and the code that uses it goes into
+    // 'await using (x.ConfigureAwait(false))', which disposes at the same point as before.
+    [Fact]
+    public Task Fix_ConfiguresTheDisposal_WhereTheFileConfiguresItsAwaits()
+        => Verify.VerifyCodeFixAsync(Usings + Lease + """
+            class Writer
+            {
+                public async Task<long> WriteAsync(string path)
+                {
+                    [|using|] var stream = new FileStream(path, FileMode.Create);
+                    await stream.WriteAsync(new byte[1]).ConfigureAwait(false);
+                    return stream.Length;
+                }
+
+                public async Task CopyAsync(string path, string text)
+                {
+                    Console.WriteLine(path);
+                    [|using|] (var writer = new StreamWriter(path))
+                        await writer.WriteAsync(text).ConfigureAwait(false);
+                    var other = new FileStream(path + ".bak", FileMode.Create);
+                    await other.WriteAsync(new byte[1]).ConfigureAwait(false);
+                    [|other.Dispose()|];
+                }
+
+                public async Task HoldAsync()
+                {
+                    [|using|] var lease = new Lease();
+                    await Task.Delay(1).ConfigureAwait(false);
+                    [|using|] (Lease second = new Lease())
+                    {
+                        await Task.Delay(1).ConfigureAwait(false);
+                    }
+                }
+            }
+            """, Usings + Lease + """
+            class Writer
+            {
+                public async Task<long> WriteAsync(string path)
+                {
+                    var stream = new FileStream(path, FileMode.Create);
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        await stream.WriteAsync(new byte[1]).ConfigureAwait(false);
+                        return stream.Length;
+                    }
+                }
+
+                public async Task CopyAsync(string path, string text)
+                {
+                    Console.WriteLine(path);
+                    var writer = new StreamWriter(path);
+                    await using (writer.ConfigureAwait(false))
+                        await writer.WriteAsync(text).ConfigureAwait(false);
+                    var other = new FileStream(path + ".bak", FileMode.Create);
+                    await other.WriteAsync(new byte[1]).ConfigureAwait(false);
+                    await other.DisposeAsync().ConfigureAwait(false);
+                }
+
+                public async Task HoldAsync()
+                {
+                    await using var lease = new Lease().ConfigureAwait(false);
+                    await Task.Delay(1).ConfigureAwait(false);
+                    await using (var second = new Lease().ConfigureAwait(false))
+                    {
+                        await Task.Delay(1).ConfigureAwait(false);
+                    }
+                }
+            }
+            """);
+
+    // No configured form keeps the behaviour here: a resource that may be null (a using skips it, the configured
+    // wrapper would throw at disposal), a second 'stream' in the block that the moved declaration would clash with,
+    // a local function after the using that code before it calls. An unconfigured 'await using' would break the
+    // file's convention: no fix.
+    [Fact]
+    public Task NoFix_WhenNoConfiguredFormKeepsTheBehaviour()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Writer
+                    {
+                        private static Stream? Open(string path) => path.Length > 0 ? new FileStream(path, FileMode.Create) : null;
+
+                        public async Task MaybeAsync(string path)
+                        {
+                            [|using|] var stream = Open(path);
+                            await Task.Delay(1).ConfigureAwait(false);
+                        }
+
+                        public async Task TwiceAsync(string path)
+                        {
+                            [|using|] (var stream = new FileStream(path, FileMode.Create))
+                                await stream.WriteAsync(new byte[1]).ConfigureAwait(false);
+                            [|using|] (var stream = new FileStream(path + ".bak", FileMode.Create))
+                                await stream.WriteAsync(new byte[1]).ConfigureAwait(false);
+                        }
+
+                        public async Task LogAsync(string path)
+                        {
+                            Log();
+                            [|using|] var stream = new FileStream(path, FileMode.Create);
+                            await stream.WriteAsync(new byte[1]).ConfigureAwait(false);
+                            void Log() => Console.WriteLine(path);
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    // DisposeAsync implemented explicitly cannot be called on the class: 'x.DisposeAsync()' would not compile.
+    [Fact]
+    public Task NoFix_WhenDisposeAsyncIsAnExplicitImplementation()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    sealed class Hidden : IAsyncDisposable, IDisposable
+                    {
+                        public void Dispose() { }
+                        ValueTask IAsyncDisposable.DisposeAsync() => default;
+                    }
+                    class Owner
+                    {
+                        public async Task RunAsync()
+                        {
+                            var hidden = new Hidden();
+                            await Task.Yield();
+                            [|hidden.Dispose()|];
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }
