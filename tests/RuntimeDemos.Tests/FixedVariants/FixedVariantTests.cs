@@ -77,6 +77,8 @@ public sealed class FixedVariantTests(LoopbackServerFixture fixture) : IClassFix
 
         if (KnownDefects.TryGetValue(name, out var defect))
         {
+            Assert.True(outcome.Applied.Count > 0,
+                $"{name}: the fix is no longer applied to the bad variant. If that is the repair of this defect ({defect}), move the demo to NoFixOffered, with the reason, here and in docs/demos.md.\n{outcome.Describe()}");
             Assert.True(problems.Count > 0,
                 $"{name}: the fixed code now behaves like the good variant, so this defect is repaired: {defect}. Remove the demo from KnownDefects and from the list in docs/demos.md.");
             return;
