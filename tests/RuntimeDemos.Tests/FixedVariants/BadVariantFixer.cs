@@ -82,7 +82,7 @@ internal static class BadVariantFixer
         {
             var document = solution.GetDocument(badDocumentId)!;
             var fixable = diagnostics
-                .Where(d => IsIn(d, badVariant) && rules.Contains(d.Id) && FixesByRule.ContainsKey(d.Id) && !notOffered.Contains(Describe(d)))
+                .Where(d => IsIn(d, badVariant) && FixesByRule.ContainsKey(d.Id) && !notOffered.Contains(Describe(d)))
                 .ToList();
             if (fixable.Count == 0)
                 break;
@@ -105,7 +105,7 @@ internal static class BadVariantFixer
         var fixedProject = solution.GetProject(original.Id)!;
         var compilation = (await fixedProject.GetCompilationAsync(cancellationToken))!;
         var newCompilerDiagnostics = CompilerDiagnostics(diagnostics).Except(compilerBefore).ToList();
-        var remaining = diagnostics.Where(d => IsIn(d, badVariant) && rules.Contains(d.Id) && FixesByRule.ContainsKey(d.Id)).Select(Describe).ToList();
+        var remaining = diagnostics.Where(d => IsIn(d, badVariant) && FixesByRule.ContainsKey(d.Id)).Select(Describe).ToList();
         var movedElsewhere = Elsewhere(diagnostics, badVariant, rules).Except(elsewhereBefore).ToList();
 
         var changed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -119,8 +119,9 @@ internal static class BadVariantFixer
     }
 
     /// <summary>
-    /// The compiler's errors and warnings and the diagnostics of <paramref name="rules"/> over the project, as the build reports
-    /// them (compilation-end rules included), in the order a user meets them. One pass binds the code for both.
+    /// The compiler's errors and warnings and the diagnostics of <paramref name="rules"/> (no other rule's) over the
+    /// project, as the build reports them (compilation-end rules included), in the order a user meets them. One pass
+    /// binds the code for both.
     /// </summary>
     private static async Task<IReadOnlyList<Diagnostic>> DiagnosticsAsync(Project project, ImmutableArray<DiagnosticAnalyzer> analyzers, IReadOnlyCollection<string> rules, CancellationToken cancellationToken)
     {

@@ -61,7 +61,7 @@ public sealed class FixedVariantTests(LoopbackServerFixture fixture) : IClassFix
         if (NoFixOffered.TryGetValue(name, out var why))
         {
             Assert.True(outcome.Applied.Count == 0,
-                $"{name}: a fix is now applied to the bad variant ({why} no longer holds). Move the demo from NoFixOffered to the proven demos here and in docs/demos.md.\n{outcome.Describe()}");
+                $"{name}: a fix is now applied to the bad variant, where none was expected ({why}). Move the demo from NoFixOffered to the proven demos here and in docs/demos.md.\n{outcome.Describe()}");
             return;
         }
 
