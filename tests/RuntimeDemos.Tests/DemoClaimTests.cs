@@ -22,6 +22,7 @@ public sealed class LoopbackServerFixture : IAsyncLifetime
 /// threshold, streaming's peak memory below loading everything, the pitfall worse than its fix...) must hold.
 /// The tests of one class run one at a time, in catalog order (<see cref="CatalogOrderer"/>).
 /// </summary>
+[Collection(nameof(FixedVariants.DemoRuns))]
 [TestCaseOrderer("RuntimeDemos.Tests.CatalogOrderer", "RuntimeDemos.Tests")]
 public sealed class DemoClaimTests(LoopbackServerFixture fixture) : IClassFixture<LoopbackServerFixture>
 {

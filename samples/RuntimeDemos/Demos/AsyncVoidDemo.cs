@@ -40,7 +40,8 @@ public sealed partial class AsyncVoidDemo : IDemo
         var report = new DemoReport("variant", "what happened", "process exit code");
         report.AddRow("async void throws (AP2004)", crashed ? "unhandled exception, process ended" : "no crash seen", exitCode.ToString(CultureInfo.InvariantCulture));
         report.AddRow("async Task throws", caught ? "caller caught it" : "not caught", "0 (still running)");
-        return report.Conclude(crashed && exitCode != 0 && caught,
+        report.Harm("async void", crashed && exitCode != 0);
+        return report.ConcludePitfall(caught,
             $"The async void exception ended its process (exit code {exitCode}); the async Task one reached the caller's catch.");
     }
 

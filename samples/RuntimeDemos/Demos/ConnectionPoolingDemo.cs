@@ -38,7 +38,8 @@ public sealed partial class ConnectionPoolingDemo : IDemo
         report.AddRow("one shared HttpClient", $"{sharedRun.Elapsed.TotalMilliseconds:F0} ms", sharedRun.Connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The connection count is the claim; on loopback a handshake is cheap, so the time gap is modest
         // here and grows with real network latency and TLS.
-        return report.Conclude(perRequestRun.Connections >= Requests && sharedRun.Connections <= 1,
+        report.Harm("new HttpClient per request", perRequestRun.Connections > 1);
+        return report.ConcludePitfall(sharedRun.Connections <= 1,
             $"A client per request opened {perRequestRun.Connections} TCP connections for {Requests} requests and took {perRequestRun.Elapsed.TotalMilliseconds / Math.Max(sharedRun.Elapsed.TotalMilliseconds, 0.1):F1}x as long; the shared client reused {(sharedRun.Connections == 0 ? "its existing" : sharedRun.Connections.ToString(System.Globalization.CultureInfo.InvariantCulture))} connection.");
     }
 

@@ -37,7 +37,8 @@ public sealed partial class DeadlockDemo : IDemo
         var report = new DemoReport("variant", "both workers finished", "time");
         report.AddRow("A then B, and B then A (AP3001)", inverted.Finished ? "yes" : "no: deadlocked", inverted.Finished ? $"{inverted.Elapsed.TotalMilliseconds:F0} ms" : $"gave up after {patience.TotalSeconds:F2} s");
         report.AddRow("A then B everywhere", ordered.Finished ? "yes" : "no: deadlocked", $"{ordered.Elapsed.TotalMilliseconds:F0} ms");
-        return Task.FromResult(report.Conclude(!inverted.Finished && ordered.Finished,
+        report.Harm("A then B, and B then A", !inverted.Finished);
+        return Task.FromResult(report.ConcludePitfall(ordered.Finished,
             inverted.Finished
                 ? "The inverted workers finished: the interleaving did not happen this time."
                 : $"The inverted workers were still waiting for each other after {patience.TotalSeconds:F2} s; with one lock order they finished in {ordered.Elapsed.TotalMilliseconds:F0} ms."));

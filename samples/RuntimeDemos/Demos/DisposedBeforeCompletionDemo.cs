@@ -31,7 +31,8 @@ public sealed partial class DisposedBeforeCompletionDemo : IDemo
         var report = new DemoReport("variant", "outcome");
         report.AddRow("return session.FetchAsync() inside using (AP2007)", returned);
         report.AddRow("return await session.FetchAsync()", awaited);
-        return report.Conclude(awaited == "response received" && returned != awaited,
+        report.Harm("return session.FetchAsync() inside using", returned != "response received");
+        return report.ConcludePitfall(awaited == "response received",
             $"Returned without await, the request failed ({returned}); awaited, it completed.");
     }
 

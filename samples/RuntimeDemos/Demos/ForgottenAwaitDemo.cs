@@ -37,7 +37,8 @@ public sealed partial class ForgottenAwaitDemo : IDemo
         var report = new DemoReport("variant", "saved when the caller went on", "saved a moment later");
         report.AddRow("save without await (AP2001)", $"{forgottenRightAfter} of {Orders}", $"{forgottenLater} of {Orders}");
         report.AddRow("await save", $"{awaitedRightAfter} of {Orders}", $"{awaited.Count} of {Orders}");
-        return report.Conclude(forgottenRightAfter < Orders && awaitedRightAfter == Orders,
+        report.Harm("save without await", forgottenRightAfter < Orders);
+        return report.ConcludePitfall(awaitedRightAfter == Orders,
             $"Without await the caller saw {forgottenRightAfter} of {Orders} orders saved; the rest landed later, where no caller could see a failure.");
     }
 

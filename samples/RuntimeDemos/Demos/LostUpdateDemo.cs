@@ -39,7 +39,8 @@ public sealed partial class LostUpdateDemo : IDemo
         var report = new DemoReport("variant", "expected", "actual");
         report.AddRow("read, await, write back (AP3003)", Increments.ToString(CultureInfo.InvariantCulture), racing.ToString(CultureInfo.InvariantCulture));
         report.AddRow("under a SemaphoreSlim", Increments.ToString(CultureInfo.InvariantCulture), guarded.ToString(CultureInfo.InvariantCulture));
-        return report.Conclude(racing < Increments && guarded == Increments,
+        report.Harm("read, await, write back", racing < Increments);
+        return report.ConcludePitfall(guarded == Increments,
             $"{Increments - racing} of {Increments} increments were lost across the await; the guarded counter reached {guarded}.");
     }
 

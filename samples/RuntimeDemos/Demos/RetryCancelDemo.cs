@@ -37,7 +37,8 @@ public sealed partial class RetryCancelDemo : IDemo
         var report = new DemoReport("retry handler", "time to stop after cancel", "attempts made");
         report.AddRow("catch (Exception) (AP5002)", $"{catchAll.TimeToStop.TotalSeconds:F2} s", $"{catchAll.Attempts}");
         report.AddRow("catch ... when (ex is not OperationCanceledException)", $"{letThrough.TimeToStop.TotalSeconds:F2} s", $"{letThrough.Attempts}");
-        return report.Conclude(catchAll.Attempts > letThrough.Attempts && catchAll.TimeToStop > letThrough.TimeToStop,
+        report.Harm("catch (Exception)", catchAll.Attempts > letThrough.Attempts && catchAll.TimeToStop > letThrough.TimeToStop);
+        return report.ConcludePitfall(letThrough.Attempts == 1,
             $"The catch-all retried the cancelled call {catchAll.Attempts - 1} times and took {catchAll.TimeToStop.TotalSeconds:F2} s to give up; the filtered handler stopped after {letThrough.Attempts} attempt.");
     }
 

@@ -32,7 +32,8 @@ public sealed partial class SemaphoreLeakDemo : IDemo
         var report = new DemoReport("variant", "later requests served", "timed out waiting for a slot");
         report.AddRow("Release after the work (AP3002)", $"{leaking} of {LaterRequests}", (LaterRequests - leaking).ToString(CultureInfo.InvariantCulture));
         report.AddRow("Release in finally", $"{safe} of {LaterRequests}", (LaterRequests - safe).ToString(CultureInfo.InvariantCulture));
-        return report.Conclude(leaking == 0 && safe == LaterRequests,
+        report.Harm("Release after the work", leaking < LaterRequests);
+        return report.ConcludePitfall(safe == LaterRequests,
             $"After {Slots} failures the leaking handler served {leaking} of {LaterRequests} later requests; the try/finally handler served {safe}.");
     }
 

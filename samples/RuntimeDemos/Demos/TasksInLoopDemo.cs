@@ -38,7 +38,8 @@ public sealed partial class TasksInLoopDemo : IDemo
         var report = new DemoReport("variant", "results when the method returned");
         report.AddRow("tasks collected, never awaited (AP2003)", $"{forgottenAtReturn} of {Downloads}");
         report.AddRow("await Task.WhenAll(tasks)", $"{awaitedAtReturn} of {Downloads}");
-        return report.Conclude(awaitedAtReturn == Downloads && forgottenAtReturn < Downloads,
+        report.Harm("tasks collected, never awaited", forgottenAtReturn < Downloads);
+        return report.ConcludePitfall(awaitedAtReturn == Downloads,
             $"With Task.WhenAll all {Downloads} results were in; without it, {forgottenAtReturn} were, and the rest ran on unobserved.");
     }
 

@@ -37,7 +37,8 @@ public sealed partial class ThreadAffineLockDemo : IDemo
         var report = new DemoReport("variant", "release after the await", "another thread can take the lock afterwards");
         report.AddRow("Monitor.Enter ... await ... Monitor.Exit (AP3005)", monitorRelease ?? "released", monitorFree ? "yes" : "no");
         report.AddRow("SemaphoreSlim.WaitAsync ... await ... Release", semaphoreRelease ?? "released", semaphoreFree ? "yes" : "no");
-        return report.Conclude(monitorRelease is not null && !monitorFree && semaphoreRelease is null && semaphoreFree,
+        report.Harm("Monitor held across an await", monitorRelease is not null && !monitorFree);
+        return report.ConcludePitfall(semaphoreRelease is null && semaphoreFree,
             $"The Monitor release after the await {(monitorRelease is null ? "worked" : "threw " + monitorRelease)}, and another thread "
             + $"{(monitorFree ? "could" : "could not")} take the lock within {patience.TotalMilliseconds:F0} ms; the SemaphoreSlim was released "
             + $"and {(semaphoreFree ? "free" : "still taken")} afterwards.");

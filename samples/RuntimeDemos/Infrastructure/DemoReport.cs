@@ -10,12 +10,22 @@ public sealed class DemoReport
 {
     private readonly string[] _columns;
     private readonly List<string[]> _rows = new();
+    private readonly List<(string BadVariant, bool Shown)> _harms = new();
 
     public DemoReport(params string[] columns) => _columns = columns;
 
     public bool ClaimHolds { get; private set; }
 
     public string Verdict { get; private set; } = "no verdict";
+
+    /// <summary>
+    /// A pitfall demo's finding on each bad variant: whether it showed the pitfall's harm, judged by the demo's
+    /// own threshold against the good variant of the same run.
+    /// </summary>
+    public IReadOnlyList<(string BadVariant, bool Shown)> Harms => _harms;
+
+    /// <summary>A pitfall demo's good variant did its job (the baseline the harms are judged against).</summary>
+    public bool GoodVariantHolds { get; private set; }
 
     public DemoReport AddRow(params string[] cells)
     {
@@ -30,6 +40,24 @@ public sealed class DemoReport
         ClaimHolds = claimHolds;
         Verdict = verdict;
         return this;
+    }
+
+    /// <summary>Records whether <paramref name="badVariant"/> showed the pitfall's harm (see <see cref="Harms"/>).</summary>
+    public DemoReport Harm(string badVariant, bool shown)
+    {
+        _harms.Add((badVariant, shown));
+        return this;
+    }
+
+    /// <summary>
+    /// Concludes a pitfall demo: its claim holds when the good variant did its job and every bad variant showed
+    /// its harm. Kept apart so that a run with the bad variants rewritten by the package's code fixes can ask
+    /// whether the harm is gone (tests/RuntimeDemos.Tests, FixedVariantTests).
+    /// </summary>
+    public DemoReport ConcludePitfall(bool goodVariantHolds, string verdict)
+    {
+        GoodVariantHolds = goodVariantHolds;
+        return Conclude(goodVariantHolds && _harms.Count > 0 && _harms.TrueForAll(harm => harm.Shown), verdict);
     }
 
     public string Render()
