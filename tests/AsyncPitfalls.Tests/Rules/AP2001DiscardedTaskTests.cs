@@ -513,6 +513,18 @@ public sealed class AP2001DiscardedTaskTests
 
     // ---- Code fixes ----
 
+    /// <summary>
+    /// Where no await can go, or the function cannot become async, the explicit discard is the only fix: offered
+    /// first, under the main key, so that a Fix All started there awaits the other diagnostics (issue 25, defect 10).
+    /// </summary>
+    private static Task VerifyOnlyDiscardAsync(string source, Microsoft.CodeAnalysis.CSharp.LanguageVersion languageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview)
+        => new Verify.Test
+        {
+            TestCode = source,
+            FixedCode = System.Text.RegularExpressions.Regex.Replace(source, @"\[\|(.*?)\|\]", "_ = $1"),
+            LanguageVersion = languageVersion,
+        }.RunAsync();
+
     [Fact]
     public Task Fix_AddAwait_MakesSyncMethodsAsync_VoidToTask_TToTaskOfT_HandlersStayVoid()
         => Verify.VerifyCodeFixAsync(Usings + Awaitables + """
@@ -638,52 +650,30 @@ public sealed class AP2001DiscardedTaskTests
 
     [Fact]
     public Task NoAddAwait_ForOverridesAndInterfaceImplementations()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            interface ISaver { void Save(Store store); }
+            abstract class Base { public abstract void Flush(Store store); }
+            class Service : Base, ISaver
             {
-                Sources =
-                {
-                    Usings + Awaitables + """
-                    interface ISaver { void Save(Store store); }
-                    abstract class Base { public abstract void Flush(Store store); }
-                    class Service : Base, ISaver
-                    {
-                        public void Save(Store store) { [|store.SaveAsync()|]; }
-                        public override void Flush(Store store) { [|store.FlushAsync()|]; }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                public void Save(Store store) { [|store.SaveAsync()|]; }
+                public override void Flush(Store store) { [|store.FlushAsync()|]; }
+            }
+            """);
 
     [Fact]
     public Task NoAddAwait_ForNullConditionalCall()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            class Service
             {
-                Sources =
-                {
-                    Usings + Awaitables + """
-                    class Service
-                    {
-                        public void Save(Store? store) { [|store?.SaveAsync()|]; }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                public void Save(Store? store) { [|store?.SaveAsync()|]; }
+            }
+            """);
 
     [Fact]
     public Task Fix_DiscardExplicitly_NullConditionalCall()
         => new Verify.Test
         {
-            CodeActionEquivalenceKey = "AP2001.Discard",
+            // The only fix, so the first action, under the main key (issue 25, defect 10).
             TestState =
             {
                 Sources =
@@ -721,24 +711,13 @@ public sealed class AP2001DiscardedTaskTests
     [InlineData("public static implicit operator int(Service a) { [|a._store.SaveAsync()|]; return 1; }")]
     [InlineData("private readonly object _gate = new(); public void Save() { lock (_gate) { [|_store.SaveAsync()|]; } }")]
     public Task NoAddAwait_WhereNoAwaitCanGo(string member)
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
-            {
-                Sources =
-                {
-                    Usings + Awaitables + "class Service\n{\n    private readonly Store _store = new();\n    " + member + "\n}\n",
-                },
-            },
-        }.RunAsync();
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + "class Service\n{\n    private readonly Store _store = new();\n    " + member + "\n}\n");
 
     [Fact]
     public Task Fix_DiscardExplicitly_StillOfferedInSetter()
         => new Verify.Test
         {
-            CodeActionEquivalenceKey = "AP2001.Discard",
+            // The only fix, so the first action, under the main key (issue 25, defect 10).
             TestState =
             {
                 Sources =
@@ -770,52 +749,29 @@ public sealed class AP2001DiscardedTaskTests
     // Below C# 13 (C# 12 is the .NET 8 SDK's default) an async method may hold no Span local (CS4012).
     [Fact]
     public Task NoAddAwait_WithSpanLocal_AtCSharp12()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            class Service
             {
-                Sources =
+                public int Save(Store store)
                 {
-                    Usings + Awaitables + """
-                    class Service
-                    {
-                        public int Save(Store store)
-                        {
-                            Span<byte> buffer = stackalloc byte[4];
-                            [|store.SaveAsync()|];
-                            return buffer.Length;
-                        }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                    Span<byte> buffer = stackalloc byte[4];
+                    [|store.SaveAsync()|];
+                    return buffer.Length;
+                }
+            }
+            """, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12);
 
     [Fact]
     public Task NoAddAwait_WithSpanLocalUsedAfterTheAwait()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+=> VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            class Service
             {
-                Sources =
+                public int Save(Store store, byte[] data)
                 {
-                    Usings + Awaitables + """
-                    class Service
-                    {
-                        public int Save(Store store, byte[] data)
-                        {
-                            ReadOnlySpan<byte> view = data;
-                            [|store.SaveAsync()|];
-                            return view.Length;
-                        }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                    ReadOnlySpan<byte> view = data;
+                    [|store.SaveAsync()|];
+                    return view.Length;
+                }
+            }
+            """);
 }
