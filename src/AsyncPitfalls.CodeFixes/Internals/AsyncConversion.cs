@@ -65,6 +65,31 @@ internal static class AsyncConversion
         return true;
     }
 
+    /// <summary>
+    /// The name of the method when the plan changes its signature (void or T becomes a task) and code the fix
+    /// cannot see depends on it: a method that callers outside the assembly can reach (public, protected or
+    /// protected internal, in types that are all visible outside), or a virtual one, whose overrides would no
+    /// longer match. Null for private and internal methods, local functions, and plans that keep the signature.
+    /// </summary>
+    public static string? VisibleSignatureChange(SyntaxNode function, AsyncReturnShape shape, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        if (shape is not (AsyncReturnShape.VoidToTask or AsyncReturnShape.WrapInTask)
+            || function is not MethodDeclarationSyntax
+            || model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol method)
+            return null;
+        return method.IsVirtual || method.IsAbstract || IsVisibleOutsideAssembly(method) ? method.Name : null;
+    }
+
+    private static bool IsVisibleOutsideAssembly(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                return false;
+        }
+        return true;
+    }
+
     private static bool IsIterator(SyntaxNode function)
         => function.DescendantNodes(node => node == function || !FunctionSyntax.IsFunction(node)).OfType<YieldStatementSyntax>().Any();
 
