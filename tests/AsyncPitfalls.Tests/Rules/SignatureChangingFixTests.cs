@@ -151,6 +151,71 @@ public sealed class SignatureChangingFixTests
         => AssertFirstActionsAsync<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>(Prelude + declaration,
             onItsOwn ? ("Add await (changes the signature of 'M')", "AP2001.AddAwait.ChangesSignature") : ("Add await", "AP2001.AddAwait"));
 
+    // The uses the fix can see: a method group or a call's value needs the old signature; a call statement does not.
+    [Fact]
+    public Task AP2001_MethodUsedAsADelegateOrForItsValue_OnlyTheDiscard()
+        => new CSharpCodeFixVerifier<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>.Test
+        {
+            TestCode = Prelude + """
+                class Ledger
+                {
+                    private int Count(Store store)
+                    {
+                        [|store.SaveAsync()|];
+                        return 1;
+                    }
+
+                    private void Save(Store store)
+                    {
+                        [|store.FlushAsync()|];
+                    }
+
+                    public int Total(Store store) => Count(store) + 1;
+
+                    public Action<Store> Saver => Save;
+                }
+                """,
+            FixedCode = Prelude + """
+                class Ledger
+                {
+                    private int Count(Store store)
+                    {
+                        _ = store.SaveAsync();
+                        return 1;
+                    }
+
+                    private void Save(Store store)
+                    {
+                        _ = store.FlushAsync();
+                    }
+
+                    public int Total(Store store) => Count(store) + 1;
+
+                    public Action<Store> Saver => Save;
+                }
+                """,
+        }.RunAsync();
+
+    [Fact]
+    public Task AP2001_MethodOnlyCalledAsAStatement_GetsTheMainFix()
+        => AssertFirstActionsAsync<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>(Prelude + """
+            class Ledger
+            {
+                private void Save(Store store)
+                {
+                    store.FlushAsync();
+                }
+
+                public string Name => nameof(Save);
+
+                public void SaveTwice(Store store)
+                {
+                    Save(store);
+                    this.Save(store);
+                }
+            }
+            """, ("Add await", "AP2001.AddAwait"));
+
     // ---- AP2002, AP2003, AP2005: their fixes make a synchronous method async too ----
 
     [Fact]
