@@ -31,8 +31,9 @@ internal static class AsyncConversion
     /// parameters, is an iterator, or returns an async stream (that needs <c>yield</c>, not
     /// <c>async</c>). A synchronous signature (void, or a type T) changes only when
     /// <paramref name="allowSignatureChange"/> says so, and never for an override or an interface
-    /// implementation, whose signature is not this method's to change; a lambda's return type is its
-    /// delegate's, so a synchronous lambda never becomes async.
+    /// implementation, whose signature is not this method's to change, nor when the document uses the
+    /// method as its old signature requires (a method group, the value of a call); a lambda's return type
+    /// is its delegate's, so a synchronous lambda never becomes async.
     /// </summary>
     public static bool TryPlan(SyntaxNode function, SemanticModel model, KnownTypes types, out AsyncReturnShape shape, System.Threading.CancellationToken cancellationToken, bool allowSignatureChange = false)
     {
@@ -62,6 +63,54 @@ internal static class AsyncConversion
         shape = symbol.ReturnsVoid
             ? Declarations.IsEventHandler(symbol, types) ? AsyncReturnShape.AsyncVoidHandler : AsyncReturnShape.VoidToTask
             : AsyncReturnShape.WrapInTask;
+        return shape == AsyncReturnShape.AsyncVoidHandler || !IsUsedByItsSignature(symbol, function, model, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the document uses the method in a way its new signature would break: a method group (an
+    /// <c>Action</c>, a delegate argument) needs the old return type, and a call whose value is used
+    /// (<c>Count() + 1</c>, recursion included) would get a task. A call as a statement keeps compiling. Uses in
+    /// other documents are out of the fix's sight: those of a method other code sees are why such a change is
+    /// an action of its own (<see cref="VisibleSignatureChange"/>).
+    /// </summary>
+    private static bool IsUsedByItsSignature(IMethodSymbol method, SyntaxNode function, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var name in function.SyntaxTree.GetRoot(cancellationToken).DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            if (name.Identifier.ValueText != method.Name
+                || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, method.OriginalDefinition))
+                continue;
+            var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (ExpressionSyntax)access : name;
+            var isCallStatement = callee.Parent is InvocationExpressionSyntax invocation && invocation.Expression == callee && invocation.Parent is ExpressionStatementSyntax;
+            var isNameOf = callee.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } } };
+            if (!isCallStatement && !isNameOf)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The name of the method when the plan changes its signature (void or T becomes a task) and code the fix
+    /// cannot see depends on it: a method that callers outside the assembly can reach (public, protected or
+    /// protected internal, in types that are all visible outside), or a virtual one, whose overrides would no
+    /// longer match. Null for private and internal methods, local functions, and plans that keep the signature.
+    /// </summary>
+    public static string? VisibleSignatureChange(SyntaxNode function, AsyncReturnShape shape, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        if (shape is not (AsyncReturnShape.VoidToTask or AsyncReturnShape.WrapInTask)
+            || function is not MethodDeclarationSyntax
+            || model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol method)
+            return null;
+        return method.IsVirtual || method.IsAbstract || IsVisibleOutsideAssembly(method) ? method.Name : null;
+    }
+
+    private static bool IsVisibleOutsideAssembly(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                return false;
+        }
         return true;
     }
 

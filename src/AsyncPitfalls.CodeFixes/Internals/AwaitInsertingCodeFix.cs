@@ -19,7 +19,9 @@ public abstract class AwaitInsertingCodeFix : EditCodeFixProvider
 
     /// <param name="allowsSignatureChange">
     /// Whether a synchronous function may change its signature to become async (void to Task, T to
-    /// Task&lt;T&gt;). Rules about async code never need it; "add await" in synchronous code does.
+    /// Task&lt;T&gt;). Rules about async code never need it; "add await" in synchronous code does. A
+    /// signature that code outside the assembly or a derived type sees changes only in an action of its
+    /// own, never in the main fix nor in Fix All (see <see cref="EditCodeFixProvider"/>).
     /// </param>
     protected AwaitInsertingCodeFix(string diagnosticId, string equivalenceKey, bool allowsSignatureChange = false)
         : base(diagnosticId, equivalenceKey)
@@ -42,7 +44,11 @@ public abstract class AwaitInsertingCodeFix : EditCodeFixProvider
             || !AsyncConversion.TryPlan(function, context.Model, types, out var shape, context.CancellationToken, _allowsSignatureChange))
             return null;
         var configureAwaitFalse = context.ConfigureAwaitFalse;
-        return edit.AndOnce(function, current => AsyncConversion.Apply(current, shape, configureAwaitFalse));
+        edit = edit.AndOnce(function, current => AsyncConversion.Apply(current, shape, configureAwaitFalse));
+        // Callers this fix cannot see would break (a decimal method now returns Task<decimal>): offered on its own.
+        return AsyncConversion.VisibleSignatureChange(function, shape, context.Model, context.CancellationToken) is { } method
+            ? edit.ChangingSignatureOf(method)
+            : edit;
     }
 
     /// <summary>

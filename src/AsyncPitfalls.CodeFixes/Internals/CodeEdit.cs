@@ -19,12 +19,13 @@ public sealed class CodeEdit
     private readonly ImmutableArray<Action<SyntaxEditor>> _steps;
     private readonly ImmutableArray<OnceChange> _once;
 
-    private CodeEdit(string title, SyntaxNode target, ImmutableArray<Action<SyntaxEditor>> steps, ImmutableArray<OnceChange> once)
+    private CodeEdit(string title, SyntaxNode target, ImmutableArray<Action<SyntaxEditor>> steps, ImmutableArray<OnceChange> once, string? changesSignatureOf = null)
     {
         Title = title;
         Target = target;
         _steps = steps;
         _once = once;
+        ChangesSignatureOf = changesSignatureOf;
     }
 
     /// <summary>The code action's title.</summary>
@@ -32,6 +33,13 @@ public sealed class CodeEdit
 
     /// <summary>The node the edit is about: the node it replaces, or the anchor of what it inserts.</summary>
     public SyntaxNode Target { get; }
+
+    /// <summary>
+    /// The method whose signature, seen by code outside this assembly or by derived types, the edit changes (a
+    /// public method that becomes async), or null. Such an edit is never the main fix nor part of Fix All: it is
+    /// offered on its own (see <see cref="EditCodeFixProvider"/>).
+    /// </summary>
+    public string? ChangesSignatureOf { get; }
 
     /// <summary>Replaces <paramref name="target"/> with what <paramref name="build"/> makes of its current version.</summary>
     public static CodeEdit Replace(string title, SyntaxNode target, Func<SyntaxNode, SyntaxNode> build)
@@ -61,7 +69,7 @@ public sealed class CodeEdit
         {
             foreach (var node in nodes)
                 editor.TrackNode(node);
-        }), _once);
+        }), _once, ChangesSignatureOf);
 
     /// <summary>
     /// This edit, and a change to an enclosing node that every edit under it asks for (make the
@@ -69,7 +77,11 @@ public sealed class CodeEdit
     /// fixes in one method do not both rewrite its signature.
     /// </summary>
     public CodeEdit AndOnce(SyntaxNode node, Func<SyntaxNode, SyntaxNode> build)
-        => new(Title, Target, _steps, _once.Add(new OnceChange(node, build)));
+        => new(Title, Target, _steps, _once.Add(new OnceChange(node, build)), ChangesSignatureOf);
+
+    /// <summary>This edit, marked as changing the visible signature of the method <paramref name="name"/>.</summary>
+    public CodeEdit ChangingSignatureOf(string name)
+        => new(Title, Target, _steps, _once, name);
 
     /// <summary>Records the steps in <paramref name="editor"/>, and the once-per-node changes in <paramref name="once"/> (the last request for a node wins).</summary>
     internal void ApplyTo(SyntaxEditor editor, IDictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>> once)

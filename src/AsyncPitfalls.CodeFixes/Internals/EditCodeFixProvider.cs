@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -13,24 +14,44 @@ namespace AsyncPitfalls.Internals;
 /// <summary>
 /// The shared shape of the fixes that rewrite the document of their diagnostic: a subclass names its
 /// rule and equivalence key and says, per diagnostic, which <see cref="CodeEdit"/> fixes it (or null
-/// when no safe rewrite exists). This class registers one code action per diagnostic with an edit
-/// and applies the edits, one diagnostic's or Fix All's, in one <see cref="SyntaxEditor"/> pass per
-/// document, innermost first. A provider may offer further fixes beside its main one, each with its
-/// own equivalence key (AP2001's "Discard explicitly").
+/// when no safe rewrite exists). This class registers the code actions and applies the edits, one
+/// diagnostic's or Fix All's, in one <see cref="SyntaxEditor"/> pass per document, innermost first.
+/// A provider may offer further fixes beside its main one, each with its own equivalence key (AP2001's
+/// "Discard explicitly").
+/// <para>
+/// How the keys are registered, so that Fix All fixes every diagnostic it can whichever it starts from:
+/// <c>dotnet format</c> and the IDE take the key of the first action registered for one diagnostic (dotnet format:
+/// the first the analyzer returns, null when it has no fix) and fix all the others with it.
+/// </para>
+/// <list type="bullet">
+/// <item>The first action of a diagnostic carries the main key and is that diagnostic's preferred fix: the main
+/// edit, or, when the diagnostic has only further fixes (AP2001 where no await can go), the first of them.
+/// Fix All with the main key, or with none, applies each diagnostic's preferred fix and skips those without.</item>
+/// <item>An edit that changes a signature other code sees (<see cref="CodeEdit.ChangesSignatureOf"/>) is never
+/// the preferred fix: it is offered on its own, titled so, with the key <c>main key + ".ChangesSignature"</c>,
+/// first when the diagnostic has no preferred fix. Fix All with that key does what the main key's does: each
+/// signature change is confirmed one at a time, and starting from one does not block the others.</item>
+/// <item>The further fixes follow with their own keys; Fix All with one of them applies it wherever it applies.</item>
+/// </list>
 /// </summary>
 public abstract class EditCodeFixProvider : CodeFixProvider
 {
     private readonly string _equivalenceKey;
+    private readonly string _signatureChangeKey;
 
     protected EditCodeFixProvider(string diagnosticId, string equivalenceKey)
     {
         FixableDiagnosticIds = ImmutableArray.Create(diagnosticId);
         _equivalenceKey = equivalenceKey;
+        _signatureChangeKey = equivalenceKey + ".ChangesSignature";
     }
 
     public sealed override ImmutableArray<string> FixableDiagnosticIds { get; }
 
-    /// <summary>The edit of the main fix for one diagnostic, or null when it does not apply.</summary>
+    /// <summary>
+    /// The edit of the main fix for one diagnostic, or null when it does not apply; marked with
+    /// <see cref="CodeEdit.ChangingSignatureOf"/> when it changes a signature other code sees.
+    /// </summary>
     protected abstract CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic);
 
     /// <summary>
@@ -59,7 +80,7 @@ public abstract class EditCodeFixProvider : CodeFixProvider
     // document in one pass.
     public sealed override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (context, document, diagnostics)
-            => await FixDocumentAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? _equivalenceKey, context.CancellationToken).ConfigureAwait(false));
+            => await FixDocumentAsync(document, diagnostics, EditsFor(context.CodeActionEquivalenceKey), context.CancellationToken).ConfigureAwait(false));
 
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -74,23 +95,60 @@ public abstract class EditCodeFixProvider : CodeFixProvider
         {
             if (!await IsOfferedAsync(document, editContext, diagnostic).ConfigureAwait(false))
                 continue;
-            if (GetEdit(editContext, diagnostic) is { } edit)
-                Register(edit.Title, _equivalenceKey);
 
-            foreach (var key in OtherEquivalenceKeys)
+            var others = OtherEquivalenceKeys
+                .Select(key => (Key: key, Edit: GetOtherEdit(editContext, diagnostic, key)))
+                .Where(other => other.Edit is not null)
+                .ToList();
+            switch (GetEdit(editContext, diagnostic))
             {
-                if (GetOtherEdit(editContext, diagnostic, key) is { } other)
-                    Register(other.Title, key);
+                case { ChangesSignatureOf: null } edit:
+                    Register(edit.Title, _equivalenceKey, PreferredEdit);
+                    break;
+                case { ChangesSignatureOf: { } method } edit:
+                    Register($"{edit.Title} (changes the signature of '{method}')", _signatureChangeKey, GetEdit);
+                    break;
+                case null when others.Count > 0:
+                    // Only further fixes: the first is this diagnostic's preferred fix, under the main key, so that a
+                    // Fix All started here fixes the other diagnostics their own way instead of all this way.
+                    Register(others[0].Edit!.Title, _equivalenceKey, PreferredEdit);
+                    others.RemoveAt(0);
+                    break;
             }
 
-            void Register(string title, string key)
+            foreach (var (key, edit) in others)
+                Register(edit!.Title, key, EditsFor(key));
+
+            void Register(string title, string key, Func<EditContext, Diagnostic, CodeEdit?> edits)
                 => context.RegisterCodeFix(
-                    CodeAction.Create(title, ct => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
+                    CodeAction.Create(title, ct => FixDocumentAsync(document, ImmutableArray.Create(diagnostic), edits, ct), key),
                     diagnostic);
         }
     }
 
-    private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string equivalenceKey, CancellationToken cancellationToken)
+    /// <summary>What Fix All applies for an equivalence key: null, the main key and the signature change's key all mean each diagnostic's preferred fix.</summary>
+    private Func<EditContext, Diagnostic, CodeEdit?> EditsFor(string? equivalenceKey)
+        => equivalenceKey is null || equivalenceKey == _equivalenceKey || equivalenceKey == _signatureChangeKey || !OtherEquivalenceKeys.Contains(equivalenceKey)
+            ? PreferredEdit
+            : (context, diagnostic) => GetOtherEdit(context, diagnostic, equivalenceKey);
+
+    /// <summary>
+    /// The main edit unless it changes a visible signature (then nothing: that change is confirmed on its own);
+    /// without a main edit, the first further fix that applies.
+    /// </summary>
+    private CodeEdit? PreferredEdit(EditContext context, Diagnostic diagnostic)
+    {
+        if (GetEdit(context, diagnostic) is { } edit)
+            return edit.ChangesSignatureOf is null ? edit : null;
+        foreach (var key in OtherEquivalenceKeys)
+        {
+            if (GetOtherEdit(context, diagnostic, key) is { } other)
+                return other;
+        }
+        return null;
+    }
+
+    private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, Func<EditContext, Diagnostic, CodeEdit?> edits, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -99,22 +157,21 @@ public abstract class EditCodeFixProvider : CodeFixProvider
 
         var context = new EditContext(root, model, cancellationToken);
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        var once = new Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>();
-        var edits = new List<(CodeEdit Edit, int Start)>();
+        var once = new Dictionary<SyntaxNode, Func<SyntaxNode, SyntaxNode>>();
+        var planned = new List<(CodeEdit Edit, int Start)>();
         foreach (var diagnostic in diagnostics)
         {
             if (!await IsOfferedAsync(document, context, diagnostic).ConfigureAwait(false))
                 continue;
-            var edit = equivalenceKey == _equivalenceKey ? GetEdit(context, diagnostic) : GetOtherEdit(context, diagnostic, equivalenceKey);
-            if (edit is not null)
-                edits.Add((edit, diagnostic.Location.SourceSpan.Start));
+            if (edits(context, diagnostic) is { } edit)
+                planned.Add((edit, diagnostic.Location.SourceSpan.Start));
         }
-        if (edits.Count == 0)
+        if (planned.Count == 0)
             return document;
 
         // Innermost target first, so that an outer replacement is built from its already fixed inside. Edits of one
         // target (AP3002's two lock pairs in one block) go last-first: the later pair nests inside the earlier one.
-        foreach (var (edit, _) in edits.OrderBy(e => e.Edit.Target.Span.Length).ThenByDescending(e => e.Start))
+        foreach (var (edit, _) in planned.OrderBy(e => e.Edit.Target.Span.Length).ThenByDescending(e => e.Start))
             edit.ApplyTo(editor, once);
 
         foreach (var pair in once)

@@ -11,7 +11,10 @@ using Microsoft.CodeAnalysis.FindSymbols;
 
 namespace AsyncPitfalls.Rules;
 
-/// <summary>AP2004: <c>async void</c> becomes <c>async Task</c>.</summary>
+/// <summary>
+/// AP2004: <c>async void</c> becomes <c>async Task</c>, and its calls in the document await it. A method that
+/// code outside the assembly can call (public or protected) changes only through an action of its own.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncVoidCodeFix)), Shared]
 public sealed class AsyncVoidCodeFix : EditCodeFixProvider
 {
@@ -47,7 +50,10 @@ public sealed class AsyncVoidCodeFix : EditCodeFixProvider
                     .WithTriviaFrom(current).WithAdditionalAnnotations(Formatter.Annotation));
             }
         }
-        return edit;
+        // Callers outside the assembly (or overrides) would now drop a task: confirmed on its own, never in Fix All.
+        return AsyncConversion.VisibleSignatureChange(returnType.Parent!, AsyncReturnShape.VoidToTask, context.Model, context.CancellationToken) is { } name
+            ? edit.ChangingSignatureOf(name)
+            : edit;
     }
 
     /// <summary>

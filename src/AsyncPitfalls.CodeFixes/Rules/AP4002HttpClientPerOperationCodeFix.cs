@@ -38,7 +38,8 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
             if (root is null)
                 return document;
             var marker = new SyntaxAnnotation(EquivalenceKey);
-            var targets = diagnostics.Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true)).ToList();
+            // Only the diagnostics the fix is offered for: Fix All may start from any diagnostic, with any key.
+            var targets = diagnostics.Where(IsHoistable).Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true)).ToList();
             document = document.WithSyntaxRoot(root.ReplaceNodes(targets, (_, current) => current.WithAdditionalAnnotations(marker)));
             for (var i = 0; i < targets.Count; i++)
             {
@@ -61,7 +62,7 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.ContainsKey(HttpClientPerOperationAnalyzer.HoistableProperty)
+            if (!IsHoistable(diagnostic)
                 || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not BaseObjectCreationExpressionSyntax creation
                 || Plan(creation) is null)
                 continue;
@@ -69,6 +70,10 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
                 async ct => await HoistAsync(context.Document, creation, ct).ConfigureAwait(false) ?? context.Document, EquivalenceKey), diagnostic);
         }
     }
+
+    /// <summary>The analyzer found the construction static-safe: it reads no instance, local or method type parameter.</summary>
+    private static bool IsHoistable(Diagnostic diagnostic)
+        => diagnostic.Properties.ContainsKey(HttpClientPerOperationAnalyzer.HoistableProperty);
 
     private sealed class HoistPlan
     {

@@ -513,6 +513,18 @@ public sealed class AP2001DiscardedTaskTests
 
     // ---- Code fixes ----
 
+    /// <summary>
+    /// Where no await can go, or the function cannot become async, the explicit discard is the only fix: offered
+    /// first, under the main key, so that a Fix All started there awaits the other diagnostics (issue 25, defect 10).
+    /// </summary>
+    private static Task VerifyOnlyDiscardAsync(string source, Microsoft.CodeAnalysis.CSharp.LanguageVersion languageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview)
+        => new Verify.Test
+        {
+            TestCode = source,
+            FixedCode = System.Text.RegularExpressions.Regex.Replace(source, @"\[\|(.*?)\|\]", "_ = $1"),
+            LanguageVersion = languageVersion,
+        }.RunAsync();
+
     [Fact]
     public Task Fix_AddAwait_MakesSyncMethodsAsync_VoidToTask_TToTaskOfT_HandlersStayVoid()
         => Verify.VerifyCodeFixAsync(Usings + Awaitables + """
@@ -638,52 +650,30 @@ public sealed class AP2001DiscardedTaskTests
 
     [Fact]
     public Task NoAddAwait_ForOverridesAndInterfaceImplementations()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            interface ISaver { void Save(Store store); }
+            abstract class Base { public abstract void Flush(Store store); }
+            class Service : Base, ISaver
             {
-                Sources =
-                {
-                    Usings + Awaitables + """
-                    interface ISaver { void Save(Store store); }
-                    abstract class Base { public abstract void Flush(Store store); }
-                    class Service : Base, ISaver
-                    {
-                        public void Save(Store store) { [|store.SaveAsync()|]; }
-                        public override void Flush(Store store) { [|store.FlushAsync()|]; }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                public void Save(Store store) { [|store.SaveAsync()|]; }
+                public override void Flush(Store store) { [|store.FlushAsync()|]; }
+            }
+            """);
 
     [Fact]
     public Task NoAddAwait_ForNullConditionalCall()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            class Service
             {
-                Sources =
-                {
-                    Usings + Awaitables + """
-                    class Service
-                    {
-                        public void Save(Store? store) { [|store?.SaveAsync()|]; }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                public void Save(Store? store) { [|store?.SaveAsync()|]; }
+            }
+            """);
 
     [Fact]
     public Task Fix_DiscardExplicitly_NullConditionalCall()
         => new Verify.Test
         {
-            CodeActionEquivalenceKey = "AP2001.Discard",
+            // The only fix, so the first action, under the main key (issue 25, defect 10).
             TestState =
             {
                 Sources =
@@ -721,24 +711,13 @@ public sealed class AP2001DiscardedTaskTests
     [InlineData("public static implicit operator int(Service a) { [|a._store.SaveAsync()|]; return 1; }")]
     [InlineData("private readonly object _gate = new(); public void Save() { lock (_gate) { [|_store.SaveAsync()|]; } }")]
     public Task NoAddAwait_WhereNoAwaitCanGo(string member)
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
-            {
-                Sources =
-                {
-                    Usings + Awaitables + "class Service\n{\n    private readonly Store _store = new();\n    " + member + "\n}\n",
-                },
-            },
-        }.RunAsync();
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + "class Service\n{\n    private readonly Store _store = new();\n    " + member + "\n}\n");
 
     [Fact]
     public Task Fix_DiscardExplicitly_StillOfferedInSetter()
         => new Verify.Test
         {
-            CodeActionEquivalenceKey = "AP2001.Discard",
+            // The only fix, so the first action, under the main key (issue 25, defect 10).
             TestState =
             {
                 Sources =
@@ -770,54 +749,31 @@ public sealed class AP2001DiscardedTaskTests
     // Below C# 13 (C# 12 is the .NET 8 SDK's default) an async method may hold no Span local (CS4012).
     [Fact]
     public Task NoAddAwait_WithSpanLocal_AtCSharp12()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            class Service
             {
-                Sources =
+                public int Save(Store store)
                 {
-                    Usings + Awaitables + """
-                    class Service
-                    {
-                        public int Save(Store store)
-                        {
-                            Span<byte> buffer = stackalloc byte[4];
-                            [|store.SaveAsync()|];
-                            return buffer.Length;
-                        }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                    Span<byte> buffer = stackalloc byte[4];
+                    [|store.SaveAsync()|];
+                    return buffer.Length;
+                }
+            }
+            """, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12);
 
     [Fact]
     public Task NoAddAwait_WithSpanLocalUsedAfterTheAwait()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+=> VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            class Service
             {
-                Sources =
+                public int Save(Store store, byte[] data)
                 {
-                    Usings + Awaitables + """
-                    class Service
-                    {
-                        public int Save(Store store, byte[] data)
-                        {
-                            ReadOnlySpan<byte> view = data;
-                            [|store.SaveAsync()|];
-                            return view.Length;
-                        }
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                    ReadOnlySpan<byte> view = data;
+                    [|store.SaveAsync()|];
+                    return view.Length;
+                }
+            }
+            """);
 
     // Issue 25: an expression body drops the task as a statement would; "Add await" awaits it there and makes
     // the member async by the statement body's rules (void becomes Task, a handler stays void).
@@ -870,34 +826,26 @@ public sealed class AP2001DiscardedTaskTests
             """);
 
     // A synchronous lambda's return type is its delegate's, an accessor cannot be async, and an interface's
-    // member keeps its signature: no "Add await" for these expression bodies either.
+    // member keeps its signature: no "Add await" for these expression bodies either, so the main fix (first
+    // action, and Fix All) is the discard.
     [Fact]
     public Task NoAddAwait_ForExpressionBodiesThatCannotBecomeAsync()
-        => new Verify.Test
-        {
-            CodeActionEquivalenceKey = "AP2001.AddAwait",
-            ExpectNoFix = true,
-            TestState =
+        => VerifyOnlyDiscardAsync(Usings + Awaitables + """
+            interface ISaver { void Save(); }
+            class Service : ISaver
             {
-                Sources =
-                {
-                    Usings + Awaitables + """
-                    interface ISaver { void Save(); }
-                    class Service : ISaver
-                    {
-                        private readonly Store _store = new();
-                        public Action Saver => () => [|_store.SaveAsync()|];
-                        public int Count { set => [|_store.SaveAsync()|]; }
-                        public void Save() => [|_store.SaveAsync()|];
-                        void Flush(Store? store) => [|store?.SaveAsync()|];
-                    }
-                    """,
-                },
-            },
-        }.RunAsync();
+                private readonly Store _store = new();
+                public Action Saver => () => [|_store.SaveAsync()|];
+                public int Count { set => [|_store.SaveAsync()|]; }
+                public void Save() => [|_store.SaveAsync()|];
+                void Flush(Store? store) => [|store?.SaveAsync()|];
+            }
+            """);
 
+    // Where "Add await" is offered too, the discard is the second action; lambdas and accessors get it as their
+    // main fix (NoAddAwait_ForExpressionBodiesThatCannotBecomeAsync).
     [Fact]
-    public Task Fix_DiscardExplicitly_ExpressionBodiesAndLambdas()
+    public Task Fix_DiscardExplicitly_ExpressionBody()
         => new Verify.Test
         {
             CodeActionEquivalenceKey = "AP2001.Discard",
@@ -909,8 +857,6 @@ public sealed class AP2001DiscardedTaskTests
                     class Service
                     {
                         private readonly Store _store = new();
-                        public Action Saver => () => [|_store.SaveAsync()|];
-                        public int Count { set => [|_store.SaveAsync()|]; }
                         void Flush() => [|_store.FlushAsync()|];
                     }
                     """,
@@ -924,8 +870,6 @@ public sealed class AP2001DiscardedTaskTests
                     class Service
                     {
                         private readonly Store _store = new();
-                        public Action Saver => () => _ = _store.SaveAsync();
-                        public int Count { set => _ = _store.SaveAsync(); }
                         void Flush() => _ = _store.FlushAsync();
                     }
                     """,

@@ -102,6 +102,21 @@ public sealed class VerifierSelfTests
         }.RunAsync());
 
     /// <summary>
+    /// FormatFixAll runs Fix All as dotnet format does: a batch fixer started from a diagnostic without a fix (null
+    /// key) fixes nothing, started from one with a fix it fixes them all; the helper must see that.
+    /// </summary>
+    [Fact]
+    public Task FormatFixAll_Fails_WhenOneDiagnosticWithoutAFixBlocksTheOthers()
+        => AssertFailsAsync("differ", () => FormatFixAll.ApplyAsync(new InvocationAnalyzer(), new ReplaceCallsOfNFix(), """
+            class C
+            {
+                void M() { O(); N(); }
+                void N() { }
+                void O() { }
+            }
+            """));
+
+    /// <summary>
     /// The test fails, and for the reason given: the framework's verifier throws InvalidOperationException, the
     /// project's extension XunitException; anything else (a bug in the verifier itself) must not pass for a failure.
     /// </summary>
@@ -134,6 +149,26 @@ public sealed class VerifierSelfTests
                 CodeAction.Create("Replace", _ => Task.FromResult(context.Document.WithSyntaxRoot(
                     root.ReplaceNode(call, SyntaxFactory.ParseStatement(statement).WithTriviaFrom(call)))), "Replace"),
                 context.Diagnostics);
+        }
+    }
+
+    /// <summary>Replaces calls of N only, through the batch fixer, which matches actions by equivalence key.</summary>
+    public sealed class ReplaceCallsOfNFix : CodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(InvocationAnalyzer.Rule.Id);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = (await context.Document.GetSyntaxRootAsync(context.CancellationToken))!;
+            if (root.FindNode(context.Span).FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Expression: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "N" } } } call)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Replace", _ => Task.FromResult(context.Document.WithSyntaxRoot(
+                        root.ReplaceNode(call, SyntaxFactory.ParseStatement("var s = 0;").WithTriviaFrom(call)))), "Replace"),
+                    context.Diagnostics);
+            }
         }
     }
 
