@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -35,9 +36,11 @@ internal static class AsyncConversion
     /// method as its old signature requires (a method group, the value of a call); a lambda's return type
     /// is its delegate's, so a synchronous lambda never becomes async.
     /// </summary>
-    public static bool TryPlan(SyntaxNode function, SemanticModel model, KnownTypes types, out AsyncReturnShape shape, System.Threading.CancellationToken cancellationToken, bool allowSignatureChange = false)
+    public static bool TryPlan(SyntaxNode function, SemanticModel model, KnownTypes types, out AsyncReturnShape shape, out ImmutableArray<InvocationExpressionSyntax> callsToAwait,
+        System.Threading.CancellationToken cancellationToken, bool allowSignatureChange = false)
     {
         shape = default;
+        callsToAwait = ImmutableArray<InvocationExpressionSyntax>.Empty;
         var symbol = function is AnonymousFunctionExpressionSyntax
             ? model.GetSymbolInfo(function, cancellationToken).Symbol as IMethodSymbol
             : model.GetDeclaredSymbol(function, cancellationToken) as IMethodSymbol;
@@ -63,27 +66,77 @@ internal static class AsyncConversion
         shape = symbol.ReturnsVoid
             ? Declarations.IsEventHandler(symbol, types) ? AsyncReturnShape.AsyncVoidHandler : AsyncReturnShape.VoidToTask
             : AsyncReturnShape.WrapInTask;
-        return shape == AsyncReturnShape.AsyncVoidHandler || !IsUsedByItsSignature(symbol, function, model, cancellationToken);
+        return shape == AsyncReturnShape.AsyncVoidHandler || TryFindCallsToAwait(symbol, function, model, cancellationToken, out callsToAwait);
     }
 
     /// <summary>
-    /// Whether the document uses the method in a way its new signature would break: a method group (an
-    /// <c>Action</c>, a delegate argument) needs the old return type, and a call whose value is used
-    /// (<c>Count() + 1</c>, recursion included) would get a task. A call as a statement keeps compiling. Uses in
-    /// other documents are out of the fix's sight: those of a method other code sees are why such a change is
-    /// an action of its own (<see cref="VisibleSignatureChange"/>).
+    /// The calls that must await the method once it returns a task, or false when a use in the document would
+    /// break or lose it. A method group (an <c>Action</c>, a delegate argument) needs the old return type, and a
+    /// call whose value is used (<c>Count() + 1</c>) would get a task. A call as a statement would drop the task,
+    /// and with it the exceptions the caller used to see (the forgotten await the fix is about, one call up): it is
+    /// awaited when it stands in an async function where an await can go, and the plan is refused otherwise (a
+    /// synchronous caller, <c>worker?.Save()</c>, recursion). Uses in other documents are out of the fix's sight:
+    /// they are why such a change may be an action of its own (<see cref="SignatureChangeOthersMaySee"/>).
     /// </summary>
-    private static bool IsUsedByItsSignature(IMethodSymbol method, SyntaxNode function, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    private static bool TryFindCallsToAwait(IMethodSymbol method, SyntaxNode function, SemanticModel model, System.Threading.CancellationToken cancellationToken,
+        out ImmutableArray<InvocationExpressionSyntax> callsToAwait)
     {
+        callsToAwait = ImmutableArray<InvocationExpressionSyntax>.Empty;
+        var calls = ImmutableArray.CreateBuilder<InvocationExpressionSyntax>();
         foreach (var name in function.SyntaxTree.GetRoot(cancellationToken).DescendantNodes().OfType<SimpleNameSyntax>())
         {
             if (name.Identifier.ValueText != method.Name
                 || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, method.OriginalDefinition))
                 continue;
             var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (ExpressionSyntax)access : name;
-            var isCallStatement = callee.Parent is InvocationExpressionSyntax invocation && invocation.Expression == callee && invocation.Parent is ExpressionStatementSyntax;
-            var isNameOf = callee.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } } };
-            if (!isCallStatement && !isNameOf)
+            if (callee.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } } })
+                continue;
+            if (callee.Parent is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } call || call.Expression != callee
+                || !IsAsyncFunction(FunctionSyntax.GetEnclosingFunction(call)) || !FunctionSyntax.CanAwaitAt(call, model, cancellationToken))
+                return false;
+            calls.Add(call);
+        }
+        callsToAwait = calls.ToImmutable();
+        return true;
+    }
+
+    private static bool IsAsyncFunction(SyntaxNode? function) => function switch
+    {
+        MethodDeclarationSyntax method => method.Modifiers.Any(SyntaxKind.AsyncKeyword),
+        LocalFunctionStatementSyntax local => local.Modifiers.Any(SyntaxKind.AsyncKeyword),
+        AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The name of the method when the plan changes its signature and code the fix cannot see may use it: what
+    /// <see cref="VisibleSignatureChange"/> names, and also an internal method, or a private one of a partial type,
+    /// that <paramref name="usedInOtherDocuments"/> does not clear (its calls there would drop the task unseen).
+    /// Null for a private method of a type declared once and for local functions: every use is in this document.
+    /// </summary>
+    public static string? SignatureChangeOthersMaySee(SyntaxNode function, AsyncReturnShape shape, SemanticModel model, System.Func<IMethodSymbol, bool?> usedInOtherDocuments,
+        System.Threading.CancellationToken cancellationToken)
+    {
+        if (VisibleSignatureChange(function, shape, model, cancellationToken) is { } visible)
+            return visible;
+        if (shape is not (AsyncReturnShape.VoidToTask or AsyncReturnShape.WrapInTask)
+            || function is not MethodDeclarationSyntax
+            || model.GetDeclaredSymbol(function, cancellationToken) is not IMethodSymbol method
+            || !MayBeUsedInOtherDocuments(method))
+            return null;
+        return usedInOtherDocuments(method) == false ? null : method.Name;
+    }
+
+    /// <summary>Whether code in another document could name the method: it is not private, or a type around it is partial.</summary>
+    public static bool MayBeUsedInOtherDocuments(IMethodSymbol method)
+    {
+        if (method.MethodKind == MethodKind.LocalFunction)
+            return false;
+        if (method.DeclaredAccessibility != Accessibility.Private)
+            return true;
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.DeclaringSyntaxReferences.Length > 1)
                 return true;
         }
         return false;

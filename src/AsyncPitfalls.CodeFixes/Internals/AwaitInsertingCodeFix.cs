@@ -1,6 +1,9 @@
 using System;
+using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FindSymbols;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
@@ -27,6 +30,29 @@ public abstract class AwaitInsertingCodeFix : EditCodeFixProvider
         : base(diagnosticId, equivalenceKey)
         => _allowsSignatureChange = allowsSignatureChange;
 
+    /// <summary>
+    /// Before the edits, for a fix that may make a synchronous method async: whether another document uses the
+    /// method (a search of the solution, once per method and document), so that the change is the main fix only
+    /// when every use is in sight. Offers every diagnostic; the edit decides.
+    /// </summary>
+    protected sealed override async Task<bool> IsOfferedAsync(Document document, EditContext context, Diagnostic diagnostic)
+    {
+        if (!_allowsSignatureChange || !diagnostic.Properties.ContainsKey(DiagnosticProperties.MakeEnclosingAsync)
+            || FunctionSyntax.GetEnclosingFunction(context.FindNode(diagnostic)) is not MethodDeclarationSyntax declaration
+            || context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is not IMethodSymbol method
+            || !AsyncConversion.MayBeUsedInOtherDocuments(method) || context.IsUsedInOtherDocuments(method) is not null)
+            return true;
+
+        var usedElsewhere = false;
+        foreach (var referenced in await SymbolFinder.FindReferencesAsync(method, document.Project.Solution, context.CancellationToken).ConfigureAwait(false))
+        {
+            if (referenced.Locations.Any(location => location.Document.Id != document.Id))
+                usedElsewhere = true;
+        }
+        context.RecordUsedInOtherDocuments(method, usedElsewhere);
+        return true;
+    }
+
     /// <summary>The edit that awaits, for one diagnostic, or null when no safe rewrite exists.</summary>
     protected abstract CodeEdit? GetAwaitEdit(EditContext context, Diagnostic diagnostic);
 
@@ -41,12 +67,18 @@ public abstract class AwaitInsertingCodeFix : EditCodeFixProvider
             return edit;
 
         if (FunctionSyntax.GetEnclosingFunction(edit.Target) is not { } function
-            || !AsyncConversion.TryPlan(function, context.Model, types, out var shape, context.CancellationToken, _allowsSignatureChange))
+            || !AsyncConversion.TryPlan(function, context.Model, types, out var shape, out var callsToAwait, context.CancellationToken, _allowsSignatureChange))
             return null;
         var configureAwaitFalse = context.ConfigureAwaitFalse;
         edit = edit.AndOnce(function, current => AsyncConversion.Apply(current, shape, configureAwaitFalse));
-        // Callers this fix cannot see would break (a decimal method now returns Task<decimal>): offered on its own.
-        return AsyncConversion.VisibleSignatureChange(function, shape, context.Model, context.CancellationToken) is { } method
+        // The method's call statements in this document await the task it now returns.
+        foreach (var call in callsToAwait)
+        {
+            edit = edit.AndOnce(call, current => AwaitSyntax.Await(((ExpressionSyntax)current).WithoutTrivia(), configureAwaitFalse)
+                .WithTriviaFrom(current).WithAdditionalAnnotations(Formatter.Annotation));
+        }
+        // Callers this fix cannot see would break or drop the task (a decimal method now returns Task<decimal>): offered on its own.
+        return AsyncConversion.SignatureChangeOthersMaySee(function, shape, context.Model, context.IsUsedInOtherDocuments, context.CancellationToken) is { } method
             ? edit.ChangingSignatureOf(method)
             : edit;
     }

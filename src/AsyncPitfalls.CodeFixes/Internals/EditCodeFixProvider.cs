@@ -193,6 +193,7 @@ public sealed class EditContext
     private bool? _configureAwaitFalse;
     private bool _typesResolved;
     private KnownTypes? _types;
+    private Dictionary<IMethodSymbol, bool>? _usedInOtherDocuments;
 
     internal EditContext(SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -223,6 +224,16 @@ public sealed class EditContext
             return _types;
         }
     }
+
+    /// <summary>
+    /// Whether a method is used in another document of the solution, as a fix found out before its edits (a
+    /// search is asynchronous, edits are not); null when nobody asked.
+    /// </summary>
+    internal bool? IsUsedInOtherDocuments(IMethodSymbol method)
+        => _usedInOtherDocuments is not null && _usedInOtherDocuments.TryGetValue(method, out var used) ? used : null;
+
+    internal void RecordUsedInOtherDocuments(IMethodSymbol method, bool used)
+        => (_usedInOtherDocuments ??= new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default))[method] = used;
 
     /// <summary>The diagnostic's node, as the analyzer reported it.</summary>
     public SyntaxNode FindNode(Diagnostic diagnostic)

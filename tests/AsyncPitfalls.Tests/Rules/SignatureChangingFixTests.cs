@@ -196,8 +196,10 @@ public sealed class SignatureChangingFixTests
                 """,
         }.RunAsync();
 
+    // The forgotten await one call up: a synchronous caller's call statement would drop the task the method now
+    // returns (no CS4014 in a synchronous caller), so the method keeps its signature and only the discard is offered.
     [Fact]
-    public Task AP2001_MethodOnlyCalledAsAStatement_GetsTheMainFix()
+    public Task AP2001_MethodCalledAsAStatementOfASynchronousMethod_OnlyDiscards()
         => AssertFirstActionsAsync<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>(Prelude + """
             class Ledger
             {
@@ -214,7 +216,103 @@ public sealed class SignatureChangingFixTests
                     this.Save(store);
                 }
             }
-            """, ("Add await", "AP2001.AddAwait"));
+            """, ("Discard explicitly", "AP2001.AddAwait"));
+
+    // Its twin with async callers: the method becomes async and the fix awaits its calls, so the task is observed.
+    [Fact]
+    public Task AP2001_MethodCalledAsAStatementOfAsyncMethods_BecomesAsync_AndItsCallsAwaitIt()
+        => AssertFixAllAsync<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>(Prelude + """
+            class Ledger
+            {
+                private void Save(Store store)
+                {
+                    store.FlushAsync();
+                }
+
+                public string Name => nameof(Save);
+
+                public async Task SaveTwiceAsync(Store store)
+                {
+                    Save(store);
+                    this.Save(store);
+                    await Task.Yield();
+                }
+            }
+            """, Prelude + """
+            class Ledger
+            {
+                private async Task Save(Store store)
+                {
+                    await store.FlushAsync();
+                }
+
+                public string Name => nameof(Save);
+
+                public async Task SaveTwiceAsync(Store store)
+                {
+                    await Save(store);
+                    await this.Save(store);
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    // An internal method called from another document: its calls there would drop the task unseen, so the change
+    // is an action of its own, titled so; the same method with every call in this document gets the main fix.
+    [Fact]
+    public async Task AP2001_InternalMethodCalledFromAnotherDocument_ChangesItsSignatureOnlyOnItsOwn()
+    {
+        var test = new CSharpCodeFixVerifier<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>.Test
+        {
+            CodeActionEquivalenceKey = "AP2001.AddAwait.ChangesSignature",
+            // The explicit action leaves the other document's call dropping the task (CS4014 there), as its title warns.
+            // Fix All never changes such a signature (AP2001_FixAll_LeavesThePublicMethod_AndFixesTheOthers): one action at a time.
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
+            TestState =
+            {
+                Sources =
+                {
+                    Prelude + """
+                    class Ledger
+                    {
+                        internal void Save(Store store)
+                        {
+                            [|store.FlushAsync()|];
+                        }
+                    }
+                    """,
+                    """
+                    class Caller
+                    {
+                        public async System.Threading.Tasks.Task RunAsync(Ledger ledger, Store store) { ledger.Save(store); await System.Threading.Tasks.Task.Yield(); }
+                    }
+                    """,
+                },
+            },
+            FixedState =
+            {
+                Sources =
+                {
+                    Prelude + """
+                    class Ledger
+                    {
+                        internal async Task Save(Store store)
+                        {
+                            await store.FlushAsync();
+                        }
+                    }
+                    """,
+                    """
+                    class Caller
+                    {
+                        public async System.Threading.Tasks.Task RunAsync(Ledger ledger, Store store) { ledger.Save(store); await System.Threading.Tasks.Task.Yield(); }
+                    }
+                    """,
+                },
+            },
+        };
+        await test.RunAsync();
+    }
 
     // ---- AP2002, AP2003, AP2005: their fixes make a synchronous method async too ----
 
