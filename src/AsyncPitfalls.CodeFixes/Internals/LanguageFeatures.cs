@@ -12,8 +12,11 @@ namespace AsyncPitfalls.Internals;
 /// </summary>
 internal static class LanguageFeatures
 {
-    /// <summary>C# 8: <c>using var x = ...;</c> and <c>await using</c>.</summary>
+    /// <summary>C# 8: <c>using var x = ...;</c>.</summary>
     public static bool AllowsUsingDeclarations(SyntaxNode node) => IsAtLeast(node, LanguageVersion.CSharp8);
+
+    /// <summary>C# 8: <c>await using</c>, as a statement or a declaration.</summary>
+    public static bool AllowsAwaitUsing(SyntaxNode node) => IsAtLeast(node, LanguageVersion.CSharp8);
 
     /// <summary>C# 9: <c>x is not T</c>.</summary>
     public static bool AllowsNotPatterns(SyntaxNode node) => IsAtLeast(node, LanguageVersion.CSharp9);

@@ -160,8 +160,13 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
                 LanguageVersion = requested;
             }
 
-            if (FixedState.Sources.Count > 0 && !ExpectNoFix && LanguageVersion > LanguageVersion.CSharp7_3 && await CompilesAtAsync(LanguageVersion.CSharp7_3, fixedState: false, cancellationToken))
-                await VerifyAtCSharp7_3Async(cancellationToken);
+            if (FixedState.Sources.Count > 0 && !ExpectNoFix && LanguageVersion > LanguageVersion.CSharp7_3)
+            {
+                if (await CompilesAtAsync(LanguageVersion.CSharp7_3, fixedState: false, cancellationToken))
+                    await VerifyAtCSharp7_3Async(cancellationToken);
+                else if (FixedCodeAtCSharp7_3 is not null)
+                    throw new InvalidOperationException($"{nameof(FixedCodeAtCSharp7_3)} is given, but the test code does not compile at C# 7.3: nothing would check it.");
+            }
         }
 
         /// <summary>The C# 7.3 proof of <see cref="RunImplAsync"/>, for a test whose code compiles at C# 7.3.</summary>

@@ -48,7 +48,7 @@ public static class CodeFixRunner
         }
     }
 
-    /// <summary>Each diagnostic of the fix's ids in the solution, with each action the fix offers for it (nested actions flattened).</summary>
+    /// <summary>Each diagnostic of the fix's ids in the solution, with each action the fix offers for it (this project's fixes nest none).</summary>
     private static async Task<List<(Diagnostic Diagnostic, CodeAction Action)>> OfferedFixesAsync(Solution solution, ImmutableArray<DiagnosticAnalyzer> analyzers, CodeFixProvider fix, CancellationToken cancellationToken)
     {
         var offered = new List<(Diagnostic, CodeAction)>();
@@ -61,15 +61,12 @@ public static class CodeFixRunner
                     continue;
                 var actions = new List<CodeAction>();
                 await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), cancellationToken));
-                foreach (var action in actions.SelectMany(Flatten))
+                foreach (var action in actions)
                     offered.Add((diagnostic, action));
             }
         }
         return offered;
     }
-
-    private static IEnumerable<CodeAction> Flatten(CodeAction action)
-        => action.NestedActions.IsDefaultOrEmpty ? new[] { action } : action.NestedActions.SelectMany(Flatten);
 
     private static async Task<Solution> ApplyAsync(CodeAction action, Solution solution, CancellationToken cancellationToken)
     {
