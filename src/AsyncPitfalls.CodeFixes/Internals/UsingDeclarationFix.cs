@@ -75,7 +75,8 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
     /// Below C# 8: <c>using (declaration) { the statements after it }</c> in place of <paramref name="statement"/> and the
     /// rest of its block, built from the block's current version (Fix All wraps the later resources of a block first,
     /// so the earlier ones end up around them). Null when the rest holds a label (a goto from before it could no longer
-    /// reach it) or a local function used before it (it would go out of scope there).
+    /// reach it) or a local function used before it (it would go out of scope there), or when a directive stands
+    /// before the block's closing brace (<c>#endif</c> there would close its region inside the new braces).
     /// </summary>
     private static CodeEdit? UsingStatementOverRestOfBlock(string title, BlockSyntax block, StatementSyntax statement, System.Func<SyntaxNode, VariableDeclarationSyntax> declarationOf)
     {
@@ -83,7 +84,8 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
         var rest = block.Statements.Skip(index + 1).ToList();
         var namesBefore = block.Statements.Take(index + 1).SelectMany(s => s.DescendantTokens())
             .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToImmutableHashSet();
-        if (rest.Any(s => s is LabeledStatementSyntax || s is LocalFunctionStatementSyntax function && namesBefore.Contains(function.Identifier.ValueText)))
+        if (rest.Any(s => s is LabeledStatementSyntax || s is LocalFunctionStatementSyntax function && namesBefore.Contains(function.Identifier.ValueText))
+            || block.CloseBraceToken.LeadingTrivia.Any(t => t.IsDirective))
             return null;
 
         return CodeEdit.Replace(title, block, current =>

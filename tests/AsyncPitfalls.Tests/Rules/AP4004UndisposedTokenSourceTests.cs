@@ -169,4 +169,27 @@ public sealed class AP4004UndisposedTokenSourceTests
                 }
                 """,
         }.RunAsync();
+
+    // '#endif' before the block's closing brace would close its region inside the using's braces, and without
+    // DEBUG the using's own closing brace would vanish.
+    [Fact]
+    public Task NoFix_BelowCSharp8_WhenADirectiveStandsBeforeTheClosingBrace()
+        => new Verify.Test
+        {
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            ExpectNoFix = true,
+            TestCode = Usings + """
+                class Worker
+                {
+                    public async Task RunAsync(Func<CancellationToken, Task> work)
+                    {
+                        var timeout = [|new CancellationTokenSource(TimeSpan.FromSeconds(5))|];
+                        await work(timeout.Token);
+                #if DEBUG
+                        Console.WriteLine("done");
+                #endif
+                    }
+                }
+                """,
+        }.RunAsync();
 }
