@@ -45,7 +45,7 @@ internal static class FunctionSyntax
 
     private static bool HoldsRefStructLocal(SyntaxNode function, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
     {
-        var belowCSharp13 = node.SyntaxTree.Options is CSharpParseOptions options && (int)options.LanguageVersion < 1300;
+        var belowCSharp13 = !LanguageFeatures.AllowsRefStructLocalsInAsyncMethods(node);
         foreach (var descendant in function.DescendantNodes(n => n == function || !IsFunction(n) && n is not TypeDeclarationSyntax))
         {
             ILocalSymbol? local = descendant switch

@@ -47,11 +47,12 @@ public sealed class AsyncLambdaToVoidDelegateCodeFix : AwaitInsertingCodeFix
             case "ParallelForEach" when Parameters(lambda) is { Count: 1 } parameters
                 && context.Types?.Parallel?.GetMembers("ForEachAsync").Any() == true
                 && arguments.Arguments.Count is 2 or 3 && arguments.Arguments.Last().Expression == lambda:
+                var tokenName = TokenParameterName(parameters[0], lambda);
                 return ReplaceAwaiting(title, call, current =>
                 {
                     var invocation = (InvocationExpressionSyntax)current;
                     var newLambda = SyntaxFactory.ParenthesizedLambdaExpression(
-                            SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { parameters[0].WithoutTrivia(), SyntaxFactory.Parameter(SyntaxFactory.Identifier("_")) })),
+                            SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[] { parameters[0].WithoutTrivia(), SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName)) })),
                             lambda.Block, lambda.ExpressionBody)
                         .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space));
                     var newArguments = invocation.ArgumentList.Arguments.RemoveAt(invocation.ArgumentList.Arguments.Count - 1).Add(SyntaxFactory.Argument(newLambda));
@@ -62,6 +63,23 @@ public sealed class AsyncLambdaToVoidDelegateCodeFix : AwaitInsertingCodeFix
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// '_' for the token ForEachAsync passes, unless the item is already '_': two '_' parameters are one name
+    /// declared twice below C# 9 (CS0100), and from C# 9 two discards, so the body's '_' would no longer be the item.
+    /// Then a name unused in the member, so that it shadows nothing (an error below C# 8).
+    /// </summary>
+    private static string TokenParameterName(ParameterSyntax item, AnonymousFunctionExpressionSyntax lambda)
+    {
+        if (item.Identifier.ValueText != "_")
+            return "_";
+        var scope = (SyntaxNode?)lambda.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? lambda.SyntaxTree.GetRoot();
+        var used = new HashSet<string>(scope.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        var name = "cancellationToken";
+        for (var i = 2; used.Contains(name); i++)
+            name = "cancellationToken" + i;
+        return name;
     }
 
     private static List<ParameterSyntax>? Parameters(AnonymousFunctionExpressionSyntax lambda) => lambda switch

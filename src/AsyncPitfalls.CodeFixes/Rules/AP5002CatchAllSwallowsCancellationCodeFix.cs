@@ -12,7 +12,8 @@ namespace AsyncPitfalls.Rules;
 
 /// <summary>
 /// AP5002, two fixes: a filter <c>when (ex is not OperationCanceledException)</c> on the catch-all
-/// (joined to an existing filter), or a <c>catch (OperationCanceledException) { throw; }</c> before it.
+/// (joined to an existing filter; <c>when (!(ex is OperationCanceledException))</c> below C# 9, which has
+/// no <c>not</c> pattern), or a <c>catch (OperationCanceledException) { throw; }</c> before it.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CatchAllSwallowsCancellationCodeFix)), Shared]
 public sealed class CatchAllSwallowsCancellationCodeFix : EditCodeFixProvider
@@ -35,8 +36,9 @@ public sealed class CatchAllSwallowsCancellationCodeFix : EditCodeFixProvider
             return null;
         // The type names bind at the clause's place in the document as it was.
         var position = clause.SpanStart;
-        return CodeEdit.Replace("Add 'when (ex is not OperationCanceledException)'", clause,
-            current => AddFilter((CatchClauseSyntax)current, context.Model, position));
+        var notPattern = LanguageFeatures.AllowsNotPatterns(clause);
+        return CodeEdit.Replace(notPattern ? "Add 'when (ex is not OperationCanceledException)'" : "Add 'when (!(ex is OperationCanceledException))'", clause,
+            current => AddFilter((CatchClauseSyntax)current, context.Model, position, notPattern));
     }
 
     protected override CodeEdit? GetOtherEdit(EditContext context, Diagnostic diagnostic, string equivalenceKey)
@@ -47,13 +49,13 @@ public sealed class CatchAllSwallowsCancellationCodeFix : EditCodeFixProvider
     private static CatchClauseSyntax? CatchAll(EditContext context, Diagnostic diagnostic)
         => context.FindToken(diagnostic).Parent?.AncestorsAndSelf().OfType<CatchClauseSyntax>().FirstOrDefault() is { Parent: TryStatementSyntax } clause ? clause : null;
 
-    private static CatchClauseSyntax AddFilter(CatchClauseSyntax clause, SemanticModel model, int position)
+    private static CatchClauseSyntax AddFilter(CatchClauseSyntax clause, SemanticModel model, int position, bool notPattern)
     {
         var name = clause.Declaration?.Identifier.ValueText is { Length: > 0 } existing ? existing : UnusedName(clause);
         // Parsed rather than built: 'is not Name' parses as a constant pattern that binds to the type, and a
         // hand-built type pattern would be a tree that the same text never parses to.
-        var type = AwaitSyntax.FrameworkType("System.OperationCanceledException", model, position);
-        ExpressionSyntax condition = SyntaxFactory.ParseExpression($"{name} is not {type.NormalizeWhitespace()}");
+        var type = AwaitSyntax.FrameworkType("System.OperationCanceledException", model, position).NormalizeWhitespace();
+        ExpressionSyntax condition = SyntaxFactory.ParseExpression(notPattern ? $"{name} is not {type}" : $"!({name} is {type})");
         if (clause.Filter is { } existingFilter)
         {
             // ex is not OperationCanceledException && (old filter), parentheses dropped where not needed.

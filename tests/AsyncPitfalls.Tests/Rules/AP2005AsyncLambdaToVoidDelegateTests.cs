@@ -88,4 +88,26 @@ public sealed class AP2005AsyncLambdaToVoidDelegateTests
                 }
             }
             """);
+
+    // The item named '_' and the token '_': one name declared twice below C# 9 (CS0100); from C# 9 two discards, and
+    // 'Task.Delay(_)' no longer read the item.
+    [Fact]
+    public Task Fix_ParallelForEach_ItemNamedUnderscore_NamesTheTokenApart()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public void Run(List<int> delays, CancellationToken cancellationToken)
+                {
+                    Parallel.ForEach(delays, [|async _ => await Task.Delay(_)|]);
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task Run(List<int> delays, CancellationToken cancellationToken)
+                {
+                    await Parallel.ForEachAsync(delays, async (_, cancellationToken2) => await Task.Delay(_));
+                }
+            }
+            """);
 }

@@ -227,4 +227,41 @@ public sealed class AP4001UndisposedHttpClientTests
                 },
             },
         }.RunAsync();
+
+    // C# 7.3 (netstandard2.0, .NET Framework) has no using declaration: 'using var client' did not compile there (CS8370).
+    [Fact]
+    public Task Fix_BelowCSharp8_MovesTheRestOfTheBlockIntoAUsingStatement()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Fetcher
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    var client = [|new HttpClient()|];
+                    var text = await client.GetStringAsync(url);
+                    return text.Trim();
+                }
+            }
+            """, Usings + """
+            class Fetcher
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    using var client = new HttpClient();
+                    var text = await client.GetStringAsync(url);
+                    return text.Trim();
+                }
+            }
+            """, fixedSourceAtCSharp7_3: Usings + """
+            class Fetcher
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    using (var client = new HttpClient())
+                    {
+                        var text = await client.GetStringAsync(url);
+                        return text.Trim();
+                    }
+                }
+            }
+            """);
 }

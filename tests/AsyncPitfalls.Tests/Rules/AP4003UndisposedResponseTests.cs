@@ -120,4 +120,58 @@ public sealed class AP4003UndisposedResponseTests
                 }
             }
             """);
+
+    // C# 7.3 (netstandard2.0, .NET Framework) has no using declaration: 'using var response' did not compile there (CS8370).
+    [Fact]
+    public Task Fix_BelowCSharp8_MovesTheRestOfTheBlockIntoAUsingStatement()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Api
+            {
+                public async Task<bool> PingAsync(HttpClient http)
+                {
+                    var response = [|await http.GetAsync("https://example.com/health")|];
+                    return response.IsSuccessStatusCode;
+                }
+
+                public async Task TouchAsync(HttpClient http)
+                {
+                    [|await http.GetAsync("https://example.com")|];
+                    Console.WriteLine("touched");
+                }
+            }
+            """, Usings + """
+            class Api
+            {
+                public async Task<bool> PingAsync(HttpClient http)
+                {
+                    using var response = await http.GetAsync("https://example.com/health");
+                    return response.IsSuccessStatusCode;
+                }
+
+                public async Task TouchAsync(HttpClient http)
+                {
+                    using var response = await http.GetAsync("https://example.com");
+                    Console.WriteLine("touched");
+                }
+            }
+            """, fixedSourceAtCSharp7_3: Usings + """
+            class Api
+            {
+                public async Task<bool> PingAsync(HttpClient http)
+                {
+                    using (var response = await http.GetAsync("https://example.com/health"))
+                    {
+                        return response.IsSuccessStatusCode;
+                    }
+                }
+
+                public async Task TouchAsync(HttpClient http)
+                {
+                    using (var response = await http.GetAsync("https://example.com"))
+                    {
+                        Console.WriteLine("touched");
+                    }
+                }
+            }
+            """);
 }

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using AsyncPitfalls.Rules;
 using AsyncPitfalls.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CSharp;
 using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.UndisposedTokenSourceAnalyzer, AsyncPitfalls.Rules.UndisposedTokenSourceCodeFix>;
 
 namespace AsyncPitfalls.Tests.Rules;
@@ -102,4 +103,93 @@ public sealed class AP4004UndisposedTokenSourceTests
                 }
             }
             """);
+
+    // C# 7.3 (netstandard2.0, .NET Framework) has no using declaration: 'using var' did not compile there (CS8370).
+    [Fact]
+    public Task Fix_BelowCSharp8_MovesTheRestOfTheBlockIntoAUsingStatement()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    // Bounded by a timeout.
+                    var timeout = [|new CancellationTokenSource()|]; // five seconds
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    var linked = [|CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token)|];
+                    await work(linked.Token);
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    // Bounded by a timeout.
+                    using var timeout = new CancellationTokenSource(); // five seconds
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                    await work(linked.Token);
+                }
+            }
+            """, fixedSourceAtCSharp7_3: Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                {
+                    // Bounded by a timeout.
+                    using (var timeout = new CancellationTokenSource()) // five seconds
+                    {
+                        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token))
+                        {
+                            await work(linked.Token);
+                        }
+                    }
+                }
+            }
+            """);
+
+    // A local function declared after the source and used before it would be out of scope there, in the using's braces.
+    [Fact]
+    public Task NoFix_BelowCSharp8_WhenTheRestOfTheBlockDeclaresALocalFunctionUsedBeforeIt()
+        => new Verify.Test
+        {
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            ExpectNoFix = true,
+            TestCode = Usings + """
+                class Worker
+                {
+                    public async Task RunAsync(Func<CancellationToken, Task> work)
+                    {
+                        var timeout = [|new CancellationTokenSource(Delay())|];
+                        await work(timeout.Token);
+
+                        TimeSpan Delay() => TimeSpan.FromSeconds(5);
+                    }
+                }
+                """,
+        }.RunAsync();
+
+    // '#endif' before the block's closing brace would close its region inside the using's braces, and without
+    // DEBUG the using's own closing brace would vanish.
+    [Fact]
+    public Task NoFix_BelowCSharp8_WhenADirectiveStandsBeforeTheClosingBrace()
+        => new Verify.Test
+        {
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            ExpectNoFix = true,
+            TestCode = Usings + """
+                class Worker
+                {
+                    public async Task RunAsync(Func<CancellationToken, Task> work)
+                    {
+                        var timeout = [|new CancellationTokenSource(TimeSpan.FromSeconds(5))|];
+                        await work(timeout.Token);
+                #if DEBUG
+                        Console.WriteLine("done");
+                #endif
+                    }
+                }
+                """,
+        }.RunAsync();
 }

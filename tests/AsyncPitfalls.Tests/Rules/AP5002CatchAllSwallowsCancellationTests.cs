@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using AsyncPitfalls.Rules;
 using AsyncPitfalls.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CSharp;
 using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.CatchAllSwallowsCancellationAnalyzer, AsyncPitfalls.Rules.CatchAllSwallowsCancellationCodeFix>;
 
 namespace AsyncPitfalls.Tests.Rules;
@@ -581,6 +582,56 @@ public sealed class AP5002CatchAllSwallowsCancellationTests
             }
         }
         """;
+
+    // C# 8 and older have no 'not' pattern: 'ex is not OperationCanceledException' did not compile there (CS8370).
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.CSharp8)]
+    public Task Fix_Filter_BelowCSharp9_NegatesAnIsTest(LanguageVersion version)
+        => new Verify.Test
+        {
+            LanguageVersion = version,
+            CodeActionEquivalenceKey = "AP5002.Filter",
+            TestState = { Sources = { Usings + RetrySource } },
+            FixedState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Retry
+                    {
+                        public async Task<string> GetAsync(HttpClient http, string url, CancellationToken ct)
+                        {
+                            for (var attempt = 1; ; attempt++)
+                            {
+                                try
+                                {
+                                    return await http.GetStringAsync(url, ct);
+                                }
+                                catch (Exception ex) when (!(ex is OperationCanceledException) && attempt < 5)
+                                {
+                                    await Task.Delay(100 * attempt);
+                                }
+                            }
+                        }
+
+                        public async Task PingAsync(HttpClient http, CancellationToken ct)
+                        {
+                            try { await http.GetStringAsync("https://example.com", ct); }
+                            catch (Exception ex) when (!(ex is OperationCanceledException) && http.Timeout > TimeSpan.Zero) { }
+                        }
+
+                        public async Task SyncAsync(Func<CancellationToken, Task> sync, CancellationToken ct)
+                        {
+                            try { await sync(ct); }
+                            catch (Exception ex) when (!(ex is OperationCanceledException))
+                            { Console.WriteLine("sync failed"); }
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 
     [Fact]
     public Task Fix_Filter_JoinsAnExistingFilter_AndNamesTheException()

@@ -94,6 +94,30 @@ public sealed class VerifierSelfTests
 #endif
 
     [Fact]
+    public async Task Fails_WhenTheFixWritesWhatCSharp7_3Rejects()
+    {
+        // 'using var' is C# 8: the test gives no C# 7.3 text, and the fix applied at C# 7.3 must compile.
+        ReplaceStatementFix.Statement = "using var s = new System.IO.MemoryStream();";
+        await AssertFailsAsync("CS8370", () => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+            Source.Replace("{ N(); }", "{ [|N()|]; }"),
+            Source.Replace("{ N(); }", "{ using var s = new System.IO.MemoryStream(); }")));
+    }
+
+    [Fact]
+    public Task Fails_WhenTheFixWritesOtherCodeAtCSharp7_3ThanTheTestSays()
+        => AssertFailsAsync("did not match", () => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+            Source.Replace("{ N(); }", "{ [|N()|]; }"),
+            Source.Replace("{ N(); }", "{ var s = \"\"; }"),
+            fixedSourceAtCSharp7_3: Source.Replace("{ N(); }", "{ string s = \"\"; }")));
+
+    [Fact]
+    public Task Fails_WhenACSharp7_3TextIsGiven_ButTheTestCodeIsNotCSharp7_3()
+        => AssertFailsAsync("does not compile at C# 7.3", () => CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.VerifyCodeFixAsync(
+            Source.Replace("{ N(); }", "{ [|N()|]; string? t = null; }"),
+            Source.Replace("{ N(); }", "{ var s = \"\"; string? t = null; }"),
+            fixedSourceAtCSharp7_3: Source.Replace("{ N(); }", "{ var s = \"\"; string? t = null; }")));
+
+    [Fact]
     public Task Fails_WhenNoFixIsExpected_ButOneIsOffered()
         => AssertFailsAsync("Iterative code fix application", () => new CSharpCodeFixVerifier<InvocationAnalyzer, ReplaceStatementFix>.Test
         {
