@@ -34,6 +34,8 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
         {
             LocalDeclarationStatementSyntax declaration when token.IsKind(SyntaxKind.UsingKeyword)
                 => context.ConfigureAwaitFalse ? ConfiguredUsingDeclaration(context, declaration) : AwaitUsing(declaration),
+            // 'await using' needs C# 8 (a netstandard2.0 or net472 library compiles at 7.3); a using declaration is C# 8 already.
+            UsingStatementSyntax statement when token.IsKind(SyntaxKind.UsingKeyword) && !LanguageFeatures.AllowsAwaitUsing(statement) => null,
             UsingStatementSyntax statement when token.IsKind(SyntaxKind.UsingKeyword)
                 => context.ConfigureAwaitFalse ? ConfiguredUsingStatement(context, statement) : AwaitUsing(statement),
             _ => DisposeAsync(context, diagnostic),

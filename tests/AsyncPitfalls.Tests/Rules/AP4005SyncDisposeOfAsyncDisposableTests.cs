@@ -46,6 +46,33 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("_stream", "Stream", "async method 'CloseAsync'"));
 
+    // 'await using' is C# 8: at C# 7.3 (a netstandard2.0 or net472 library's default) the fix wrote CS8370.
+    [Fact]
+    public Task NoFix_ForAUsingStatement_BelowCSharp8()
+        => new Verify.Test
+        {
+            LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3,
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Writer
+                    {
+                        public async Task WriteAsync(string path, string text)
+                        {
+                            [|using|] (var writer = new StreamWriter(path))
+                            {
+                                await writer.WriteAsync(text);
+                            }
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
     [Fact]
     public Task NoFix_ConditionalDispose()
         => new Verify.Test
