@@ -96,6 +96,32 @@ public sealed class RuleConventionTests
         }
     }
 
+    /// <summary>
+    /// A rule with a code fix says on its page what the fix rewrites and when it is not offered (or that it
+    /// always is); a rule without one says why there is none. Users decide on Fix All from this section.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void DocsPage_SaysWhatTheFixDoesAndWhenItIsNotOffered(string id)
+    {
+        var page = File.ReadAllText(RepositoryPaths.Combine("docs", "rules", id + ".md"));
+        var hasFix = FixedIds.Contains(id);
+        var heading = hasFix ? new[] { "## What the code fix does", "## What the code fixes do" } : new[] { "## Code fix" };
+        var start = heading.Select(h => page.IndexOf("\n" + h + "\n", StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).First();
+        Assert.True(start >= 0, $"docs/rules/{id}.md has no '{heading[0]}' section");
+        var end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? page.Substring(start) : page.Substring(start, end - start);
+        if (hasFix)
+            Assert.True(new[] { "not offered", "no fix", "offered on every report" }.Any(words => section.Contains(words, StringComparison.OrdinalIgnoreCase)),
+                $"docs/rules/{id}.md: the fix section does not say when the fix is not offered (or that it is offered on every report)");
+        else
+            Assert.Contains("None.", section, StringComparison.Ordinal);
+    }
+
+    private static readonly HashSet<string> FixedIds = new(typeof(AsyncPitfalls.Rules.ThreadSleepCodeFix).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+        .SelectMany(t => ((CodeFixProvider)Activator.CreateInstance(t)!).FixableDiagnosticIds), StringComparer.Ordinal);
+
     [Fact]
     public void CodeFixes_FixKnownRules_AndOfferFixAll()
     {
