@@ -178,6 +178,32 @@ internal static class CancellationTokens
 
     private static readonly string[] CarrierPropertyNames = { "RequestAborted", "CancellationToken" };
 
+    /// <summary>The overload of <paramref name="method"/> that takes a token: same name, same parameters, and one more, a trailing CancellationToken.</summary>
+    public static IMethodSymbol? FindTokenOverload(IMethodSymbol method, KnownTypes types)
+    {
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(method.Name))
+            {
+                if (member is not IMethodSymbol candidate || candidate.IsStatic != method.IsStatic
+                    || candidate.Parameters.Length != method.Parameters.Length + 1
+                    || candidate.TypeParameters.Length != method.TypeParameters.Length
+                    || !IsCancellationToken(candidate.Parameters[candidate.Parameters.Length - 1].Type, types))
+                    continue;
+                var same = true;
+                for (var i = 0; i < method.Parameters.Length && same; i++)
+                {
+                    same = method.Parameters[i].RefKind == candidate.Parameters[i].RefKind
+                        && (SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
+                            || method.Parameters[i].Type.TypeKind == TypeKind.TypeParameter && candidate.Parameters[i].Type.TypeKind == TypeKind.TypeParameter);
+                }
+                if (same && !candidate.Parameters[method.Parameters.Length - (method.Parameters.Length > 0 && method.Parameters[method.Parameters.Length - 1].IsParams ? 1 : 0)].IsParams)
+                    return candidate;
+            }
+        }
+        return null;
+    }
+
     /// <summary>An argument that hands the callee a token inside a value (an HttpContext, a ResilienceContext).</summary>
     public static bool CarriesToken(IArgumentOperation argument, KnownTypes types)
         => argument.ArgumentKind != ArgumentKind.DefaultValue && CarriedTokenProperty(OperationTree.Unwrap(argument.Value)?.Type, types) is not null;

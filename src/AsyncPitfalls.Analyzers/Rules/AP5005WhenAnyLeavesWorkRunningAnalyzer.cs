@@ -14,7 +14,7 @@ namespace AsyncPitfalls.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: present for the timeout shape, whose fix is WaitAsync.</summary>
+    /// <summary>Diagnostic property: present for the timeout shape, which the fix makes cancel the work it abandons.</summary>
     internal const string TimeoutShapeProperty = "Timeout";
 
     internal static readonly DiagnosticDescriptor Rule = new(
@@ -70,7 +70,12 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         {
             var name = OperationNames.TryGetName(work) is { } n ? $"'{n}'" : "the work";
             var message = $"Task.WhenAny with Task.Delay as a timeout leaves {name} running when the delay wins; use '{(OperationNames.TryGetName(work) ?? "work")}.WaitAsync(timeout, token)' or cancel it";
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), ImmutableDictionary<string, string?>.Empty.Add(TimeoutShapeProperty, "true"), message));
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[TimeoutShapeProperty] = "true";
+            // The fix links the token it gives the work to the caller's token, so cancelling the caller still stops it.
+            if (CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token))
+                properties[DiagnosticProperties.CancellationToken] = token.Expression;
+            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), message));
             return;
         }
 

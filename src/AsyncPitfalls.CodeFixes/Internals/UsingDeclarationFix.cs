@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -48,7 +47,7 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
                 var earlierDrops = dropBlock.Statements.TakeWhile(s => s != expressionStatement)
                     .Count(s => s is ExpressionStatementSyntax { Expression: AwaitExpressionSyntax earlier }
                         && SymbolEqualityComparer.Default.Equals(context.Model.GetTypeInfo(earlier, context.CancellationToken).Type, type));
-                var name = UnusedName(expressionStatement, "response", earlierDrops);
+                var name = LocalNames.Unused(expressionStatement, "response", earlierDrops);
                 return CodeEdit.Replace($"Dispose it: 'using var {name} = ...'", expressionStatement, current =>
                 {
                     var dropped = (ExpressionStatementSyntax)current;
@@ -79,18 +78,5 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
             ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax argument } => argument.Identifier.ValueText == name,
             _ => false,
         });
-    }
-
-    /// <summary>The first of name, name2, ... unused in the member, after skipping <paramref name="taken"/> unused ones.</summary>
-    private static string UnusedName(SyntaxNode scope, string name, int taken)
-    {
-        var used = scope.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.DescendantTokens()
-            .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToImmutableHashSet() ?? ImmutableHashSet<string>.Empty;
-        for (var i = 1; ; i++)
-        {
-            var candidate = i == 1 ? name : name + i;
-            if (!used.Contains(candidate) && taken-- == 0)
-                return candidate;
-        }
     }
 }
