@@ -213,6 +213,41 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
             }
             """);
 
+    /// <summary>The runtime demo's bad variant (samples/RuntimeDemos, TimeoutDemo): fixed, the job stops when the timeout wins.</summary>
+    [Fact]
+    public Task Fix_TheTimeoutDemosBadVariant()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class TimeoutDemo
+            {
+                private static async Task RunWithWhenAnyAsync(TimeSpan duration, TimeSpan timeout)
+                {
+                    var job = SlowJobAsync(duration, CancellationToken.None);
+                    if (await [|Task.WhenAny(job, Task.Delay(timeout))|] != job) // AP5005
+                        throw new TimeoutException();
+                }
+
+                private static async Task SlowJobAsync(TimeSpan duration, CancellationToken cancellationToken)
+                    => await Task.Delay(duration, cancellationToken);
+            }
+            """, Usings + """
+            class TimeoutDemo
+            {
+                private static async Task RunWithWhenAnyAsync(TimeSpan duration, TimeSpan timeout)
+                {
+                    using var jobCancellation = new CancellationTokenSource();
+                    var job = SlowJobAsync(duration, jobCancellation.Token);
+                    if (await Task.WhenAny(job, Task.Delay(timeout)) != job) // AP5005
+                    {
+                        jobCancellation.Cancel();
+                        throw new TimeoutException();
+                    }
+                }
+
+                private static async Task SlowJobAsync(TimeSpan duration, CancellationToken cancellationToken)
+                    => await Task.Delay(duration, cancellationToken);
+            }
+            """);
+
     /// <summary>
     /// Fix All rewrites both timeouts of one block (two edits of the same block). One fix at a time stops
     /// after the first: the analyzer is quiet for a member that cancels a token source, so the second
