@@ -37,7 +37,6 @@ public sealed class FixedVariantTests(LoopbackServerFixture fixture) : IClassFix
     /// </summary>
     private static readonly Dictionary<string, string> KnownDefects = new(StringComparer.Ordinal)
     {
-        ["timeout"] = "issue 25 defect 11: AP5005's WaitAsync rewrite stops waiting but not the work (the job keeps CancellationToken.None and finishes anyway)",
         ["forgotten-await"] = "AP2001's 'Add await' turns the void SaveOrdersForgetting into async Task but leaves its caller, in another file, dropping the task (new CS4014): the pitfall moves up one call and the caller still sees 0 of 5 saved",
     };
 
