@@ -142,8 +142,9 @@ public sealed class WhenAnyLeavesWorkRunningCodeFix : EditCodeFixProvider
     }
 
     /// <summary>
-    /// <c>var work = Call(...);</c>, alone in its declaration, in a block that holds the if, and not
-    /// used between the two: the work starts there, and nothing else has seen it before the timeout.
+    /// <c>var work = Call(...);</c>, alone in its declaration, followed in the same block by the if, and not
+    /// used between the two: the work starts there, and nothing else has seen it before the timeout. (An if
+    /// nested deeper, in a try whose catch or finally awaits the work, would see it cancelled.)
     /// </summary>
     private static Declaration? WorkDeclaration(ILocalSymbol work, IfStatementSyntax @if)
     {
@@ -152,7 +153,7 @@ public sealed class WhenAnyLeavesWorkRunningCodeFix : EditCodeFixProvider
             || declarator.Parent is not VariableDeclarationSyntax { Variables.Count: 1 } variables
             || variables.Parent is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0, AwaitKeyword.RawKind: 0, IsConst: false } statement
             || statement.Parent is not BlockSyntax block
-            || !block.Span.Contains(@if.Span) || @if.SpanStart < statement.Span.End)
+            || @if.Parent != block || @if.SpanStart < statement.Span.End)
             return null;
 
         var usedBetween = block.DescendantNodes().OfType<IdentifierNameSyntax>()

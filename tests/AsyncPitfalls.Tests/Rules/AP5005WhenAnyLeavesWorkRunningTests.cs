@@ -318,7 +318,8 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
 
     /// <summary>
     /// What the fix cannot make safe: a task handed in (nothing here can cancel it), a call that takes no
-    /// token, work seen by other code before the timeout, a branch that still uses the work or goes on.
+    /// token, work seen by other code before the timeout, a branch that still uses the work or goes on, a
+    /// catch that awaits the work after the timeout.
     /// </summary>
     [Fact]
     public Task NoFix_WhereTheWorkCannotBeCancelledOrIsStillUsed()
@@ -358,6 +359,21 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                         var work = repository.LoadAsync("a");
                         if (await [|Task.WhenAny(work, Task.Delay(1000))|] != work)
                             return work.IsCompleted ? "late" : "";
+                        return await work;
+                    }
+
+                    public async Task<string> CatchAwaitsTheWorkAsync(Repository repository)
+                    {
+                        var work = repository.LoadAsync("a");
+                        try
+                        {
+                            if (await [|Task.WhenAny(work, Task.Delay(1000))|] != work)
+                                throw new TimeoutException();
+                        }
+                        catch (TimeoutException)
+                        {
+                            return await work;
+                        }
                         return await work;
                     }
 
