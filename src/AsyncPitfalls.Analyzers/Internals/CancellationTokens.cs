@@ -29,9 +29,11 @@ internal static class CancellationTokens
     /// Looks outward from <paramref name="operation"/>, innermost function first. In each function,
     /// the locals already declared around the operation are asked before the function's parameters
     /// (a linked or timeout token source declared in the body is more specific than the caller's
-    /// token). The first place that holds exactly one token answers; a place with two tokens is
-    /// ambiguous and answers nothing, since guessing would pass the wrong one. Captures stop at a
-    /// static lambda or static local function.
+    /// token), then a parameter that carries one (<see cref="TryFindCarrier"/>): a minimal-API handler
+    /// <c>async (HttpContext context) =&gt; ...</c> answers <c>context.RequestAborted</c>, not the token of
+    /// the method that registers it. The first place that holds exactly one token answers; a place with
+    /// two tokens is ambiguous and answers nothing, since guessing would pass the wrong one. Captures
+    /// stop at a static lambda or static local function.
     /// </summary>
     /// <param name="containingSymbol">The analysis context's containing symbol (the member).</param>
     public static bool TryFindInScope(IOperation operation, ISymbol containingSymbol, KnownTypes types, out TokenInScope token)
@@ -62,14 +64,14 @@ internal static class CancellationTokens
                     locals.AddRange(@case.Locals);
                     break;
                 case IAnonymousFunctionOperation lambda:
-                    if (TryDecide(locals, lambda.Symbol.Parameters, position, types, out token))
+                    if (TryDecide(locals, lambda.Symbol.Parameters, position, types, out token) || TryFindCarrier(lambda.Symbol.Parameters, types, out token))
                         return true;
                     if (lambda.Symbol.IsStatic)
                         return false;
                     locals.Clear();
                     break;
                 case ILocalFunctionOperation localFunction:
-                    if (TryDecide(locals, localFunction.Symbol.Parameters, position, types, out token))
+                    if (TryDecide(locals, localFunction.Symbol.Parameters, position, types, out token) || TryFindCarrier(localFunction.Symbol.Parameters, types, out token))
                         return true;
                     if (localFunction.Symbol.IsStatic)
                         return false;
@@ -141,7 +143,7 @@ internal static class CancellationTokens
     }
 
     /// <summary>
-    /// Last resort: a parameter whose type carries the operation's token in an obvious property,
+    /// After a function's own tokens: a parameter whose type carries the operation's token in an obvious property,
     /// <c>HttpContext.RequestAborted</c> or a <c>CancellationToken</c> property (gRPC's
     /// ServerCallContext, message-bus consume contexts). Exactly one such parameter, or none.
     /// </summary>
@@ -177,6 +179,32 @@ internal static class CancellationTokens
     }
 
     private static readonly string[] CarrierPropertyNames = { "RequestAborted", "CancellationToken" };
+
+    /// <summary>The overload of <paramref name="method"/> that takes a token: same name, same parameters, and one more, a trailing CancellationToken.</summary>
+    public static IMethodSymbol? FindTokenOverload(IMethodSymbol method, KnownTypes types)
+    {
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(method.Name))
+            {
+                if (member is not IMethodSymbol candidate || candidate.IsStatic != method.IsStatic
+                    || candidate.Parameters.Length != method.Parameters.Length + 1
+                    || candidate.TypeParameters.Length != method.TypeParameters.Length
+                    || !IsCancellationToken(candidate.Parameters[candidate.Parameters.Length - 1].Type, types))
+                    continue;
+                var same = true;
+                for (var i = 0; i < method.Parameters.Length && same; i++)
+                {
+                    same = method.Parameters[i].RefKind == candidate.Parameters[i].RefKind
+                        && (SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
+                            || method.Parameters[i].Type.TypeKind == TypeKind.TypeParameter && candidate.Parameters[i].Type.TypeKind == TypeKind.TypeParameter);
+                }
+                if (same && !candidate.Parameters[method.Parameters.Length - (method.Parameters.Length > 0 && method.Parameters[method.Parameters.Length - 1].IsParams ? 1 : 0)].IsParams)
+                    return candidate;
+            }
+        }
+        return null;
+    }
 
     /// <summary>An argument that hands the callee a token inside a value (an HttpContext, a ResilienceContext).</summary>
     public static bool CarriesToken(IArgumentOperation argument, KnownTypes types)

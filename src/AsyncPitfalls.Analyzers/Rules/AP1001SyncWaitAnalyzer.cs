@@ -17,6 +17,12 @@ public sealed class SyncWaitAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: which wait it is (a <see cref="TaskWaitKind"/> name), for the fix.</summary>
     internal const string WaitKindProperty = "WaitKind";
 
+    /// <summary>
+    /// Diagnostic property of a <c>Task.WaitAny</c> whose tasks, raced with <c>Task.WhenAny</c>, would leave work
+    /// running (AP5005): the fix does not write that <c>WhenAny</c>.
+    /// </summary>
+    internal const string LeavesTasksRunningProperty = "LeavesTasksRunning";
+
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.SyncWaitInAsyncCode,
         title: "Do not wait synchronously on tasks in async code",
@@ -56,6 +62,9 @@ public sealed class SyncWaitAnalyzer : DiagnosticAnalyzer
 
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties[WaitKindProperty] = wait.Kind.ToString();
+        if (wait.Kind == TaskWaitKind.WaitAny && context.Operation is IInvocationOperation waitAny
+            && WhenAnyRaces.Classify(waitAny, types, out _) != WhenAnyRace.LeavesNothing)
+            properties[LeavesTasksRunningProperty] = "true";
         if (!asyncCode.Function.IsAsync)
             properties[DiagnosticProperties.MakeEnclosingAsync] = "true";
 

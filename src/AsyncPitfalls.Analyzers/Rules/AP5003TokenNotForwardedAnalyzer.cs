@@ -121,37 +121,11 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// <see cref="FindTokenOverload"/>, cached per compilation. Looked up before computing: a lambda
+    /// <see cref="CancellationTokens.FindTokenOverload"/>, cached per compilation. Looked up before computing: a lambda
     /// passed to GetOrAdd would capture <paramref name="types"/> and allocate for every invocation.
     /// </summary>
     private static IMethodSymbol? TokenOverload(IMethodSymbol method, KnownTypes types, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
-        => overloads.TryGetValue(method, out var overload) ? overload : overloads.GetOrAdd(method, FindTokenOverload(method, types));
-
-    /// <summary>Same name, same parameters, and one more: a trailing CancellationToken.</summary>
-    private static IMethodSymbol? FindTokenOverload(IMethodSymbol method, KnownTypes types)
-    {
-        for (var type = method.ContainingType; type is not null; type = type.BaseType)
-        {
-            foreach (var member in type.GetMembers(method.Name))
-            {
-                if (member is not IMethodSymbol candidate || candidate.IsStatic != method.IsStatic
-                    || candidate.Parameters.Length != method.Parameters.Length + 1
-                    || candidate.TypeParameters.Length != method.TypeParameters.Length
-                    || !CancellationTokens.IsCancellationToken(candidate.Parameters[candidate.Parameters.Length - 1].Type, types))
-                    continue;
-                var same = true;
-                for (var i = 0; i < method.Parameters.Length && same; i++)
-                {
-                    same = method.Parameters[i].RefKind == candidate.Parameters[i].RefKind
-                        && (SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
-                            || method.Parameters[i].Type.TypeKind == TypeKind.TypeParameter && candidate.Parameters[i].Type.TypeKind == TypeKind.TypeParameter);
-                }
-                if (same && !candidate.Parameters[method.Parameters.Length - (method.Parameters.Length > 0 && method.Parameters[method.Parameters.Length - 1].IsParams ? 1 : 0)].IsParams)
-                    return candidate;
-            }
-        }
-        return null;
-    }
+        => overloads.TryGetValue(method, out var overload) ? overload : overloads.GetOrAdd(method, CancellationTokens.FindTokenOverload(method, types));
 
     /// <summary>
     /// Callees whose token is not a request to stop this call: completing a TaskCompletionSource as

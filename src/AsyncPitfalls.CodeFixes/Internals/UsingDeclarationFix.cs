@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -54,7 +53,7 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
                 var earlierDrops = dropBlock.Statements.TakeWhile(s => s != expressionStatement)
                     .Count(s => s is ExpressionStatementSyntax { Expression: AwaitExpressionSyntax earlier }
                         && SymbolEqualityComparer.Default.Equals(context.Model.GetTypeInfo(earlier, context.CancellationToken).Type, type));
-                var name = UnusedName(expressionStatement, "response", earlierDrops);
+                var name = LocalNames.Unused(expressionStatement, "response", earlierDrops);
                 VariableDeclarationSyntax Holding(SyntaxNode current)
                     => SyntaxFactory.VariableDeclaration(SyntaxFactory.IdentifierName("var"),
                         SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name).WithInitializer(SyntaxFactory.EqualsValueClause(((ExpressionStatementSyntax)current).Expression.WithoutTrivia()))));
@@ -118,18 +117,5 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
             ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax argument } => argument.Identifier.ValueText == name,
             _ => false,
         });
-    }
-
-    /// <summary>The first of name, name2, ... unused in the member, after skipping <paramref name="taken"/> unused ones.</summary>
-    private static string UnusedName(SyntaxNode scope, string name, int taken)
-    {
-        var used = scope.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault()?.DescendantTokens()
-            .Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToImmutableHashSet() ?? ImmutableHashSet<string>.Empty;
-        for (var i = 1; ; i++)
-        {
-            var candidate = i == 1 ? name : name + i;
-            if (!used.Contains(candidate) && taken-- == 0)
-                return candidate;
-        }
     }
 }

@@ -14,8 +14,10 @@ namespace AsyncPitfalls.Rules;
 /// AP1001: <c>t.Result</c>, <c>t.Wait()</c> and <c>t.GetAwaiter().GetResult()</c> become
 /// <c>await t</c>; <c>Task.WaitAll(...)</c> becomes <c>await Task.WhenAll(...)</c>; <c>Task.WaitAny(...)</c>
 /// becomes <c>await Task.WhenAny(...)</c> where its index is unused, or
-/// <c>Array.IndexOf(tasks, await Task.WhenAny(tasks))</c> where it is used on an array variable.
-/// Waits with a timeout or token have no equivalent await and get no fix.
+/// <c>Array.IndexOf(tasks, await Task.WhenAny(tasks))</c> where it is used on an array variable, unless
+/// that WhenAny would leave the other tasks running (AP5005); <c>t.Wait(token)</c> becomes
+/// <c>await t.WaitAsync(token)</c> where the framework has WaitAsync. Waits with a timeout return false
+/// where an await would throw: no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncWaitCodeFix)), Shared]
 public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
@@ -50,6 +52,18 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
             case nameof(TaskWaitKind.Wait) when node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax, ArgumentList.Arguments.Count: 0 } wait:
                 return ReplaceAwaiting(title, wait, current => AwaitSyntax.Await(Receiver((ExpressionSyntax)current), configureAwaitFalse));
 
+            // Wait(token) throws OperationCanceledException when the token fires, as WaitAsync(token) does.
+            case nameof(TaskWaitKind.Wait) when node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax, ArgumentList.Arguments.Count: 1 } waitWithToken
+                && TakesOnlyAToken(model, waitWithToken, context.Types, cancellationToken):
+                return ReplaceAwaiting("Use 'await ...WaitAsync(token)'", waitWithToken, current =>
+                {
+                    var wait = (InvocationExpressionSyntax)current;
+                    var waitAsync = SyntaxFactory.InvocationExpression(
+                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Receiver(wait), SyntaxFactory.IdentifierName("WaitAsync")),
+                        SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(wait.ArgumentList.Arguments[0].WithNameColon(null))));
+                    return AwaitSyntax.Await(waitAsync, configureAwaitFalse);
+                });
+
             case nameof(TaskWaitKind.GetResult) when node is InvocationExpressionSyntax
             {
                 Expression: MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax } },
@@ -65,7 +79,9 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
             case nameof(TaskWaitKind.WaitAll) when node is InvocationExpressionSyntax waitAll && OnlyTasks(model, waitAll, cancellationToken):
                 return ReplaceAwaiting(title, waitAll, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAll"), configureAwaitFalse));
 
-            case nameof(TaskWaitKind.WaitAny) when node is InvocationExpressionSyntax waitAny && OnlyTasks(model, waitAny, cancellationToken):
+            // Not where the WhenAny would leave the other tasks running: AP5005 would report the fixed code.
+            case nameof(TaskWaitKind.WaitAny) when node is InvocationExpressionSyntax waitAny && OnlyTasks(model, waitAny, cancellationToken)
+                && !diagnostic.Properties.ContainsKey(SyncWaitAnalyzer.LeavesTasksRunningProperty):
                 if (waitAny.Parent is ExpressionStatementSyntax)
                     return ReplaceAwaiting(title, waitAny, current => AwaitSyntax.Await(WhenCall((InvocationExpressionSyntax)current, "WhenAny"), configureAwaitFalse));
                 // The index is used: keep it, when the tasks are one array variable that can be named twice.
@@ -90,6 +106,26 @@ public sealed class SyncWaitCodeFix : AwaitInsertingCodeFix
 
     private static ExpressionSyntax Receiver(ExpressionSyntax invocation)
         => ((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)invocation).Expression).Expression;
+
+    /// <summary>
+    /// <c>t.Wait(token)</c>, where the task's type has its own <c>WaitAsync(CancellationToken)</c> (.NET 6 and
+    /// later; not netstandard2.0 or .NET Framework). The overloads with a timeout return false when it passes,
+    /// where WaitAsync throws: they get no fix.
+    /// </summary>
+    private static bool TakesOnlyAToken(SemanticModel model, InvocationExpressionSyntax wait, KnownTypes? types, CancellationToken cancellationToken)
+    {
+        if (types is null
+            || model.GetSymbolInfo(wait, cancellationToken).Symbol is not IMethodSymbol { Parameters.Length: 1 } method
+            || !CancellationTokens.IsCancellationToken(method.Parameters[0].Type, types))
+            return false;
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (type.GetMembers("WaitAsync").Any(m => m is IMethodSymbol { IsStatic: false, Parameters.Length: 1 } waitAsync
+                && CancellationTokens.IsCancellationToken(waitAsync.Parameters[0].Type, types)))
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>The overload waits on tasks only: no timeout and no token, which WhenAll/WhenAny cannot take.</summary>
     private static bool OnlyTasks(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)

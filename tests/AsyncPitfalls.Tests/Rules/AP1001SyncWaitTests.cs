@@ -643,7 +643,7 @@ public sealed class AP1001SyncWaitTests
                     await Task.WhenAll(a, b);
                     await Task.WhenAny(a, b);
                     Task<int>[] all = { a, b };
-                    var first = Array.IndexOf(all, await Task.WhenAny(all));
+                    var first = [|Task.WaitAny(all)|];
                     await Task.Yield();
                 }
             }
@@ -700,7 +700,7 @@ public sealed class AP1001SyncWaitTests
             """);
 
     [Fact]
-    public Task NoFix_WaitsWithTimeoutsOrTokens_AndUsedWaitAnyIndexOverLooseTasks()
+    public Task NoFix_WaitsWithTimeouts_AndUsedWaitAnyIndexOverLooseTasks()
         => new Verify.Test
         {
             ExpectNoFix = true,
@@ -718,7 +718,8 @@ public sealed class AP1001SyncWaitTests
                             var a = ComputeAsync();
                             var b = ComputeAsync();
                             var done = [|a.Wait(100)|];
-                            [|b.Wait(ct)|];
+                            [|b.Wait(100, ct)|];
+                            [|ComputeAsync().Wait(TimeSpan.FromSeconds(1))|];
                             [|Task.WaitAll(new Task[] { a, b }, 1000)|];
                             var index = [|Task.WaitAny(a, b)|];
                             await Task.Yield();
@@ -729,6 +730,161 @@ public sealed class AP1001SyncWaitTests
                 },
             },
         }.RunAsync();
+
+    /// <summary>
+    /// Task.WaitAny becomes Task.WhenAny only where that race leaves nothing running, which AP5005 accepts: inside
+    /// a loop that takes the tasks in turn, or with the tasks awaited elsewhere. The fixed code raises nothing.
+    /// </summary>
+    [Fact]
+    public async Task Fix_WaitAny_WhereTheRaceLeavesNothingRunning()
+    {
+        const string Fixed = Usings + """
+            class Worker
+            {
+                public async Task DrainAsync(List<Task> pending)
+                {
+                    while (pending.Count > 0)
+                    {
+                        var batch = pending.ToArray();
+                        var index = Array.IndexOf(batch, await Task.WhenAny(batch));
+                        pending.RemoveAt(index);
+                    }
+                }
+
+                public async Task<int> BothAsync(Task<int> primary, Task<int> mirror)
+                {
+                    await Task.WhenAny(primary, mirror);
+                    return await primary + await mirror;
+                }
+            }
+            """;
+        await Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task DrainAsync(List<Task> pending)
+                {
+                    while (pending.Count > 0)
+                    {
+                        var batch = pending.ToArray();
+                        var index = [|Task.WaitAny(batch)|];
+                        pending.RemoveAt(index);
+                    }
+                }
+
+                public async Task<int> BothAsync(Task<int> primary, Task<int> mirror)
+                {
+                    [|Task.WaitAny(primary, mirror)|];
+                    return await primary + await mirror;
+                }
+            }
+            """, Fixed);
+        Assert.Empty(await AP5005WhenAnyLeavesWorkRunningTests.PackageDiagnosticsAsync(Fixed));
+    }
+
+    /// <summary>
+    /// A WaitAny whose WhenAny would leave the other tasks running (first-wins, or a timeout made of Task.Delay)
+    /// gets no fix: the rewrite would trade AP1001 for AP5005, as the package's analyzers show on it.
+    /// </summary>
+    [Fact]
+    public async Task NoFix_WaitAny_WhoseWhenAnyWouldLeaveTasksRunning()
+    {
+        await new Verify.Test
+        {
+            TestCode = Usings + """
+                class Worker
+                {
+                    public async Task<string> FirstAsync(Task<string> primary, Task<string> mirror, Task<string> work)
+                    {
+                        [|Task.WaitAny(primary, mirror)|];
+                        [|Task.WaitAny(work, Task.Delay(1000))|];
+                        Task<string>[] both = { primary, mirror };
+                        var index = [|Task.WaitAny(both)|];
+                        await Task.Yield();
+                        return index.ToString();
+                    }
+                }
+                """,
+            ExpectNoFix = true,
+        }.RunAsync();
+
+        var rewritten = await AP5005WhenAnyLeavesWorkRunningTests.PackageDiagnosticsAsync(Usings + """
+            class Worker
+            {
+                public async Task FirstAsync(Task<string> primary, Task<string> mirror)
+                {
+                    await Task.WhenAny(primary, mirror);
+                }
+            }
+            """);
+        Assert.Contains(rewritten, d => d.StartsWith("AP5005:", System.StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// t.Wait(token) becomes await t.WaitAsync(token): both end with OperationCanceledException when the token
+    /// fires. (The timeout overloads return false where WaitAsync throws: no fix, above.)
+    /// </summary>
+    [Fact]
+    public Task Fix_WaitWithToken_BecomesWaitAsync()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task<int> RunAsync(Task warmUp, Task<int> count, CancellationToken ct)
+                {
+                    [|warmUp.Wait(ct)|];
+                    [|count.Wait(cancellationToken: ct)|];
+                    await Task.Yield();
+                    return await count;
+                }
+
+                public Task StopAsync(Task draining, CancellationToken ct)
+                {
+                    [|draining.Wait(ct)|];
+                    return Task.CompletedTask;
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task<int> RunAsync(Task warmUp, Task<int> count, CancellationToken ct)
+                {
+                    await warmUp.WaitAsync(ct);
+                    await count.WaitAsync(ct);
+                    await Task.Yield();
+                    return await count;
+                }
+
+                public async Task StopAsync(Task draining, CancellationToken ct)
+                {
+                    await draining.WaitAsync(ct);
+                }
+            }
+            """);
+
+    /// <summary>netstandard2.0 (and .NET Framework) has no Task.WaitAsync: t.Wait(token) gets no fix there.</summary>
+    [Fact]
+    public Task NoFix_WaitWithToken_WhereTheFrameworkHasNoWaitAsync()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Worker
+                {
+                    public async Task RunAsync(Task warmUp, CancellationToken ct)
+                    {
+                        [|warmUp.Wait(ct)|];
+                        await Task.Yield();
+                    }
+                }
+                """,
+            ExpectNoFix = true,
+        };
+        test.TestState.AdditionalReferences.Clear();
+        test.TestState.AdditionalReferences.AddRange(TestReferences.NetStandard20);
+        return test.RunAsync();
+    }
 
     // Top-level statements that already await may await once more (the shared can-an-await-go-here helper).
     [Fact]

@@ -366,6 +366,109 @@ public sealed class AP1002ThreadSleepTests
             }
             """);
 
+    /// <summary>
+    /// A minimal-API handler's own token: the CancellationToken it takes, or its HttpContext's RequestAborted, before
+    /// any token of the method that registers it (which belongs to the start-up, not to the request).
+    /// </summary>
+    [Fact]
+    public Task Fix_MinimalApiHandler_PassesTheRequestsToken()
+        => Verify.VerifyCodeFixAsync(Usings + AP5003TokenNotForwardedTests.Http + """
+            class Endpoints
+            {
+                public static void MapGet(string pattern, Delegate handler) { }
+
+                public void Map(CancellationToken startup)
+                {
+                    MapGet("/slow", async (HttpContext context) =>
+                    {
+                        [|Thread.Sleep(100)|];
+                        await Task.Yield();
+                    });
+                    MapGet("/slower", async (string id, CancellationToken cancellationToken) =>
+                    {
+                        [|Thread.Sleep(200)|];
+                        await Task.Yield();
+                    });
+                }
+            }
+            """, Usings + AP5003TokenNotForwardedTests.Http + """
+            class Endpoints
+            {
+                public static void MapGet(string pattern, Delegate handler) { }
+
+                public void Map(CancellationToken startup)
+                {
+                    MapGet("/slow", async (HttpContext context) =>
+                    {
+                        await Task.Delay(100, context.RequestAborted);
+                        await Task.Yield();
+                    });
+                    MapGet("/slower", async (string id, CancellationToken cancellationToken) =>
+                    {
+                        await Task.Delay(200, cancellationToken);
+                        await Task.Yield();
+                    });
+                }
+            }
+            """);
+
+    /// <summary>The same handlers in a Program.cs of top-level statements, the usual home of a minimal API.</summary>
+    [Fact]
+    public Task Fix_MinimalApiHandlerInTopLevelStatements_PassesRequestAborted()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    Endpoints.MapGet("/slow", async (HttpContext context) =>
+                    {
+                        [|Thread.Sleep(TimeSpan.FromSeconds(1))|];
+                        await context.WriteAsync("done");
+                    });
+
+                    public class HttpContext
+                    {
+                        public CancellationToken RequestAborted { get; set; }
+                        public Task WriteAsync(string text) => Task.CompletedTask;
+                    }
+
+                    static class Endpoints
+                    {
+                        public static void MapGet(string pattern, Delegate handler) { }
+                    }
+                    """,
+                },
+            },
+            FixedState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    Endpoints.MapGet("/slow", async (HttpContext context) =>
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), context.RequestAborted);
+                        await context.WriteAsync("done");
+                    });
+
+                    public class HttpContext
+                    {
+                        public CancellationToken RequestAborted { get; set; }
+                        public Task WriteAsync(string text) => Task.CompletedTask;
+                    }
+
+                    static class Endpoints
+                    {
+                        public static void MapGet(string pattern, Delegate handler) { }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
     [Fact]
     public Task Fix_TaskReturningMethod_BecomesAsync()
         => Verify.VerifyCodeFixAsync(Usings + """

@@ -65,6 +65,22 @@ public sealed class AP5003TokenNotForwardedTests
             """,
             Verify.Diagnostic().WithLocation(0).WithArguments("HttpClient.GetStringAsync", "context.RequestAborted"));
 
+    /// <summary>A lambda's HttpContext parameter (a minimal-API handler) carries the request's token, before the registering method's.</summary>
+    [Fact]
+    public Task Reports_WithTheRequestAbortedOfAHandlerLambdasHttpContext()
+        => Verify.VerifyAnalyzerAsync(Usings + Http + """
+            class Endpoints
+            {
+                public static void MapGet(string pattern, Delegate handler) { }
+
+                public void Map(HttpClient http, CancellationToken startup)
+                {
+                    MapGet("/", async (HttpContext context) => await {|#0:http.GetStringAsync("https://example.com")|});
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("HttpClient.GetStringAsync", "context.RequestAborted"));
+
     [Fact]
     public Task ZeroTimeoutTriesAreQuiet_RealWaitsAreReported()
         => Verify.VerifyAnalyzerAsync(Usings + """

@@ -19,6 +19,23 @@ public static class TestReferences
         "net10.0");
 #endif
 
+    /// <summary>
+    /// netstandard2.0 (NETStandard.Library 2.0.3, which every netstandard2.0 project of the solution restores into
+    /// the NuGet cache): a framework without .NET 6's APIs (Task.WaitAsync), for fixes that must check the target.
+    /// </summary>
+    public static IReadOnlyList<MetadataReference> NetStandard20 => s_netStandard20.Value;
+
+    private static readonly System.Lazy<IReadOnlyList<MetadataReference>> s_netStandard20 = new(() =>
+    {
+        var packages = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : System.IO.Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var netstandard = System.IO.Path.Combine(packages, "netstandard.library", "2.0.3", "build", "netstandard2.0", "ref", "netstandard.dll");
+        return System.IO.File.Exists(netstandard)
+            ? new[] { MetadataReference.CreateFromFile(netstandard) }
+            : throw new System.InvalidOperationException($"netstandard2.0's reference assembly is not at {netstandard}: restore the solution first.");
+    });
+
 #if ROSLYN_FLOOR
     /// <summary>
     /// .NET 8, the floor's own framework. Basic.Reference.Assemblies' API is built for Roslyn 4.11, so on the
