@@ -26,8 +26,8 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         isEnabledByDefault: true,
         description: "Task.WhenAny returns when the first task completes; the others keep running, holding connections and "
             + "threads, and their failures go unobserved. A timeout built from Task.WhenAny and Task.Delay leaves the slow work "
-            + "running after the timeout. Use work.WaitAsync(timeout, token), or cancel the rest (a CancellationTokenSource) or "
-            + "await it.",
+            + "running after the timeout (WaitAsync alone only stops the waiting, not the work). Give the work a token and "
+            + "cancel it when the timeout wins, or await the rest.",
         helpLinkUri: HelpLinks.For(DiagnosticIds.WhenAnyLeavesWorkRunning));
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
@@ -54,7 +54,7 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         if (race == WhenAnyRace.Timeout && work is not null)
         {
             var name = OperationNames.TryGetName(work) is { } n ? $"'{n}'" : "the work";
-            var message = $"Task.WhenAny with Task.Delay as a timeout leaves {name} running when the delay wins; use '{(OperationNames.TryGetName(work) ?? "work")}.WaitAsync(timeout, token)' or cancel it";
+            var message = $"Task.WhenAny with Task.Delay as a timeout leaves {name} running when the delay wins; give it a token and cancel that token when the delay wins";
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
             properties[TimeoutShapeProperty] = "true";
             // The fix links the token it gives the work to the caller's token, so cancelling the caller still stops it.

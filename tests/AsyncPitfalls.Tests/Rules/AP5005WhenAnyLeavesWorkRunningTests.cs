@@ -29,7 +29,7 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                 }
             }
             """,
-            Verify.Diagnostic().WithLocation(0).WithMessage("Task.WhenAny with Task.Delay as a timeout leaves 'download' running when the delay wins; use 'download.WaitAsync(timeout, token)' or cancel it"),
+            Verify.Diagnostic().WithLocation(0).WithMessage("Task.WhenAny with Task.Delay as a timeout leaves 'download' running when the delay wins; give it a token and cancel that token when the delay wins"),
             Verify.Diagnostic().WithLocation(1).WithMessage("Task.WhenAny returns at the first completed task and leaves the others running unobserved; cancel them or await them"));
 
     [Fact]
