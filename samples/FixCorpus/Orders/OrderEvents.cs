@@ -62,6 +62,23 @@ public class OrderEvents
         return summary + (await order)?.Customer;
     }
 
+    // A timer callback must stay void: only "Discard explicitly" fits.
+    internal Timer StartHeartbeat() => new Timer(OnHeartbeat, null, 1000, 1000);
+
+    private void OnHeartbeat(object? state)
+    {
+        _notifier.NotifyAsync("heartbeat"); // fixable: AP2001 (discard: the method is a TimerCallback)
+    }
+
+    // A stackalloc buffer used after the call: no await can go here at C# 12 (nor at 13, the span lives across it).
+    internal int Checksum(string text)
+    {
+        Span<byte> buffer = stackalloc byte[16];
+        _notifier.NotifyAsync("checksum"); // fixable: AP2001 (discard: a span local lives across the call)
+        buffer[0] = (byte)text.Length;
+        return buffer[0];
+    }
+
     // Look-alike: an explicit discard is a decision, not a forgotten await.
     public void FireAndForgetAudit(Order order) => _ = _notifier.NotifyAsync($"audit {order.Id}");
 }

@@ -122,6 +122,20 @@ public sealed class QueueWorker
         }
     }
 
+    public async Task PollAndRememberAsync(HttpClient http, string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await http.GetStringAsync(url, cancellationToken);
+        }
+        catch (TaskCanceledException cancelled) // unfixable: AP5006 (the handler keeps it in a TaskCanceledException local)
+        {
+            TaskCanceledException last = cancelled;
+            Console.WriteLine($"poll cancelled: {last.Message}");
+            throw;
+        }
+    }
+
     // Look-alikes: the catch-all lets cancellation through, the loop passes the token.
     public async Task RunCorrectlyAsync(CancellationToken stoppingToken)
     {
