@@ -54,15 +54,20 @@ diagnostics() {
   grep -oE "samples/FixCorpus\.[^/]+/[^ ]+\.cs\([0-9]+,[0-9]+\): (warning|error) [A-Z]+[0-9]+" \
     | sed -E 's#samples/FixCorpus\.([^/]+)/([^ ]+\.cs)\(([0-9]+),[0-9]+\): (warning|error) ([A-Z]+[0-9]+)#\1\t\2\t\3\t\5\t\4#' | sort -u || true
 }
-# "copy<TAB>file<TAB>line<TAB>kind<TAB>id" for each marker: '// fixable: AP1001 AP4002 unfixable: AP5003 (why)'.
+# "copy<TAB>file<TAB>line<TAB>kind<TAB>id<TAB>expected text<TAB>code" for each marker:
+#   // fixable: AP1001 AP4002 unfixable: AP5003 (why)
+#   // fixable: AP2001 expect: "await _store" (the fixed line must contain this text: which of a rule's fixes applies)
 markers() { # directories...
   for dir in "$@"; do
     (cd "$dir" && grep -rnE --include='*.cs' '// *(un)?fixable:' . || true) | awk -v copy="${dir#samples/FixCorpus.}" '{
       split($0, head, ":"); file = substr(head[1], 3); line = head[2]
-      comment = substr($0, index($0, "//") + 2); n = split(comment, words, /[ ,;()]+/); kind = ""
+      text = substr($0, length(head[1]) + length(head[2]) + 3); match(text, /\/\/ *(un)?fixable:/)
+      code = substr(text, 1, RSTART - 1); comment = substr(text, RSTART + 2); expect = ""
+      if (match(comment, /expect: *"[^"]*"/)) { expect = substr(comment, RSTART, RLENGTH); sub(/^expect: *"/, "", expect); sub(/"$/, "", expect); sub(/expect: *"[^"]*"/, "", comment) }
+      n = split(comment, words, /[ ,;()]+/); kind = ""
       for (i = 1; i <= n; i++) {
         if (words[i] == "fixable:" || words[i] == "unfixable:") kind = substr(words[i], 1, length(words[i]) - 1)
-        else if (kind != "" && words[i] ~ /^AP[0-9][0-9][0-9][0-9]$/) printf "%s\t%s\t%s\t%s\t%s\n", copy, file, line, kind, words[i]
+        else if (kind != "" && words[i] ~ /^AP[0-9][0-9][0-9][0-9]$/) printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", copy, file, line, kind, words[i], (kind == "fixable" ? expect : ""), code
       }
     }'
   done
@@ -91,7 +96,10 @@ awk -F'\t' -v fixable_ids="$(echo $fixable_ids)" '
   FILENAME == "copies.txt" { split($0, parts, " "); name = parts[1]; copies[++ncopies] = name
                              if (name ~ /^AP/) fixed[name, name] = 1; else for (i = 2; i <= split($0, parts, " "); i++) fixed[name, parts[i]] = 1; next }
   FILENAME == "markers-before.tsv" { if ($1 != "all") next; want[$4, $5]++; wantfile[$2, $5]++; if ($4 == "unfixable") unfix[$2, $5]++; next }
-  FILENAME == "markers-after.tsv" { mark[$1, $2, $3, $5] = mark[$1, $2, $3, $5] " " $4; next }
+  FILENAME == "markers-after.tsv" { mark[$1, $2, $3, $5] = mark[$1, $2, $3, $5] " " $4
+    # A fixable line that names its rewrite must show it once its rule was fixed.
+    if ($6 != "" && ($1, $5) in fixed && index($7, $6) == 0) { notFixed[$1, $5]++; problem[$1] = problem[$1] "\n  not the expected fix: " $5 " at " $2 ":" $3 " lacks \"" $6 "\": " $7 }
+    next }
   FILENAME == "before.tsv" { if ($4 ~ /^AP/) beforeAp[$1, $2, $3, $4] = 1; else if ($5 == "warning") warnBefore[$1, $2, $4]++; next }
   
   FILENAME == "after.tsv" {

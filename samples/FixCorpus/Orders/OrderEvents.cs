@@ -20,7 +20,7 @@ public class OrderEvents
     {
         _store = store;
         _notifier = notifier;
-        _notifier.NotifyAsync("order events ready"); // fixable: AP2001 (no await in a constructor: only "Discard explicitly")
+        _notifier.NotifyAsync("order events ready"); // fixable: AP2001 expect: "_ = _notifier" (no await in a constructor)
     }
 
     public event EventHandler? Changed;
@@ -36,7 +36,7 @@ public class OrderEvents
 
     private void Announce(Order order)
     {
-        _notifier.NotifyAsync($"order {order.Id} shipped"); // fixable: AP2001
+        _notifier.NotifyAsync($"order {order.Id} shipped"); // fixable: AP2001 expect: "await _notifier"
     }
 
     public async Task NotifyAllAsync(IEnumerable<Order> orders)
@@ -67,14 +67,14 @@ public class OrderEvents
 
     private void OnHeartbeat(object? state)
     {
-        _notifier.NotifyAsync("heartbeat"); // fixable: AP2001 (discard: the method is a TimerCallback)
+        _notifier.NotifyAsync("heartbeat"); // fixable: AP2001 expect: "_ = _notifier" (the method is a TimerCallback)
     }
 
     // A stackalloc buffer used after the call: no await can go here at C# 12 (nor at 13, the span lives across it).
     internal int Checksum(string text)
     {
         Span<byte> buffer = stackalloc byte[16];
-        _notifier.NotifyAsync("checksum"); // fixable: AP2001 (discard: a span local lives across the call)
+        _notifier.NotifyAsync("checksum"); // fixable: AP2001 expect: "_ = _notifier" (a span local lives across the call)
         buffer[0] = (byte)text.Length;
         return buffer[0];
     }
@@ -91,7 +91,7 @@ public sealed class LoggingOrderEvents : OrderEvents
 
     public override Task OnShippedAsync(Order order)
     {
-        _notifier.NotifyAsync($"shipped {order.Id}"); // fixable: AP2001
+        _notifier.NotifyAsync($"shipped {order.Id}"); // fixable: AP2001 expect: "_ = _notifier" (an override keeps its signature)
         return Task.CompletedTask;
     }
 }

@@ -44,7 +44,7 @@ public sealed class OrderService
     public async Task<int> ReportAsync(CancellationToken cancellationToken)
     {
         var count = await _store.CountAsync(cancellationToken).ConfigureAwait(false);
-        var header = File.ReadAllText(Path.Combine(_exportDirectory, "header.txt")); // fixable: AP1003
+        var header = File.ReadAllText(Path.Combine(_exportDirectory, "header.txt")); // fixable: AP1003 expect: "cancellationToken).ConfigureAwait(false)"
         Console.WriteLine(header.Length + count);
         return count;
     }
@@ -67,7 +67,7 @@ public sealed class OrderService
     // Not async yet: "Add await" makes it async and keeps its Task type.
     internal Task RecordAsync(Order order, CancellationToken cancellationToken)
     {
-        _store.SaveAsync(order, cancellationToken); // fixable: AP2001
+        _store.SaveAsync(order, cancellationToken); // fixable: AP2001 expect: "await _store.SaveAsync(order, cancellationToken).ConfigureAwait(false)"
         return File.AppendAllTextAsync(Path.Combine(_exportDirectory, "log.txt"), order.Id + "\n", cancellationToken);
     }
 
@@ -82,7 +82,7 @@ public sealed class OrderService
     // Callers in this file use the value: "Add await" would hand them a Task<Order>, so only "Discard explicitly" fits.
     private Order Stamp(Order order)
     {
-        _store.SaveAsync(order); // fixable: AP2001 (discard: the callers read the returned order)
+        _store.SaveAsync(order); // fixable: AP2001 expect: "_ = _store" (the callers read the returned order)
         return order with { Customer = order.Customer.Trim() };
     }
 

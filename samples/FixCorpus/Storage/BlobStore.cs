@@ -71,7 +71,7 @@ public sealed class BlobStore : IAsyncDisposable
     {
         var journal = new FileStream(Path.Combine(_root, "journal"), FileMode.Append);
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
-        journal.Dispose(); // fixable: AP4005
+        journal.Dispose(); // fixable: AP4005 expect: "await journal.DisposeAsync().ConfigureAwait(false)"
     }
 
     // Look-alikes: acquired before the try, released in finally; disposed asynchronously.
