@@ -12,8 +12,10 @@
 #   before the fixes, each copy reports exactly the markers of its rules (so the markers are the truth);
 #   after, with every rule on again: no compiler error, no compiler warning the copy did not have, every AP
 #   diagnostic on a line that carries a marker for it (an 'unfixable' one for a rule that was fixed), and for a
-#   rule fixed alone exactly as many diagnostics as it has 'unfixable' markers. Other rules' diagnostics may go
-#   (a fix can cure two things) but never appear.
+#   rule fixed alone exactly as many diagnostics as it has 'unfixable' markers, and each 'expect: "text"' of a
+#   fixed rule found on its line. Other rules' diagnostics may go (a fix can cure two things) but never appear.
+# A run listed in eng/fix-corpus/KNOWN-FAILURES.md ('run: APxxxx') may fail; the check fails on any other failing
+# run and on a listed run that passes. How to add a case: docs/contributing.md, "The fix corpus".
 # Usage: bash eng/check-fix-corpus.sh [--keep]   (--keep leaves the work directory for a look at the fixed code)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,12 +35,11 @@ make_copy() { # name, enabled rule ids (space separated), extra csproj property
   cp -r "$corpus" "$dir"
   mv "$dir/FixCorpus.csproj" "$dir/FixCorpus.$1.csproj"
   [ -z "$3" ] || sed -i "s|<OutputType>Library</OutputType>|<OutputType>Library</OutputType>$3|" "$dir/FixCorpus.$1.csproj"
-  # Two configurations: the copy's own rules only (to fix), and every rule (to check).
+  # Two configurations: the copy's own rules only (FixCorpus.globalconfig, to fix), and every rule (to check).
   cp "$dir/FixCorpus.globalconfig" "$dir/every-rule.globalconfig"
   for id in $all_ids; do
     case " $2 " in *" $id "*) ;; *) echo "dotnet_diagnostic.$id.severity = none" >> "$dir/FixCorpus.globalconfig" ;; esac
   done
-  cp "$dir/FixCorpus.globalconfig" "$dir/own-rules.globalconfig"
   echo "$1 $2" >> copies.txt
 }
 use_config() { for copy in samples/FixCorpus.*/; do cp "$copy$1.globalconfig" "${copy}FixCorpus.globalconfig"; done; }
