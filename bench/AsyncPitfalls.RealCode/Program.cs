@@ -15,6 +15,7 @@ using ICSharpCode.Decompiler.Metadata;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace AsyncPitfalls.RealCode;
 
@@ -30,12 +31,14 @@ public static class Program
         usage: dotnet run -c Release --project bench/AsyncPitfalls.RealCode -- [options]
 
           --only <a,b,...>    only these libraries (default: all that the project lists; the ledger is not checked)
-          --write-docs        rewrite the results and precision sections of docs/real-code.md
+          --write-docs        rewrite the results, precision and code fix sections of docs/real-code.md
+          --no-fixes          skip the code fix pass (every fix applied to every diagnostic)
+          --max-broken-fixes <n>  fail when more than n fixes (single or Fix All) break the code (default 0)
           --write-ledger      rewrite verdicts.tsv: keep the verdicts that still match, drop the stale rows,
                               add each new diagnostic with the verdict '?' (to judge before the check passes)
 
-        The exit code is 1 when any analyzer threw, two runs disagreed, or the ledger (verdicts.tsv) is not
-        exactly the output with a verdict on every row; 0 otherwise.
+        The exit code is 1 when any analyzer threw, two runs disagreed, the ledger (verdicts.tsv) is not
+        exactly the output with a verdict on every row, or more fixes broke the code than allowed; 0 otherwise.
         """;
 
     private const int Runs = 3;
@@ -46,6 +49,8 @@ public static class Program
         var writeDocs = false;
         var writeLedger = false;
         var checkLedger = true;
+        var applyFixes = true;
+        var maxBrokenFixes = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -60,6 +65,13 @@ public static class Program
                     break;
                 case "--write-docs":
                     writeDocs = true;
+                    break;
+                case "--no-fixes":
+                    applyFixes = false;
+                    break;
+                case "--max-broken-fixes" when i + 1 < args.Length && int.TryParse(args[i + 1], out var max):
+                    maxBrokenFixes = max;
+                    i++;
                     break;
                 default:
                     Console.WriteLine(Usage);
@@ -79,12 +91,15 @@ public static class Program
         var results = new List<LibraryResult>();
         foreach (var library in libraries)
         {
-            var result = await AnalyzeAsync(library, Path.Combine(workDirectory, library), analyzers, rules);
+            var result = await AnalyzeAsync(library, Path.Combine(workDirectory, library), analyzers, rules, applyFixes);
             results.Add(result);
             Console.WriteLine($"{library} {result.Version}: {result.Lines:N0} lines in {result.Files} files, {result.CompileErrors} compile errors, "
-                + $"{result.Diagnostics.Count} diagnostics, {result.Exceptions.Count} analyzer exceptions, runs agree: {result.RunsAgree} ({result.Seconds:F1} s)");
+                + $"{result.Diagnostics.Count} diagnostics, {result.Exceptions.Count} analyzer exceptions, runs agree: {result.RunsAgree} ({result.Seconds:F1} s"
+                + (applyFixes ? $", fixes {result.FixSeconds:F1} s)" : ")"));
             foreach (var exception in result.Exceptions.Distinct().Take(10))
                 Console.WriteLine("  exception: " + exception);
+            foreach (var broken in result.Fixes.Where(f => f.Broke))
+                Console.WriteLine("  fix broke the code: " + broken.Describe());
         }
 
         var markdown = Markdown(results, started.Elapsed);
@@ -101,9 +116,20 @@ public static class Program
             VerdictLedger.Write(ledgerPath, reconciliation);
             Console.WriteLine($"wrote {ledgerPath}");
         }
+        var fixes = results.SelectMany(r => r.Fixes).ToList();
+        var fixesMarkdown = CodeFixPass.Markdown(fixes, TimeSpan.FromSeconds(results.Sum(r => r.FixSeconds)));
+        var brokenFixes = fixes.Count(f => f.Broke);
+        var fixesWithinLimit = !applyFixes || brokenFixes <= maxBrokenFixes;
+        if (applyFixes)
+        {
+            Console.WriteLine(fixesMarkdown);
+            Console.WriteLine(fixesWithinLimit
+                ? $"code fixes: {brokenFixes} broke the code (allowed: {maxBrokenFixes})"
+                : $"code fixes: {brokenFixes} broke the code, more than the {maxBrokenFixes} allowed (--max-broken-fixes); see the list above");
+        }
         if (writeDocs)
-            WriteDocs(markdown, precision);
-        return results.Any(r => r.Exceptions.Count > 0 || !r.RunsAgree) || !ledgerExact ? 1 : 0;
+            WriteDocs(markdown, precision, applyFixes ? fixesMarkdown : null);
+        return results.Any(r => r.Exceptions.Count > 0 || !r.RunsAgree) || !ledgerExact || !fixesWithinLimit ? 1 : 0;
     }
 
     /// <summary>Prints every way the ledger differs from the output; true when it is exact and fully judged.</summary>
@@ -125,9 +151,9 @@ public static class Program
         return false;
     }
 
-    private sealed record LibraryResult(string Library, string Version, int Files, int Lines, int CompileErrors, IReadOnlyList<string> Diagnostics, IReadOnlyList<Finding> Findings, IReadOnlyList<string> Exceptions, bool RunsAgree, double Seconds);
+    private sealed record LibraryResult(string Library, string Version, int Files, int Lines, int CompileErrors, IReadOnlyList<string> Diagnostics, IReadOnlyList<Finding> Findings, IReadOnlyList<string> Exceptions, bool RunsAgree, double Seconds, IReadOnlyList<FixAttempt> Fixes, double FixSeconds);
 
-    private static async Task<LibraryResult> AnalyzeAsync(string library, string sourceDirectory, ImmutableArray<DiagnosticAnalyzer> analyzers, Dictionary<string, ReportDiagnostic> rules)
+    private static async Task<LibraryResult> AnalyzeAsync(string library, string sourceDirectory, ImmutableArray<DiagnosticAnalyzer> analyzers, Dictionary<string, ReportDiagnostic> rules, bool applyFixes)
     {
         var stopwatch = Stopwatch.StartNew();
         var assemblyPath = Path.Combine(AppContext.BaseDirectory, library + ".dll");
@@ -135,15 +161,23 @@ public static class Program
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
         var files = Directory.GetFiles(sourceDirectory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
-        var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parseOptions, Path.GetRelativePath(sourceDirectory, f))).ToList();
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable,
             specificDiagnosticOptions: rules);
-        var compilation = CSharpCompilation.Create(library, trees, References(library), options);
+        // The compilation comes from a workspace, so that the code fix pass sees the very trees the analyzers saw.
+        using var workspace = new AdhocWorkspace();
+        var projectId = ProjectId.CreateNewId(library);
+        var documents = files.Select(f => DocumentInfo.Create(DocumentId.CreateNewId(projectId), Path.GetFileName(f),
+            loader: TextLoader.From(TextAndVersion.Create(SourceText.From(File.ReadAllText(f)), VersionStamp.Default)), filePath: Path.GetRelativePath(sourceDirectory, f)));
+        var project = workspace.AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, library, library, LanguageNames.CSharp,
+            compilationOptions: options, parseOptions: parseOptions, documents: documents, metadataReferences: References(library)));
+        var compilation = (await project.GetCompilationAsync())!;
+        var trees = compilation.SyntaxTrees.ToList();
         var compileErrors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
 
         var exceptions = new List<string>();
         List<string>? first = null;
         List<Finding>? findings = null;
+        ImmutableArray<Diagnostic> firstDiagnostics = default;
         var agree = true;
         for (var run = 0; run < Runs; run++)
         {
@@ -164,12 +198,18 @@ public static class Program
             if (first is null)
             {
                 first = described;
+                firstDiagnostics = diagnostics.Where(d => d.Id != "AD0001").ToImmutableArray();
                 findings = diagnostics.Where(d => d.Id != "AD0001").Select(d => FindingOf(library, compilation, d)).ToList();
             }
             else if (!first.SequenceEqual(described))
                 agree = false;
         }
-        return new LibraryResult(library, VersionOf(assemblyPath), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree, stopwatch.Elapsed.TotalSeconds);
+        var analysisSeconds = stopwatch.Elapsed.TotalSeconds;
+        var fixes = applyFixes
+            ? await CodeFixPass.RunAsync(library, project, compilation, firstDiagnostics, CancellationToken.None)
+            : Array.Empty<FixAttempt>();
+        return new LibraryResult(library, VersionOf(assemblyPath), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree,
+            analysisSeconds, fixes, stopwatch.Elapsed.TotalSeconds - analysisSeconds);
     }
 
     /// <summary>The diagnostic's key in the ledger; its member is the one a reader opens, not a lambda or local function inside it.</summary>
@@ -204,8 +244,16 @@ public static class Program
 
     /// <summary>
     /// The framework, and every assembly restored next to this program except the library itself, this program's own
-    /// tools (Roslyn, the decompiler, the analyzers) and copies of framework assemblies (they would define types twice).
+    /// tools (Roslyn and its workspace, the decompiler, the analyzers and fixes) and copies of framework assemblies (they would
+    /// define types twice).
     /// </summary>
+    private static readonly HashSet<string> ToolDependencies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // What Microsoft.CodeAnalysis.Workspaces brings (for the code fix pass), not what any library uses.
+        "Humanizer.dll", "System.Composition.AttributedModel.dll", "System.Composition.Convention.dll", "System.Composition.Hosting.dll",
+        "System.Composition.Runtime.dll", "System.Composition.TypedParts.dll",
+    };
+
     private static IEnumerable<MetadataReference> References(string library)
     {
         var framework = RuntimeReferences.NetCore;
@@ -217,7 +265,7 @@ public static class Program
                 var name = Path.GetFileName(path);
                 return !name.Equals(library + ".dll", StringComparison.OrdinalIgnoreCase) && !frameworkNames.Contains(name) && name != own
                     && !name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) && !name.StartsWith("ICSharpCode.", StringComparison.Ordinal)
-                    && !name.StartsWith("AsyncPitfalls.", StringComparison.Ordinal);
+                    && !name.StartsWith("AsyncPitfalls.", StringComparison.Ordinal) && !ToolDependencies.Contains(name);
             })
             .OrderBy(path => path, StringComparer.Ordinal)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path));
@@ -266,11 +314,13 @@ public static class Program
         static string Ratio(int real, int noise) => real + noise == 0 ? "-" : ((double)real / (real + noise)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static void WriteDocs(string markdown, string precision)
+    private static void WriteDocs(string markdown, string precision, string? fixes)
     {
         var page = Path.Combine(Metadata("RepositoryRoot"), "docs", "real-code.md");
         AsyncPitfalls.Bench.DocsSection.Replace(page, "real code results", markdown);
         AsyncPitfalls.Bench.DocsSection.Replace(page, "real code precision", precision);
+        if (fixes is not null)
+            AsyncPitfalls.Bench.DocsSection.Replace(page, "real code fixes", fixes);
         Console.WriteLine($"wrote {page}");
     }
 
