@@ -49,7 +49,7 @@ public sealed class WhenAnyLeavesWorkRunningCodeFix : EditCodeFixProvider
         if (!diagnostic.Properties.ContainsKey(WhenAnyLeavesWorkRunningAnalyzer.TimeoutShapeProperty)
             || context.Types is not { CancellationTokenSource: not null } types
             || context.FindNode(diagnostic) is not InvocationExpressionSyntax whenAny
-            || ((CSharpParseOptions)whenAny.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp8
+            || !LanguageFeatures.AllowsUsingDeclarations(whenAny)
             || TimeoutIf(whenAny) is not { } timeout
             || model.GetSymbolInfo(timeout.Work, context.CancellationToken).Symbol is not ILocalSymbol workLocal
             || WorkDeclaration(workLocal, timeout.If) is not { } declaration
@@ -69,10 +69,20 @@ public sealed class WhenAnyLeavesWorkRunningCodeFix : EditCodeFixProvider
         var sourceDeclaration = SourceDeclaration(sourceName, link, model, declaration.Statement.SpanStart);
         var branch = timeout.If.Statement;
         var endOfLine = AwaitSyntax.EndOfLine(context.Root);
+        // Linked to nothing, the source belongs to this race alone: the delay takes its token too. That changes
+        // nothing (the source is cancelled only once the delay has won), and a token the method now has in scope
+        // is not left unpassed (AP5003 would ask for it).
+        var delay = link is null ? TokenlessDelay(whenAny, timeout.Work, model, types, context.CancellationToken) : null;
+        var tracked = delay is null ? new SyntaxNode[] { branch, declaration.Call, declaration.Statement } : new SyntaxNode[] { branch, declaration.Call, declaration.Statement, delay };
         return CodeEdit.Replace($"Cancel '{workName}' when the timeout wins", declaration.Block, current =>
         {
             if (current.GetCurrentNode(branch) is not { } currentBranch)
                 return current;
+            if (delay is not null && current.GetCurrentNode(delay) is { } currentDelay)
+            {
+                current = current.ReplaceNode(currentDelay, currentDelay.AddArgumentListArguments(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(sourceName + ".Token"))));
+                currentBranch = current.GetCurrentNode(branch)!;
+            }
             current = current.ReplaceNode(currentBranch, CancellingBranch(currentBranch, sourceName));
             if (current.GetCurrentNode(declaration.Call) is not { } currentCall)
                 return current;
@@ -80,8 +90,16 @@ public sealed class WhenAnyLeavesWorkRunningCodeFix : EditCodeFixProvider
             return current.GetCurrentNode(declaration.Statement) is { } currentStatement
                 ? current.InsertNodesBefore(currentStatement, new[] { OnItsOwnLine(sourceDeclaration, currentStatement, endOfLine) })
                 : current;
-        }).AndTrack(branch, declaration.Call, declaration.Statement);
+        }).AndTrack(tracked);
     }
+
+    /// <summary>The race's other task when it is <c>Task.Delay(t)</c> without a token.</summary>
+    private static InvocationExpressionSyntax? TokenlessDelay(InvocationExpressionSyntax whenAny, IdentifierNameSyntax work, SemanticModel model, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+        => whenAny.ArgumentList.Arguments.Select(a => a.Expression).FirstOrDefault(e => e != work) is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } delay
+            && model.GetSymbolInfo(delay, cancellationToken).Symbol is IMethodSymbol { Name: "Delay" } method
+            && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task)
+                ? delay
+                : null;
 
     private sealed class TimeoutShape
     {

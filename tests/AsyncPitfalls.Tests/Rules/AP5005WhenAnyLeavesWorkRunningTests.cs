@@ -143,7 +143,7 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                 {
                     using var countCancellation = new CancellationTokenSource();
                     var count = repository.CountAsync(countCancellation.Token);
-                    if (await Task.WhenAny(count, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != count)
+                    if (await Task.WhenAny(count, Task.Delay(TimeSpan.FromSeconds(2), countCancellation.Token)).ConfigureAwait(false) != count)
                     {
                         countCancellation.Cancel();
                         return 0;
@@ -155,7 +155,7 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                 {
                     using var downloadCancellation = new CancellationTokenSource();
                     var download = http.GetStringAsync(url, downloadCancellation.Token);
-                    if (await Task.WhenAny(Task.Delay(500), download).ConfigureAwait(false) != download)
+                    if (await Task.WhenAny(Task.Delay(500, downloadCancellation.Token), download).ConfigureAwait(false) != download)
                     {
                         downloadCancellation.Cancel();
                         return "";
@@ -204,7 +204,7 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                 {
                     using var workCancellation = new CancellationTokenSource();
                     var work = repository.LoadAsync("a", workCancellation.Token);
-                    if (await Task.WhenAny(work, Task.Delay(1000)) != work)
+                    if (await Task.WhenAny(work, Task.Delay(1000, workCancellation.Token)) != work)
                     {
                         workCancellation.Cancel();
                         throw new TimeoutException();
@@ -236,7 +236,7 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                 {
                     using var jobCancellation = new CancellationTokenSource();
                     var job = SlowJobAsync(duration, jobCancellation.Token);
-                    if (await Task.WhenAny(job, Task.Delay(timeout)) != job) // AP5005
+                    if (await Task.WhenAny(job, Task.Delay(timeout, jobCancellation.Token)) != job) // AP5005
                     {
                         jobCancellation.Cancel();
                         throw new TimeoutException();
@@ -442,6 +442,19 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
                         throw new TimeoutException("too slow");
                     }
                     return await work;
+                }
+
+                // Linked to nothing: the delay takes the race's token too, or AP5003 would ask for it.
+                public async Task<int> CountOrTimeOutAsync(Repository repository)
+                {
+                    using var countCancellation = new CancellationTokenSource();
+                    var count = repository.CountAsync(countCancellation.Token);
+                    if (await Task.WhenAny(count, Task.Delay(5000, countCancellation.Token)) != count)
+                    {
+                        countCancellation.Cancel();
+                        throw new TimeoutException();
+                    }
+                    return await count;
                 }
             }
             """);
