@@ -74,4 +74,61 @@ public sealed class AP5006CatchTaskCanceledOnlyTests
                 },
             },
         }.RunAsync();
+
+    // The fix changed the caught type under a TaskCanceledException local: CS0266 (found on real code, Azure Service Bus).
+    [Fact]
+    public Task NoFix_WhenTheExceptionGoesWhereATaskCanceledExceptionIsWanted()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Worker
+                    {
+                        private TaskCanceledException? _last;
+
+                        public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                        {
+                            try { await work(ct); }
+                            [|catch (TaskCanceledException c)|] { TaskCanceledException last = c; _last = last; }
+                        }
+
+                        public async Task RememberAsync(Func<CancellationToken, Task> work, CancellationToken ct)
+                        {
+                            try { await work(ct); }
+                            [|catch (TaskCanceledException c)|] { Remember(c); }
+                        }
+
+                        private void Remember(TaskCanceledException canceled) => _last = canceled;
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    // Its look-alike: the exception read as an OperationCanceledException or an Exception, thrown, logged, interpolated.
+    [Fact]
+    public Task Fix_WhenEveryUseTakesTheWiderType()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, Action<Exception> log, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    [|catch (TaskCanceledException c)|] { log(c); Console.WriteLine($"{c} {c.CancellationToken.IsCancellationRequested}"); throw c; }
+                }
+            }
+            """, Usings + """
+            class Worker
+            {
+                public async Task RunAsync(Func<CancellationToken, Task> work, Action<Exception> log, CancellationToken ct)
+                {
+                    try { await work(ct); }
+                    catch (OperationCanceledException c) { log(c); Console.WriteLine($"{c} {c.CancellationToken.IsCancellationRequested}"); throw c; }
+                }
+            }
+            """);
 }
