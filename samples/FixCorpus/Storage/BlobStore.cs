@@ -46,7 +46,7 @@ public sealed class BlobStore : IAsyncDisposable
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false); // fixable: AP3006
             using (var source = File.OpenRead(Path.Combine(_root, from)))
-            using (var target = File.Create(Path.Combine(_root, to))) // fixable: AP4005
+            using (var target = File.Create(Path.Combine(_root, to))) // unfixable: AP4005 (stacked usings in a file that configures its awaits)
             {
                 await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
                 return (int)target.Length;
@@ -60,7 +60,7 @@ public sealed class BlobStore : IAsyncDisposable
 
     public async Task<long> MeasureAsync(string name, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false); // unfixable: AP3002
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false); // fixable: AP3002 (the local used after the release is declared before the try)
         var info = new FileInfo(Path.Combine(_root, name));
         await Task.Delay(1, cancellationToken).ConfigureAwait(false);
         _gate.Release();
