@@ -91,13 +91,25 @@ internal static class AsyncConversion
             var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (ExpressionSyntax)access : name;
             if (callee.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } } })
                 continue;
-            if (callee.Parent is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } call || call.Expression != callee
-                || !IsAsyncFunction(FunctionSyntax.GetEnclosingFunction(call)) || !FunctionSyntax.CanAwaitAt(call, model, cancellationToken))
+            if (AwaitableCallStatement(name, model, cancellationToken) is not { } call)
                 return false;
             calls.Add(call);
         }
         callsToAwait = calls.ToImmutable();
         return true;
+    }
+
+    /// <summary>
+    /// The call <paramref name="name"/> makes when it is a statement of an async function where an await can go
+    /// (<c>Save(x);</c>, <c>this.Save(x);</c>), which can then await the task the method returns; null otherwise.
+    /// </summary>
+    public static InvocationExpressionSyntax? AwaitableCallStatement(SimpleNameSyntax name, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (ExpressionSyntax)access : name;
+        return callee.Parent is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } call && call.Expression == callee
+            && IsAsyncFunction(FunctionSyntax.GetEnclosingFunction(call)) && FunctionSyntax.CanAwaitAt(call, model, cancellationToken)
+                ? call
+                : null;
     }
 
     private static bool IsAsyncFunction(SyntaxNode? function) => function switch

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -51,6 +52,45 @@ public abstract class AwaitInsertingCodeFix : EditCodeFixProvider
         }
         context.RecordUsedInOtherDocuments(method, usedElsewhere);
         return true;
+    }
+
+    /// <summary>
+    /// The signature change, applied on its own, also awaits the method's call statements in the other documents
+    /// (in async functions, where an await can go), so that a caller there observes the task instead of dropping it.
+    /// Other uses there are left as they are: the action's title says the signature changes.
+    /// </summary>
+    protected sealed override async Task<Solution> WithOtherDocumentsUpdatedAsync(Document original, Solution fixedSolution, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var root = await original.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await original.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null
+            || GetAwaitEdit(new EditContext(root, model, cancellationToken), diagnostic) is not { } edit
+            || FunctionSyntax.GetEnclosingFunction(edit.Target) is not MethodDeclarationSyntax declaration
+            || model.GetDeclaredSymbol(declaration, cancellationToken) is not IMethodSymbol method)
+            return fixedSolution;
+
+        var solution = fixedSolution;
+        var references = await SymbolFinder.FindReferencesAsync(method, original.Project.Solution, cancellationToken).ConfigureAwait(false);
+        foreach (var inDocument in references.SelectMany(r => r.Locations).Where(l => l.Document.Id != original.Id).GroupBy(l => l.Document.Id))
+        {
+            // The other documents are still as they were in the original solution.
+            var document = original.Project.Solution.GetDocument(inDocument.Key);
+            var otherRoot = document is null ? null : await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var otherModel = document is null ? null : await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (otherRoot is null || otherModel is null)
+                continue;
+            var calls = inDocument
+                .Select(l => otherRoot.FindNode(l.Location.SourceSpan, getInnermostNodeForTie: true) is SimpleNameSyntax name ? AsyncConversion.AwaitableCallStatement(name, otherModel, cancellationToken) : null)
+                .OfType<InvocationExpressionSyntax>()
+                .ToList();
+            if (calls.Count == 0)
+                continue;
+            var configureAwaitFalse = AwaitSyntax.FileUsesConfigureAwaitFalse(otherRoot);
+            var newRoot = otherRoot.ReplaceNodes(calls, (_, current) => AwaitSyntax.Await(current.WithoutTrivia(), configureAwaitFalse)
+                .WithTriviaFrom(current).WithAdditionalAnnotations(Formatter.Annotation));
+            solution = solution.WithDocumentSyntaxRoot(inDocument.Key, newRoot);
+        }
+        return solution;
     }
 
     /// <summary>The edit that awaits, for one diagnostic, or null when no safe rewrite exists.</summary>

@@ -62,6 +62,14 @@ public abstract class EditCodeFixProvider : CodeFixProvider
 
     private static readonly Task<bool> s_offered = Task.FromResult(true);
 
+    /// <summary>
+    /// What the one-at-a-time action that changes a signature other code sees also changes in the other documents of
+    /// the solution (their calls awaiting the method), given the solution that holds the fixed document; by default
+    /// nothing. Never part of Fix All, which never changes such a signature.
+    /// </summary>
+    protected virtual Task<Solution> WithOtherDocumentsUpdatedAsync(Document original, Solution fixedSolution, Diagnostic diagnostic, CancellationToken cancellationToken)
+        => Task.FromResult(fixedSolution);
+
     /// <summary>The equivalence keys of the further fixes, in the order they are offered.</summary>
     protected virtual ImmutableArray<string> OtherEquivalenceKeys => ImmutableArray<string>.Empty;
 
@@ -106,7 +114,15 @@ public abstract class EditCodeFixProvider : CodeFixProvider
                     Register(edit.Title, _equivalenceKey, PreferredEdit);
                     break;
                 case { ChangesSignatureOf: { } method } edit:
-                    Register($"{edit.Title} (changes the signature of '{method}')", _signatureChangeKey, GetEdit);
+                    context.RegisterCodeFix(
+                        CodeAction.Create($"{edit.Title} (changes the signature of '{method}')",
+                            async ct =>
+                            {
+                                var fixedDocument = await FixDocumentAsync(document, ImmutableArray.Create(diagnostic), GetEdit, ct).ConfigureAwait(false);
+                                return await WithOtherDocumentsUpdatedAsync(document, fixedDocument.Project.Solution, diagnostic, ct).ConfigureAwait(false);
+                            },
+                            _signatureChangeKey),
+                        diagnostic);
                     break;
                 case null when others.Count > 0:
                     // Only further fixes: the first is this diagnostic's preferred fix, under the main key, so that a

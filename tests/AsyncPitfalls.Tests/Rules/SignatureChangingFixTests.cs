@@ -257,15 +257,15 @@ public sealed class SignatureChangingFixTests
             }
             """);
 
-    // An internal method called from another document: its calls there would drop the task unseen, so the change
-    // is an action of its own, titled so; the same method with every call in this document gets the main fix.
+    // An internal method called from another document: the change is an action of its own, titled so, never in Fix
+    // All; applied, it awaits the call statements of async callers in the other document as well.
     [Fact]
     public async Task AP2001_InternalMethodCalledFromAnotherDocument_ChangesItsSignatureOnlyOnItsOwn()
     {
         var test = new CSharpCodeFixVerifier<DiscardedTaskAnalyzer, DiscardedTaskCodeFix>.Test
         {
             CodeActionEquivalenceKey = "AP2001.AddAwait.ChangesSignature",
-            // The explicit action leaves the other document's call dropping the task (CS4014 there), as its title warns.
+            // The explicit action awaits the call in the other document too (an async caller), so the task is observed there.
             // Fix All never changes such a signature (AP2001_FixAll_LeavesThePublicMethod_AndFixesTheOthers): one action at a time.
             CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck,
             TestState =
@@ -305,7 +305,7 @@ public sealed class SignatureChangingFixTests
                     """
                     class Caller
                     {
-                        public async System.Threading.Tasks.Task RunAsync(Ledger ledger, Store store) { ledger.Save(store); await System.Threading.Tasks.Task.Yield(); }
+                        public async System.Threading.Tasks.Task RunAsync(Ledger ledger, Store store) { await ledger.Save(store); await System.Threading.Tasks.Task.Yield(); }
                     }
                     """,
                 },

@@ -37,7 +37,6 @@ public sealed class FixedVariantTests(LoopbackServerFixture fixture) : IClassFix
     /// </summary>
     private static readonly Dictionary<string, string> KnownDefects = new(StringComparer.Ordinal)
     {
-        ["forgotten-await"] = "AP2001: SaveOrdersForgetting's caller is in another file, so 'Add await' (which would make it async Task) is only the explicitly titled signature-changing action, and the first fix is 'Discard explicitly', which states the intent and keeps the harm; removing it needs that caller awaited, an edit in another file the fix does not make",
     };
 
     public static TheoryData<string> PitfallDemos()
