@@ -101,7 +101,8 @@ internal static class AsyncConversion
 
     /// <summary>
     /// The call <paramref name="name"/> makes when it is a statement of an async function where an await can go
-    /// (<c>Save(x);</c>, <c>this.Save(x);</c>), which can then await the task the method returns; null otherwise.
+    /// (<c>Save(x);</c>, <c>this.Save(x);</c>), which can then await the task the method returns; null otherwise
+    /// (<c>worker?.Save()</c> too: awaiting it would throw when worker is null).
     /// </summary>
     public static InvocationExpressionSyntax? AwaitableCallStatement(SimpleNameSyntax name, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {

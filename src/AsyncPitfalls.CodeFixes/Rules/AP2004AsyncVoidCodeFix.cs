@@ -79,7 +79,8 @@ public sealed class AsyncVoidCodeFix : EditCodeFixProvider
                     return false;
                 if (IsOnlyNamed(reference))
                     continue;
-                if (location.Document.Id != document.Id || !IsAwaitableCall(reference, context, cancellationToken))
+                if (location.Document.Id != document.Id || reference is not SimpleNameSyntax name
+                    || AsyncConversion.AwaitableCallStatement(name, context.Model, cancellationToken) is null)
                     return false;
             }
         }
@@ -98,25 +99,6 @@ public sealed class AsyncVoidCodeFix : EditCodeFixProvider
                 break;
         }
         return false;
-    }
-
-    /// <summary>
-    /// <c>Start();</c> or <c>this.Start();</c> as a statement of an async function, where an await can
-    /// go. Not <c>worker?.Start()</c>: awaiting it would throw when worker is null.
-    /// </summary>
-    private static bool IsAwaitableCall(SyntaxNode reference, EditContext context, System.Threading.CancellationToken cancellationToken)
-    {
-        var callee = reference.Parent is MemberAccessExpressionSyntax access && access.Name == reference ? reference.Parent : reference;
-        if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee || invocation.Parent is not ExpressionStatementSyntax)
-            return false;
-        var isAsync = FunctionSyntax.GetEnclosingFunction(invocation) switch
-        {
-            MethodDeclarationSyntax m => m.Modifiers.Any(SyntaxKind.AsyncKeyword),
-            LocalFunctionStatementSyntax f => f.Modifiers.Any(SyntaxKind.AsyncKeyword),
-            AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword),
-            _ => false,
-        };
-        return isAsync && FunctionSyntax.CanAwaitAt(invocation, context.Model, cancellationToken);
     }
 
     private static TypeSyntax? FindReturnType(SyntaxNode node)
