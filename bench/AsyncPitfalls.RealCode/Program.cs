@@ -40,6 +40,9 @@ public static class Program
 
     private const int Runs = 3;
 
+    /// <summary>The libraries, restored next to this program.</summary>
+    private static readonly RealCodeLibraries Libraries = new(AppContext.BaseDirectory);
+
     public static async Task<int> Main(string[] args)
     {
         var libraries = RealCodeLibraries.Listed(typeof(Program).Assembly).ToList();
@@ -153,7 +156,7 @@ public static class Program
     private static async Task<LibraryResult> AnalyzeAsync(string library, string sourceDirectory, ImmutableArray<DiagnosticAnalyzer> analyzers, Dictionary<string, ReportDiagnostic> rules, bool applyFixes)
     {
         var stopwatch = Stopwatch.StartNew();
-        RealCodeLibraries.Decompile(library, sourceDirectory);
+        Libraries.Decompile(library, sourceDirectory);
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
         var files = RealCodeLibraries.SourceFiles(sourceDirectory);
@@ -165,7 +168,7 @@ public static class Program
         var documents = files.Select(f => DocumentInfo.Create(DocumentId.CreateNewId(projectId), Path.GetFileName(f),
             loader: TextLoader.From(TextAndVersion.Create(SourceText.From(File.ReadAllText(f)), VersionStamp.Default)), filePath: Path.GetRelativePath(sourceDirectory, f)));
         var project = workspace.AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, library, library, LanguageNames.CSharp,
-            compilationOptions: options, parseOptions: parseOptions, documents: documents, metadataReferences: RealCodeLibraries.References(new[] { library }, typeof(Program).Assembly)));
+            compilationOptions: options, parseOptions: parseOptions, documents: documents, metadataReferences: Libraries.References(new[] { library })));
         var compilation = (await project.GetCompilationAsync())!;
         var trees = compilation.SyntaxTrees.ToList();
         var compileErrors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
@@ -204,7 +207,7 @@ public static class Program
         var fixes = applyFixes
             ? await CodeFixPass.RunAsync(library, project, compilation, firstDiagnostics, CancellationToken.None)
             : Array.Empty<FixAttempt>();
-        return new LibraryResult(library, RealCodeLibraries.VersionOf(library), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree,
+        return new LibraryResult(library, Libraries.VersionOf(library), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree,
             analysisSeconds, fixes, stopwatch.Elapsed.TotalSeconds - analysisSeconds);
     }
 

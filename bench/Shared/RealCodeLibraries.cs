@@ -13,22 +13,27 @@ using Microsoft.CodeAnalysis;
 namespace AsyncPitfalls.Bench;
 
 /// <summary>
-/// The real-code libraries (bench/Shared/RealCodeLibraries.props restores them next to the program): their list, their
-/// decompiled sources and the references they compile against. Used by bench/AsyncPitfalls.RealCode (every rule and fix
-/// over them) and bench/AsyncPitfalls.Benchmarks (their analyzer time against the peers).
+/// The real-code libraries (listed in bench/Shared/RealCodeLibraries.props, restored next to bench/AsyncPitfalls.RealCode's
+/// program): their list, their decompiled sources and the references they compile against. Used by
+/// bench/AsyncPitfalls.RealCode (every rule and fix over them) and bench/AsyncPitfalls.Benchmarks (their analyzer time
+/// against the peers), each with the directory the libraries were restored to.
 /// </summary>
-public static class RealCodeLibraries
+public sealed class RealCodeLibraries
 {
+    private readonly string _directory;
+
+    public RealCodeLibraries(string directory) => _directory = directory;
+
     /// <summary>Every library the project restores, as listed in RealCodeLibraries.props.</summary>
     public static IReadOnlyList<string> Listed(Assembly program)
         => program.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "Libraries").Value!
             .Split(';', StringSplitOptions.RemoveEmptyEntries).ToList();
 
     /// <summary>The library's assembly, restored next to this program.</summary>
-    public static string AssemblyPath(string library) => Path.Combine(AppContext.BaseDirectory, library + ".dll");
+    public string AssemblyPath(string library) => Path.Combine(_directory, library + ".dll");
 
     /// <summary>One C# file per type, as ILSpy writes a project; done again on every run, so no stale sources are analyzed.</summary>
-    public static void Decompile(string library, string directory)
+    public void Decompile(string library, string directory)
     {
         var assemblyPath = AssemblyPath(library);
         if (Directory.Exists(directory))
@@ -36,7 +41,7 @@ public static class RealCodeLibraries
         Directory.CreateDirectory(directory);
         using var module = new PEFile(assemblyPath);
         var resolver = new UniversalAssemblyResolver(assemblyPath, false, module.DetectTargetFrameworkId());
-        resolver.AddSearchDirectory(AppContext.BaseDirectory);
+        resolver.AddSearchDirectory(_directory);
         var settings = new DecompilerSettings(ICSharpCode.Decompiler.CSharp.LanguageVersion.Latest) { ThrowOnAssemblyResolveErrors = false };
         new WholeProjectDecompiler(settings, resolver, null, resolver, null).DecompileProject(module, directory);
     }
@@ -56,21 +61,20 @@ public static class RealCodeLibraries
     };
 
     /// <summary>
-    /// The framework, and every assembly restored next to this program except the libraries compiled from source, this
-    /// program's own tools (Roslyn and its workspace, the decompiler, the analyzers and fixes) and copies of framework
+    /// The framework (the running one's, as <see cref="RuntimeReferences"/> lists it), and every assembly restored with the
+    /// libraries except those compiled from source, the real-code program's own tools (Roslyn and its workspace, the decompiler, the analyzers and fixes) and copies of framework
     /// assemblies (they would define types twice).
     /// </summary>
-    public static IEnumerable<MetadataReference> References(IEnumerable<string> librariesFromSource, Assembly program)
+    public IEnumerable<MetadataReference> References(IEnumerable<string> librariesFromSource)
     {
         var fromSource = librariesFromSource.Select(l => l + ".dll").ToHashSet(StringComparer.OrdinalIgnoreCase);
         var framework = RuntimeReferences.NetCore;
         var frameworkNames = framework.Select(r => Path.GetFileName(r.Display)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var own = program.GetName().Name + ".dll";
-        var restored = Directory.GetFiles(AppContext.BaseDirectory, "*.dll")
+        var restored = Directory.GetFiles(_directory, "*.dll")
             .Where(path =>
             {
                 var name = Path.GetFileName(path);
-                return !fromSource.Contains(name) && !frameworkNames.Contains(name) && name != own
+                return !fromSource.Contains(name) && !frameworkNames.Contains(name)
                     && !name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) && !name.StartsWith("ICSharpCode.", StringComparison.Ordinal)
                     && !name.StartsWith("AsyncPitfalls.", StringComparison.Ordinal) && !ToolDependencies.Contains(name);
             })
@@ -80,7 +84,7 @@ public static class RealCodeLibraries
     }
 
     /// <summary>The version the package shipped, without build metadata ("8.9.1+commit" or "3.3.2\n").</summary>
-    public static string VersionOf(string library)
+    public string VersionOf(string library)
     {
         var version = (FileVersionInfo.GetVersionInfo(AssemblyPath(library)).ProductVersion ?? "?").Trim();
         var metadata = version.IndexOfAny(new[] { '+', '\n', '\r', ' ' });
