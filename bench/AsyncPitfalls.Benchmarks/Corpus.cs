@@ -71,8 +71,10 @@ public sealed class Corpus
         {
             var directory = Path.Combine(Path.GetTempPath(), "asyncpitfalls-bench-realcode", library);
             restored.Decompile(library, directory);
-            // The library's name leads each path, so that two libraries' files of the same name stay apart.
+            // The library's name leads each path, so that two libraries' files of the same name stay apart. One assembly
+            // has one set of assembly attributes: those of the libraries after the first would be duplicates (CS0579).
             sources.AddRange(AsyncPitfalls.Bench.RealCodeLibraries.SourceFiles(directory)
+                .Where(f => library == libraries[0] || Path.GetRelativePath(directory, f) != Path.Combine("Properties", "AssemblyInfo.cs"))
                 .Select(f => (Path.Combine(library, Path.GetRelativePath(directory, f)), File.ReadAllText(f))));
         }
         var references = restored.References(libraries).ToImmutableArray();

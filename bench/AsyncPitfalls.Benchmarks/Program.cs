@@ -135,6 +135,12 @@ public static class Program
             corpora.Add(realCorpus);
             // Off the record: the first compilation against the libraries' many references decodes their metadata.
             Measurement.Compile(realCorpus);
+            if (verbose)
+            {
+                // Decompiled code is not always valid C#; the real-code check (docs/real-code.md) counts the same errors per library.
+                var errors = realCorpus.Compile(realCorpus.Trees).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                Console.WriteLine($"{spec}: {errors.Count} compile errors" + string.Concat(errors.Take(20).Select(e => Environment.NewLine + "  " + e)));
+            }
             Console.WriteLine($"decompiled and compiled {spec} once in {decompiling.Elapsed.TotalSeconds:F0} s");
         }
         if (ownSources)
