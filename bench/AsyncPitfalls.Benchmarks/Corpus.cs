@@ -11,9 +11,10 @@ namespace AsyncPitfalls.Benchmarks;
 /// <summary>Source files and references of one compilation the benchmark measures.</summary>
 public sealed class Corpus
 {
-    private Corpus(string name, ImmutableArray<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references)
+    private Corpus(string name, ImmutableArray<(string Path, string Text)> sources, ImmutableArray<MetadataReference> references, bool isReal = false)
     {
         Name = name;
+        IsReal = isReal;
         Sources = sources;
         References = references;
         Lines = sources.Sum(s => CorpusGenerator.CountLines(s.Text));
@@ -21,6 +22,9 @@ public sealed class Corpus
     }
 
     public string Name { get; }
+
+    /// <summary>Decompiled real libraries: parsed at the preview language version and compiled with unsafe code allowed, as the real-code check does.</summary>
+    public bool IsReal { get; }
 
     public int Lines { get; }
 
@@ -55,6 +59,28 @@ public sealed class Corpus
             .Select(t => (MetadataReference)MetadataReference.CreateFromFile(t.Assembly.Location))
             .ToImmutableArray();
 
+    /// <summary>
+    /// Decompiled real libraries (bench/Shared/RealCodeLibraries), one compilation: a single library, or several joined
+    /// with '+' ("MongoDB.Driver+Dapper") to reach a size no single library has. Decompiled again on every run.
+    /// </summary>
+    public static Corpus Real(AsyncPitfalls.Bench.RealCodeLibraries restored, string spec)
+    {
+        var libraries = spec.Split('+', StringSplitOptions.RemoveEmptyEntries);
+        var sources = ImmutableArray.CreateBuilder<(string Path, string Text)>();
+        foreach (var library in libraries)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "asyncpitfalls-bench-realcode", library);
+            restored.Decompile(library, directory);
+            // The library's name leads each path, so that two libraries' files of the same name stay apart. One assembly
+            // has one set of assembly attributes: those of the libraries after the first would be duplicates (CS0579).
+            sources.AddRange(AsyncPitfalls.Bench.RealCodeLibraries.SourceFiles(directory)
+                .Where(f => library == libraries[0] || Path.GetRelativePath(directory, f) != Path.Combine("Properties", "AssemblyInfo.cs"))
+                .Select(f => (Path.Combine(library, Path.GetRelativePath(directory, f)), File.ReadAllText(f))));
+        }
+        var references = restored.References(libraries).ToImmutableArray();
+        return new Corpus(string.Join(" + ", libraries), sources.ToImmutable(), references, isReal: true);
+    }
+
     public static string FormatLines(int lines) => lines switch
     {
         >= 1_000_000 when lines % 1_000_000 == 0 => $"{lines / 1_000_000}M",
@@ -64,14 +90,14 @@ public sealed class Corpus
 
     public ImmutableArray<SyntaxTree> Parse()
     {
-        var options = new CSharpParseOptions(LanguageVersion.Latest);
+        var options = new CSharpParseOptions(IsReal ? LanguageVersion.Preview : LanguageVersion.Latest);
         return Sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, options, s.Path)).ToImmutableArray();
     }
 
     public CSharpCompilation Compile(ImmutableArray<SyntaxTree> trees, ImmutableDictionary<string, ReportDiagnostic>? diagnosticOptions = null)
     {
         // Single-threaded, like the analyzers measured next to it: both numbers are CPU work, not wall time on N cores.
-        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false)
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false, allowUnsafe: IsReal)
             .WithSpecificDiagnosticOptions(diagnosticOptions ?? ImmutableDictionary<string, ReportDiagnostic>.Empty);
         return CSharpCompilation.Create("Corpus", trees, References, options);
     }

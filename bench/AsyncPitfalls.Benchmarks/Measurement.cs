@@ -26,7 +26,7 @@ public sealed record SetResult(
 public sealed record AnalysisRun(double WallMs, double AllocatedMb, double GcPauseMs, int Diagnostics, int Exceptions, Dictionary<string, double> PerAnalyzerMs);
 
 /// <summary>One corpus: its compile time and every set's analysis, medians over the iterations.</summary>
-public sealed record CorpusResult(string Corpus, int Lines, int CompileErrors, double CompileMs, double CompileAllocatedMb, IReadOnlyList<SetResult> Sets)
+public sealed record CorpusResult(string Corpus, int Lines, int CompileErrors, double CompileMs, double CompileAllocatedMb, IReadOnlyList<SetResult> Sets, bool IsReal = false)
 {
     public SetResult? Set(string name) => Sets.FirstOrDefault(s => s.Set == name);
 }
@@ -170,7 +170,7 @@ public static class Measurement
                     setRuns.Max(r => r.Exceptions),
                     perAnalyzer);
             }).ToList();
-            return new CorpusResult(corpus.Name, corpus.Lines, Compiles[^1].Errors, Median(Compiles.Select(c => c.Ms)), Median(Compiles.Select(c => c.AllocatedMb)), results);
+            return new CorpusResult(corpus.Name, corpus.Lines, Compiles[^1].Errors, Median(Compiles.Select(c => c.Ms)), Median(Compiles.Select(c => c.AllocatedMb)), results, corpus.IsReal);
         }
     }
 

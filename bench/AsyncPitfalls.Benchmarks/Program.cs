@@ -8,6 +8,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using AsyncPitfalls.Bench;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -24,20 +25,26 @@ public static class Program
           --iterations <n>    rounds; each runs every corpus and set once (three times below 100,000 lines), corpora interleaved; the median is reported (default 5)
           --peers <a,b,...>   only these peers (default: all restored: AsyncFixer, VS Threading, Meziantou, IDisposableAnalyzers)
           --rules <id,id,...> only the AsyncPitfalls analyzers that report these ids (for profiling one rule)
+          --sizes none        no generated corpus (only the real ones, or own sources)
+          --real <a,b+c,...>  the real-code corpora: decompiled libraries of bench/Shared/RealCodeLibraries.props, one
+                              compilation each; '+' joins libraries into one (default Telegram.Bot,MongoDB.Driver+Dapper:
+                              165k and 153k lines; 'none' for no real corpus)
           --no-own-sources    skip the corpus of this repository's own sources
-          --quick             5,000 and 10,000 lines, one iteration: the CI smoke run
+          --quick             5,000 and 10,000 lines and the real Polly.Core (6k lines), one iteration: the CI smoke run
           --write-docs        rewrite the results section of docs/benchmarks.md and docs/benchmarks.svg
           --verbose           also print every analyzer's time in every run (to see where a slow run's time went)
           --list-diagnostics <file>
                               measure nothing: write every AsyncPitfalls diagnostic on the generated corpora of
                               --sizes to <file>, sorted (to prove that a change keeps the diagnostics identical)
 
-        The exit code is 1 when any analyzer threw, 0 otherwise; targets are reported, not enforced.
+        The exit code is 1 when an AsyncPitfalls analyzer threw, 0 otherwise (a peer's exceptions, which IDisposableAnalyzers
+        throws on some real code, are only reported); targets are reported, not enforced.
         """;
 
     public static async Task<int> Main(string[] args)
     {
         var sizes = new List<int> { 50_000, 200_000, 1_000_000 };
+        var real = DefaultRealCorpora.ToList();
         var iterations = 5;
         var ownSources = true;
         var writeDocs = false;
@@ -50,7 +57,10 @@ public static class Program
             switch (args[i])
             {
                 case "--sizes" when i + 1 < args.Length:
-                    sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                    sizes = args[++i] is "none" ? new List<int>() : args[i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                    break;
+                case "--real" when i + 1 < args.Length:
+                    real = args[++i] is "none" ? new List<string>() : args[i].Split(',').ToList();
                     break;
                 case "--iterations" when i + 1 < args.Length:
                     iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -66,6 +76,7 @@ public static class Program
                     break;
                 case "--quick":
                     sizes = new List<int> { 5_000, 10_000 };
+                    real = new List<string> { QuickRealCorpus };
                     iterations = 1;
                     break;
                 case "--write-docs":
@@ -108,6 +119,30 @@ public static class Program
         // Every corpus is generated and parsed up front and kept for the whole run, so that every size is measured
         // in the same process state; the rounds interleave them (see Measurement.MeasureAsync).
         var corpora = sizes.Select(size => Corpus.Generated(size)).ToList();
+        var listed = RealCodeLibraries.Listed(typeof(Program).Assembly);
+        // Restored by bench/AsyncPitfalls.RealCode, which this project builds; not loaded into this process.
+        var restored = new RealCodeLibraries(System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(Program).Assembly).First(a => a.Key == "RealCodeDirectory").Value!);
+        foreach (var spec in real)
+        {
+            var unknown = spec.Split('+').Where(l => !listed.Contains(l, StringComparer.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                Console.WriteLine($"--real: {string.Join(", ", unknown)} not among the libraries of bench/Shared/RealCodeLibraries.props: {string.Join(", ", listed)}");
+                return 2;
+            }
+            var decompiling = Stopwatch.StartNew();
+            var realCorpus = Corpus.Real(restored, spec);
+            corpora.Add(realCorpus);
+            // Off the record: the first compilation against the libraries' many references decodes their metadata.
+            Measurement.Compile(realCorpus);
+            if (verbose)
+            {
+                // Decompiled code is not always valid C#; the real-code check (docs/real-code.md) counts the same errors per library.
+                var errors = realCorpus.Compile(realCorpus.Trees).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                Console.WriteLine($"{spec}: {errors.Count} compile errors" + string.Concat(errors.Take(20).Select(e => Environment.NewLine + "  " + e)));
+            }
+            Console.WriteLine($"decompiled and compiled {spec} once in {decompiling.Elapsed.TotalSeconds:F0} s");
+        }
         if (ownSources)
             corpora.Add(Corpus.OwnSources(AnalyzerSets.RepositoryRoot));
         foreach (var corpus in corpora)
@@ -126,7 +161,9 @@ public static class Program
 
         if (writeDocs)
             WriteDocs(markdown, report.Svg());
-        return results.SelectMany(r => r.Sets).Any(s => s.AnalyzerExceptions > 0) ? 1 : 0;
+        foreach (var thrown in results.SelectMany(r => r.Sets.Where(s => s.AnalyzerExceptions > 0).Select(s => $"{s.Set} threw {s.AnalyzerExceptions} time(s) on {r.Corpus}")))
+            Console.WriteLine(thrown);
+        return results.SelectMany(r => r.Sets).Any(s => s.Set == AnalyzerSets.AsyncPitfallsName && s.AnalyzerExceptions > 0) ? 1 : 0;
     }
 
     /// <summary>Every diagnostic on each generated corpus, one sorted line each, and the count per rule on the console.</summary>
@@ -154,6 +191,12 @@ public static class Program
         Console.WriteLine($"wrote {lines.Count} diagnostics to {path}; {exceptions} analyzer exceptions");
         return exceptions > 0 ? 1 : 0;
     }
+
+    /// <summary>The real corpora of a full run: the largest library, and the next largest joined with a small one to pass 150,000 lines.</summary>
+    private static readonly string[] DefaultRealCorpora = { "Telegram.Bot", "MongoDB.Driver+Dapper" };
+
+    /// <summary>The real corpus of --quick: small enough to keep the smoke run under a minute.</summary>
+    private const string QuickRealCorpus = "Polly.Core";
 
     /// <summary>Corpora below this size run three times per round: a collection landing inside a run weighs more there.</summary>
     private const int SmallCorpusLines = 100_000;

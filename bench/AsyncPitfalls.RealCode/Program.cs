@@ -8,10 +8,7 @@ using System.Reflection;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using AsyncPitfalls.Tests.Verifiers;
-using ICSharpCode.Decompiler;
-using ICSharpCode.Decompiler.CSharp.ProjectDecompiler;
-using ICSharpCode.Decompiler.Metadata;
+using AsyncPitfalls.Bench;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -43,9 +40,12 @@ public static class Program
 
     private const int Runs = 3;
 
+    /// <summary>The libraries, restored next to this program.</summary>
+    private static readonly RealCodeLibraries Libraries = new(AppContext.BaseDirectory);
+
     public static async Task<int> Main(string[] args)
     {
-        var libraries = Metadata("Libraries").Split(';', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var libraries = RealCodeLibraries.Listed(typeof(Program).Assembly).ToList();
         var writeDocs = false;
         var writeLedger = false;
         var checkLedger = true;
@@ -156,11 +156,10 @@ public static class Program
     private static async Task<LibraryResult> AnalyzeAsync(string library, string sourceDirectory, ImmutableArray<DiagnosticAnalyzer> analyzers, Dictionary<string, ReportDiagnostic> rules, bool applyFixes)
     {
         var stopwatch = Stopwatch.StartNew();
-        var assemblyPath = Path.Combine(AppContext.BaseDirectory, library + ".dll");
-        Decompile(assemblyPath, sourceDirectory);
+        Libraries.Decompile(library, sourceDirectory);
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        var files = Directory.GetFiles(sourceDirectory, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var files = RealCodeLibraries.SourceFiles(sourceDirectory);
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable,
             specificDiagnosticOptions: rules);
         // The compilation comes from a workspace, so that the code fix pass sees the very trees the analyzers saw.
@@ -169,7 +168,7 @@ public static class Program
         var documents = files.Select(f => DocumentInfo.Create(DocumentId.CreateNewId(projectId), Path.GetFileName(f),
             loader: TextLoader.From(TextAndVersion.Create(SourceText.From(File.ReadAllText(f)), VersionStamp.Default)), filePath: Path.GetRelativePath(sourceDirectory, f)));
         var project = workspace.AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, library, library, LanguageNames.CSharp,
-            compilationOptions: options, parseOptions: parseOptions, documents: documents, metadataReferences: References(library)));
+            compilationOptions: options, parseOptions: parseOptions, documents: documents, metadataReferences: Libraries.References(new[] { library })));
         var compilation = (await project.GetCompilationAsync())!;
         var trees = compilation.SyntaxTrees.ToList();
         var compileErrors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
@@ -208,7 +207,7 @@ public static class Program
         var fixes = applyFixes
             ? await CodeFixPass.RunAsync(library, project, compilation, firstDiagnostics, CancellationToken.None)
             : Array.Empty<FixAttempt>();
-        return new LibraryResult(library, VersionOf(assemblyPath), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree,
+        return new LibraryResult(library, Libraries.VersionOf(library), trees.Count, trees.Sum(t => t.GetText().Lines.Count), compileErrors, first!, findings!, exceptions, agree,
             analysisSeconds, fixes, stopwatch.Elapsed.TotalSeconds - analysisSeconds);
     }
 
@@ -227,57 +226,6 @@ public static class Program
     {
         var span = diagnostic.Location.GetLineSpan();
         return $"{diagnostic.Id} {span.Path}:{span.StartLinePosition.Line + 1}: {diagnostic.GetMessage()}";
-    }
-
-    /// <summary>One C# file per type, as ILSpy writes a project; done again on every run, so no stale sources are analyzed.</summary>
-    private static void Decompile(string assemblyPath, string directory)
-    {
-        if (Directory.Exists(directory))
-            Directory.Delete(directory, recursive: true);
-        Directory.CreateDirectory(directory);
-        using var module = new PEFile(assemblyPath);
-        var resolver = new UniversalAssemblyResolver(assemblyPath, false, module.DetectTargetFrameworkId());
-        resolver.AddSearchDirectory(AppContext.BaseDirectory);
-        var settings = new DecompilerSettings(ICSharpCode.Decompiler.CSharp.LanguageVersion.Latest) { ThrowOnAssemblyResolveErrors = false };
-        new WholeProjectDecompiler(settings, resolver, null, resolver, null).DecompileProject(module, directory);
-    }
-
-    /// <summary>
-    /// The framework, and every assembly restored next to this program except the library itself, this program's own
-    /// tools (Roslyn and its workspace, the decompiler, the analyzers and fixes) and copies of framework assemblies (they would
-    /// define types twice).
-    /// </summary>
-    private static readonly HashSet<string> ToolDependencies = new(StringComparer.OrdinalIgnoreCase)
-    {
-        // What Microsoft.CodeAnalysis.Workspaces brings (for the code fix pass), not what any library uses.
-        "Humanizer.dll", "System.Composition.AttributedModel.dll", "System.Composition.Convention.dll", "System.Composition.Hosting.dll",
-        "System.Composition.Runtime.dll", "System.Composition.TypedParts.dll",
-    };
-
-    private static IEnumerable<MetadataReference> References(string library)
-    {
-        var framework = RuntimeReferences.NetCore;
-        var frameworkNames = framework.Select(r => Path.GetFileName(r.Display)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var own = typeof(Program).Assembly.GetName().Name + ".dll";
-        var restored = Directory.GetFiles(AppContext.BaseDirectory, "*.dll")
-            .Where(path =>
-            {
-                var name = Path.GetFileName(path);
-                return !name.Equals(library + ".dll", StringComparison.OrdinalIgnoreCase) && !frameworkNames.Contains(name) && name != own
-                    && !name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) && !name.StartsWith("ICSharpCode.", StringComparison.Ordinal)
-                    && !name.StartsWith("AsyncPitfalls.", StringComparison.Ordinal) && !ToolDependencies.Contains(name);
-            })
-            .OrderBy(path => path, StringComparer.Ordinal)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path));
-        return framework.Concat(restored);
-    }
-
-    private static string VersionOf(string assemblyPath)
-    {
-        // "8.9.1+commit" or "3.3.2\n": the version the package shipped, without build metadata.
-        var version = (FileVersionInfo.GetVersionInfo(assemblyPath).ProductVersion ?? "?").Trim();
-        var metadata = version.IndexOfAny(new[] { '+', '\n', '\r', ' ' });
-        return metadata >= 0 ? version[..metadata] : version;
     }
 
     private static string Markdown(IReadOnlyList<LibraryResult> results, TimeSpan elapsed)
