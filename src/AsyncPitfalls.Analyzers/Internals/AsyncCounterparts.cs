@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AsyncPitfalls.Internals;
 
@@ -14,14 +16,16 @@ internal sealed class AsyncCounterparts
     private readonly KnownTypes _types;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new();
     private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _extensionCache = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _possibleExtensions = new();
+    private readonly ConcurrentDictionary<SyntaxTree, HashSet<string>> _importsByTree = new();
     private readonly MethodBodies _bodies;
-    private readonly System.Lazy<ImmutableHashSet<string>> _extensionBaseNames;
+    private readonly System.Lazy<ExtensionIndex> _extensions;
+    private readonly System.Lazy<HashSet<string>> _globalImports;
 
     /// <summary>
-    /// Per referenced assembly (whose symbols the compilations of one session share): the names X of
-    /// its extension methods named XAsync.
+    /// Per referenced assembly (whose symbols the compilations of one session share): its extension methods named XAsync.
     /// </summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ImmutableHashSet<string>> s_referencedExtensionBaseNames = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ExtensionIndex> s_referencedExtensions = new();
 
     /// <summary>
     /// One search per compilation, shared by AP1003 and AP1004, which would otherwise repeat each
@@ -33,7 +37,8 @@ internal sealed class AsyncCounterparts
     {
         _types = types;
         _bodies = CompilationCaches.For(types).Bodies;
-        _extensionBaseNames = new(() => ExtensionBaseNames(types.Compilation));
+        _extensions = new(() => ExtensionIndex.Of(types.Compilation));
+        _globalImports = new(() => GlobalImports(types.Compilation));
     }
 
     /// <summary>The search of the compilation <paramref name="types"/> belong to, with its caches.</summary>
@@ -75,8 +80,11 @@ internal sealed class AsyncCounterparts
         if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
 
-        // Looking up extension methods is the expensive step; most names have no XAsync extension anywhere.
-        if (!_extensionBaseNames.Value.Contains(method.Name))
+        // Looking up extension methods in scope is the expensive step: done only where some XAsync extension of the
+        // compilation or its references could be the counterpart (most names have none, most receivers fit none) and
+        // the file could import it.
+        var possible = PossibleExtensions(method, receiver);
+        if (!possible.IsDefault && (possible.IsEmpty || !AnyMayBeInScope(possible, model.SyntaxTree)))
             return null;
         var extensionKey = (model.SyntaxTree, method, receiver);
         if (!_extensionCache.TryGetValue(extensionKey, out candidates))
@@ -200,45 +208,232 @@ internal sealed class AsyncCounterparts
     }
 
     /// <summary>
-    /// The names X for which some extension method XAsync exists in the compilation or its references: a
-    /// superset of what a lookup at any position can find, built once per compilation (and once per
-    /// referenced assembly).
+    /// The XAsync extension methods of the compilation or its references that could be <paramref name="method"/>'s
+    /// counterpart on <paramref name="receiver"/>, whatever is in scope: their first parameter could take the receiver and
+    /// the rest match as <see cref="IsCounterpart"/> asks. Lenient wherever generics or span conversions make the answer
+    /// the lookup's, so that none here means none for the lookup. Default (unknown: look up) where an XAsync is no
+    /// classic extension method. Cached per method and receiver.
     /// </summary>
-    private static ImmutableHashSet<string> ExtensionBaseNames(Compilation compilation)
+    private ImmutableArray<IMethodSymbol> PossibleExtensions(IMethodSymbol method, ITypeSymbol receiver)
     {
-        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
-        AddExtensionBaseNames(compilation.Assembly.GlobalNamespace, names);
-        foreach (var reference in compilation.References)
+        var index = _extensions.Value;
+        if (index.LookupAlways.Contains(method.Name))
+            return default;
+        if (!index.ByBaseName.TryGetValue(method.Name, out var candidates))
+            return ImmutableArray<IMethodSymbol>.Empty;
+        var key = (method, receiver);
+        if (_possibleExtensions.TryGetValue(key, out var possible))
+            return possible;
+        var parameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
+        ImmutableArray<IMethodSymbol>.Builder? found = null;
+        foreach (var candidate in candidates)
         {
-            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol { MightContainExtensionMethods: true } assembly)
-                names.UnionWith(s_referencedExtensionBaseNames.GetValue(assembly, a =>
-                {
-                    var found = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
-                    AddExtensionBaseNames(a.GlobalNamespace, found);
-                    return found.ToImmutable();
-                }));
+            if (MayExtend(candidate.Parameters[0].Type, receiver) && MayBeCounterpart(candidate, parameters, method.TypeArguments.Length))
+                (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(candidate);
         }
-        return names.ToImmutable();
+        return _possibleExtensions.GetOrAdd(key, found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty);
     }
 
-    private static void AddExtensionBaseNames(INamespaceSymbol root, ImmutableHashSet<string>.Builder names)
+    /// <summary>
+    /// Whether one of the extension methods could be in scope somewhere in the file: its namespace is global, encloses a
+    /// namespace the file declares, or is named by a using directive of the file or a global using of the compilation
+    /// (its class by a <c>using static</c>). A superset of what a lookup at any position of the file sees.
+    /// </summary>
+    private bool AnyMayBeInScope(ImmutableArray<IMethodSymbol> extensions, SyntaxTree tree)
     {
-        var pending = new Stack<INamespaceSymbol>();
-        pending.Push(root);
-        while (pending.Count > 0)
+        if (!_importsByTree.TryGetValue(tree, out var imports))
+            imports = _importsByTree.GetOrAdd(tree, NamesImportedOrDeclared(tree.GetRoot(), globalOnly: false));
+        foreach (var extension in extensions)
         {
-            var ns = pending.Pop();
-            foreach (var child in ns.GetNamespaceMembers())
-                pending.Push(child);
-            // Extension methods live only in top-level static classes.
-            foreach (var type in ns.GetTypeMembers())
+            var ns = extension.ContainingType.ContainingNamespace;
+            if (ns is null || ns.IsGlobalNamespace)
+                return true;
+            var namespaceName = FullName(ns);
+            var typeName = namespaceName + "." + extension.ContainingType.Name;
+            if (imports.Contains(namespaceName) || imports.Contains(typeName) || _globalImports.Value.Contains(namespaceName) || _globalImports.Value.Contains(typeName))
+                return true;
+        }
+        return false;
+    }
+
+    private static string FullName(INamespaceSymbol ns)
+    {
+        var name = ns.Name;
+        for (var outer = ns.ContainingNamespace; outer is { IsGlobalNamespace: false }; outer = outer.ContainingNamespace)
+            name = outer.Name + "." + name;
+        return name;
+    }
+
+    /// <summary>The global usings of every file, and the compilation's own (scripts).</summary>
+    private static HashSet<string> GlobalImports(Compilation compilation)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+            names.UnionWith(NamesImportedOrDeclared(tree.GetRoot(), globalOnly: true));
+        if (compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { Usings: { Length: > 0 } usings })
+            names.UnionWith(usings);
+        return names;
+    }
+
+    /// <summary>
+    /// Every namespace a file declares, with the namespaces enclosing it, and every using directive's target (only the
+    /// global ones with <paramref name="globalOnly"/>), as dotted names without <c>global::</c>.
+    /// </summary>
+    private static HashSet<string> NamesImportedOrDeclared(SyntaxNode root, bool globalOnly)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax))
+        {
+            switch (node)
             {
-                if (!type.MightContainExtensionMethods)
-                    continue;
-                foreach (var name in type.MemberNames)
+                case UsingDirectiveSyntax { Name: { } name } directive when !globalOnly || directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword):
+                    names.Add(DottedName(name));
+                    break;
+                case BaseNamespaceDeclarationSyntax declaration when !globalOnly:
+                    var full = DottedName(declaration.Name);
+                    foreach (var outer in declaration.Ancestors().OfType<BaseNamespaceDeclarationSyntax>())
+                        full = DottedName(outer.Name) + "." + full;
+                    for (var dot = full.Length; dot > 0; dot = full.LastIndexOf('.', dot - 1))
+                        names.Add(full.Substring(0, dot));
+                    break;
+            }
+        }
+        return names;
+    }
+
+    /// <summary><c>global::A . B</c> as "A.B": the identifiers only, whatever the trivia, without an alias qualifier.</summary>
+    private static string DottedName(NameSyntax name)
+    {
+        var parts = new List<string>();
+        foreach (var token in name.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken) && !(token.Parent?.Parent is AliasQualifiedNameSyntax aliased && aliased.Alias == token.Parent))
+                parts.Add(token.ValueText);
+        }
+        return string.Join(".", parts);
+    }
+
+    /// <summary>Whether an extension method whose first parameter is <paramref name="extended"/> could be called on <paramref name="receiver"/>.</summary>
+    private static bool MayExtend(ITypeSymbol extended, ITypeSymbol receiver)
+    {
+        if (extended is not INamedTypeSymbol named || extended.SpecialType == SpecialType.System_Object
+            || receiver is not (INamedTypeSymbol or IArrayTypeSymbol) || receiver.TypeKind == TypeKind.Error)
+            return true;
+        // Spans take arrays and strings through conversions that depend on the language version.
+        if (named.Name is "Span" or "ReadOnlySpan" && named.ContainingNamespace is { Name: "System" })
+            return true;
+        var target = named.OriginalDefinition;
+        for (var type = receiver; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, target))
+                return true;
+        }
+        foreach (var @interface in receiver.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, target))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary><see cref="IsCounterpart"/> for an extension method not yet reduced to a receiver: exact where it is not generic.</summary>
+    private bool MayBeCounterpart(IMethodSymbol candidate, ImmutableArray<IParameterSymbol> parameters, int typeArgumentCount)
+    {
+        var extra = candidate.Parameters.Length - 1 - parameters.Length;
+        if (extra is not (0 or 1) || extra == 1 && !TakesToken(candidate))
+            return false;
+        if (candidate.IsGenericMethod)
+            return true;
+        if (typeArgumentCount != 0)
+            return false;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var expected = parameters[i];
+            var actual = candidate.Parameters[i + 1];
+            if (expected.RefKind != actual.RefKind || !SymbolEqualityComparer.Default.Equals(expected.Type, actual.Type))
+                return false;
+        }
+        return _types.IsAwaitable(candidate.ReturnType) && !IsObsolete(candidate);
+    }
+
+    /// <summary>
+    /// The extension methods named XAsync, by X, in the compilation and its references: a superset of what a lookup at
+    /// any position can find, built once per compilation (and once per referenced assembly). A static XAsync that is not
+    /// a classic extension method (an extension block's, in metadata) puts X among the names always looked up.
+    /// </summary>
+    private sealed class ExtensionIndex
+    {
+        private ExtensionIndex(Dictionary<string, List<IMethodSymbol>> byBaseName, HashSet<string> lookupAlways)
+        {
+            ByBaseName = byBaseName;
+            LookupAlways = lookupAlways;
+        }
+
+        public Dictionary<string, List<IMethodSymbol>> ByBaseName { get; }
+
+        public HashSet<string> LookupAlways { get; }
+
+        public static ExtensionIndex Of(Compilation compilation)
+        {
+            var index = Of(compilation.Assembly.GlobalNamespace);
+            foreach (var reference in compilation.References)
+            {
+                if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol { MightContainExtensionMethods: true } assembly)
+                    index.Add(s_referencedExtensions.GetValue(assembly, static a => Of(a.GlobalNamespace)));
+            }
+            return index;
+        }
+
+        private void Add(ExtensionIndex other)
+        {
+            foreach (var pair in other.ByBaseName)
+            {
+                if (!ByBaseName.TryGetValue(pair.Key, out var methods))
+                    ByBaseName[pair.Key] = methods = new List<IMethodSymbol>();
+                methods.AddRange(pair.Value);
+            }
+            LookupAlways.UnionWith(other.LookupAlways);
+        }
+
+        private static ExtensionIndex Of(INamespaceSymbol root)
+        {
+            var index = new ExtensionIndex(new Dictionary<string, List<IMethodSymbol>>(System.StringComparer.Ordinal), new HashSet<string>(System.StringComparer.Ordinal));
+            var pending = new Stack<INamespaceSymbol>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                var ns = pending.Pop();
+                foreach (var child in ns.GetNamespaceMembers())
+                    pending.Push(child);
+                // Extension methods live only in top-level static classes.
+                foreach (var type in ns.GetTypeMembers())
                 {
-                    if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
-                        names.Add(name.Substring(0, name.Length - AsyncSuffix.Length));
+                    if (!type.MightContainExtensionMethods)
+                        continue;
+                    foreach (var name in type.MemberNames)
+                    {
+                        if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+                            index.AddMembers(type, name);
+                    }
+                }
+            }
+            return index;
+        }
+
+        private void AddMembers(INamedTypeSymbol type, string name)
+        {
+            var baseName = name.Substring(0, name.Length - AsyncSuffix.Length);
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IMethodSymbol { IsExtensionMethod: true, Parameters.Length: > 0 } extension)
+                {
+                    if (!ByBaseName.TryGetValue(baseName, out var methods))
+                        ByBaseName[baseName] = methods = new List<IMethodSymbol>();
+                    methods.Add(extension);
+                }
+                else if (member is IMethodSymbol { IsStatic: true })
+                {
+                    LookupAlways.Add(baseName);
                 }
             }
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
-using System.Linq;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -13,7 +12,7 @@ namespace AsyncPitfalls.Internals;
 /// </summary>
 internal sealed class MethodBodies
 {
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<string>> _names = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, HashSet<string>> _names = new(SymbolEqualityComparer.Default);
 
     /// <summary>Whether <paramref name="method"/>'s source body names <paramref name="name"/> or <paramref name="otherName"/>.</summary>
     public bool Mentions(IMethodSymbol method, string name, string? otherName = null)
@@ -25,14 +24,18 @@ internal sealed class MethodBodies
         return mentioned.Contains(name) || otherName is not null && mentioned.Contains(otherName);
     }
 
-    private static ImmutableHashSet<string> NamesIn(IMethodSymbol method)
+    /// <summary>Read-only once built; tokens, not nodes: a body's identifiers are most of its tokens and few of its nodes' kinds.</summary>
+    private static HashSet<string> NamesIn(IMethodSymbol method)
     {
-        var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            foreach (var identifier in reference.GetSyntax().DescendantNodes().OfType<SimpleNameSyntax>())
-                names.Add(identifier.Identifier.ValueText);
+            foreach (var token in reference.GetSyntax().DescendantTokens())
+            {
+                if (token.Parent is SimpleNameSyntax name && name.Identifier == token)
+                    names.Add(token.ValueText);
+            }
         }
-        return names.ToImmutable();
+        return names;
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -14,22 +14,23 @@ namespace AsyncPitfalls.Internals;
 /// </summary>
 internal sealed class SymbolNameList
 {
-    public static readonly SymbolNameList Empty = new(ImmutableHashSet<string>.Empty);
+    public static readonly SymbolNameList Empty = new(Enumerable.Empty<string>());
 
     private static readonly char[] Separators = { '|', ',' };
 
-    private readonly ImmutableHashSet<string> _entries;
+    // Hash sets, never changed once built: asked for every call the blocking rules see, where an immutable set's tree walk shows.
+    private readonly HashSet<string> _entries;
 
     /// <summary>Every dot-separated part of every entry: a type whose name is not here matches nothing, with no string built.</summary>
-    private readonly ImmutableHashSet<string> _nameParts;
+    private readonly HashSet<string> _nameParts;
 
-    private SymbolNameList(ImmutableHashSet<string> entries)
+    private SymbolNameList(IEnumerable<string> entries)
     {
-        _entries = entries;
-        _nameParts = entries.SelectMany(e => e.Split('.')).ToImmutableHashSet(StringComparer.Ordinal);
+        _entries = new HashSet<string>(entries, StringComparer.Ordinal);
+        _nameParts = new HashSet<string>(_entries.SelectMany(e => e.Split('.')), StringComparer.Ordinal);
     }
 
-    public bool IsEmpty => _entries.IsEmpty;
+    public bool IsEmpty => _entries.Count == 0;
 
     public static SymbolNameList Parse(string? text)
     {
@@ -38,15 +39,14 @@ internal sealed class SymbolNameList
         var entries = text!.Split(Separators, StringSplitOptions.RemoveEmptyEntries)
             .Select(e => e.Trim())
             .Where(e => e.Length > 0)
-            .Select(e => e.StartsWith("M:", StringComparison.Ordinal) || e.StartsWith("T:", StringComparison.Ordinal) ? e.Substring(2) : e)
-            .ToImmutableHashSet(StringComparer.Ordinal);
+            .Select(e => e.StartsWith("M:", StringComparison.Ordinal) || e.StartsWith("T:", StringComparison.Ordinal) ? e.Substring(2) : e);
         return new SymbolNameList(entries);
     }
 
-    public static SymbolNameList Of(params string[] entries) => new(entries.ToImmutableHashSet(StringComparer.Ordinal));
+    public static SymbolNameList Of(params string[] entries) => new(entries);
 
     /// <summary>Both lists; without allocating when either is empty (no option set, the usual case).</summary>
-    public SymbolNameList Union(SymbolNameList other) => other.IsEmpty ? this : IsEmpty ? other : new(_entries.Union(other._entries));
+    public SymbolNameList Union(SymbolNameList other) => other.IsEmpty ? this : IsEmpty ? other : new(_entries.Concat(other._entries));
 
     public bool ContainsMethod(IMethodSymbol method)
         => !IsEmpty && (_entries.Contains(method.Name) || ContainsType(method.ContainingType, method.Name));

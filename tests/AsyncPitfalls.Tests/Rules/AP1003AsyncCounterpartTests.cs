@@ -97,6 +97,65 @@ public sealed class AP1003AsyncCounterpartTests
             }
             """);
 
+    // The search skips the extension lookup where no file could import a counterpart: each way a file imports one is found.
+    [Fact]
+    public Task Reports_ExtensionCounterparts_ImportedByUsing_GlobalUsing_EnclosingNamespace_AndUsingStatic_NotUnimportedOnes()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    """
+                    using System.Threading.Tasks;
+                    using Ext.ByUsing;
+                    using static Ext.ByStatic.SealExtensions;
+
+                    namespace App.Services
+                    {
+                        class Worker
+                        {
+                            public async Task RunAsync(Queue queue)
+                            {
+                                [|queue.Push(1)|];
+                                [|queue.Drain()|];
+                                [|queue.Trim()|];
+                                [|queue.Seal()|];
+                                queue.Close();
+                                await Task.Yield();
+                            }
+                        }
+                    }
+                    """,
+                    """
+                    global using Ext.ByGlobalUsing;
+                    """,
+                    """
+                    using System.Threading.Tasks;
+
+                    namespace App
+                    {
+                        public class Queue
+                        {
+                            public void Push(int item) { }
+                            public void Drain() { }
+                            public void Trim() { }
+                            public void Seal() { }
+                            public void Close() { }
+                        }
+
+                        public static class TrimExtensions { public static ValueTask TrimAsync(this Queue queue) => default; }
+                    }
+
+                    namespace Ext.ByUsing { public static class PushExtensions { public static ValueTask PushAsync(this App.Queue queue, int item) => default; } }
+                    namespace Ext.ByGlobalUsing { public static class DrainExtensions { public static ValueTask DrainAsync(this App.Queue queue) => default; } }
+                    namespace Ext.ByStatic { public static class SealExtensions { public static ValueTask SealAsync(this App.Queue queue) => default; } }
+                    namespace Ext.NotImported { public static class CloseExtensions { public static ValueTask CloseAsync(this App.Queue queue) => default; } }
+                    """,
+                },
+            },
+        }.RunAsync();
+
     // ---- Negative shapes ----
 
     [Fact]
