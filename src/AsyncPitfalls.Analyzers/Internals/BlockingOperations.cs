@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace AsyncPitfalls.Internals;
@@ -14,15 +13,20 @@ internal static class BlockingOperations
             && !(invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 });
 
     /// <summary>
-    /// How a message names <paramref name="operation"/> if it blocks, whatever code it is in: a
-    /// synchronous wait on a task that is not known to be complete, a sleep, or a call with an
-    /// awaitable counterpart whose streams do not only hold memory; null otherwise.
+    /// How a message names <paramref name="operation"/> if it may block, whatever code it is in: a
+    /// synchronous wait on a task, a sleep, or a call with an awaitable counterpart whose streams do not
+    /// only hold memory; null otherwise. A wait blocks only if its task is not known to be complete there:
+    /// <paramref name="waitedTask"/> is then the task for <see cref="TaskCompletionFlow.IsKnownComplete(IOperation, IOperation, System.Func{Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph}, KnownTypes)"/>,
+    /// which the caller asks only where the answer matters (it builds the function's control-flow graph).
     /// </summary>
-    /// <remarks>Takes the context itself, not a callback: a lambda capturing it would be allocated for every operation.</remarks>
-    public static string? DescribeIfBlocking(IOperation operation, KnownTypes types, SymbolNameList exclusions, ISymbol containingMember, OperationAnalysisContext context)
+    public static string? DescribeIfMayBlock(IOperation operation, KnownTypes types, SymbolNameList exclusions, ISymbol containingMember, out IOperation? waitedTask)
     {
+        waitedTask = null;
         if (TaskWaits.TryGet(operation, types, out var wait))
-            return wait.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, operation, context, types) ? null : wait.Describe();
+        {
+            waitedTask = wait.Task;
+            return wait.Describe();
+        }
 
         if (operation is not IInvocationOperation invocation)
             return null;

@@ -6,6 +6,7 @@ using System.Linq;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
@@ -20,7 +21,9 @@ namespace AsyncPitfalls.Rules;
 /// Each synchronous method gets a summary while the compilation is analysed (its first blocking
 /// operation, and the compilation's methods it calls with a known target); at compilation end one
 /// breadth-first walk over the reversed call edges marks every method that reaches a block, so the
-/// cost is linear in methods plus calls. Virtual, abstract and interface calls have unknown targets
+/// cost is linear in methods plus calls. A wait blocks unless its task is known to be complete, a
+/// question that builds the function's control-flow graph: it is asked at compilation end, only in the
+/// methods async code reaches. Virtual, abstract and interface calls have unknown targets
 /// and are not followed. Being whole-program, the rule reports in builds, not live per document.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -69,6 +72,35 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// A wait in a synchronous function: a block there unless its task is known to be complete. Kept with the driver's
+    /// graph of the body (cached by the driver), so that the question is asked only if async code reaches the function.
+    /// </summary>
+    private sealed class Wait
+    {
+        private readonly IOperation _task;
+        private readonly IOperation _operation;
+        private readonly System.Func<ControlFlowGraph> _rootGraph;
+
+        public Wait(IMethodSymbol function, Block block, IMethodSymbol? callee, IOperation task, IOperation operation, System.Func<ControlFlowGraph> rootGraph)
+        {
+            Function = function;
+            Block = block;
+            Callee = callee;
+            _task = task;
+            _operation = operation;
+            _rootGraph = rootGraph;
+        }
+
+        public IMethodSymbol Function { get; }
+        public Block Block { get; }
+
+        /// <summary>The method of this compilation the wait calls, followed like any call when the wait does not block.</summary>
+        public IMethodSymbol? Callee { get; }
+
+        public bool IsKnownComplete(KnownTypes types) => TaskCompletionFlow.IsKnownComplete(_task, _operation, _rootGraph, types);
+    }
+
+    /// <summary>
     /// A call from async code into a synchronous method of the compilation. Kept until compilation end for
     /// every such call, and few are reported: the location and the caller's description are made at the report.
     /// </summary>
@@ -99,6 +131,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         // and creating many of those grows superlinearly.
         private readonly ConcurrentQueue<(IMethodSymbol Callee, IMethodSymbol Caller)> _calls = new();
         private readonly ConcurrentQueue<AsyncCall> _asyncCalls = new();
+        private readonly ConcurrentQueue<Wait> _waits = new();
 
         public CallGraph(KnownTypes types, Compilation compilation, AnalyzerOptions options)
         {
@@ -110,6 +143,9 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         public void Visit(OperationAnalysisContext context)
         {
             var operation = context.Operation;
+            var exclusions = _exclusions.For(operation.Syntax.SyntaxTree);
+            if (!MayMatter(operation, exclusions))
+                return;
             if (InsideSynchronousLambda(operation))
                 return; // Deferred: a sync lambda's body does not run when the method runs.
             // What a throw throws is built only once something failed (throw connector.Break(e)): the failure's
@@ -117,7 +153,6 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             if (OperationTree.IsInThrow(operation))
                 return;
 
-            var exclusions = _exclusions.For(operation.Syntax.SyntaxTree);
             if (AsyncCode.TryGetContext(operation, context.ContainingSymbol, _types, out var asyncCode))
             {
                 // A helper with its own NameAsync twin is AP1003's to report, at the same call.
@@ -135,30 +170,33 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function || OperationTree.IsInFailureCleanup(operation))
                 return;
 
-            var blocking = BlockingOperations.DescribeIfBlocking(operation, _types, exclusions, function, context);
-            if (blocking is not null)
+            var blocking = BlockingOperations.DescribeIfMayBlock(operation, _types, exclusions, function, out var waitedTask);
+            var callee = operation is IInvocationOperation invocation && IsFollowable(invocation.TargetMethod) ? invocation.TargetMethod.OriginalDefinition : null;
+            if (blocking is null)
             {
-                var block = new Block(blocking, operation.Syntax.GetLocation());
-                _directBlocks.AddOrUpdate(function, block, (_, existing) => Earlier(existing, block));
+                if (callee is not null)
+                    _calls.Enqueue((callee, function));
+                return;
             }
-            else if (operation is IInvocationOperation invocation && IsFollowable(invocation.TargetMethod))
-            {
-                _calls.Enqueue((invocation.TargetMethod.OriginalDefinition, function));
-            }
+            var block = new Block(blocking, operation.Syntax.GetLocation());
+            if (waitedTask is not null)
+                _waits.Enqueue(new Wait(function, block, callee, waitedTask, operation, context.GetControlFlowGraph));
+            else
+                AddBlock(_directBlocks, function, block);
         }
+
+        private static void AddBlock(ConcurrentDictionary<IMethodSymbol, Block> blocks, IMethodSymbol function, Block block)
+            => blocks.AddOrUpdate(function, block, (_, existing) => Earlier(existing, block));
 
         public void Report(CompilationAnalysisContext context)
         {
-            if (_asyncCalls.IsEmpty || _directBlocks.IsEmpty)
+            if (_asyncCalls.IsEmpty || _directBlocks.IsEmpty && _waits.IsEmpty)
                 return;
 
             var callersOf = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
             foreach (var (callee, caller) in _calls)
-            {
-                if (!callersOf.TryGetValue(callee, out var callers))
-                    callersOf[callee] = callers = new List<IMethodSymbol>();
-                callers.Add(caller);
-            }
+                AddEdge(callersOf, callee, caller);
+            ResolveWaits(callersOf, context.CancellationToken);
 
             // Breadth-first from the blocking methods to their callers: every method reaching a block,
             // with the nearest block as its witness and its next call on the way there (the message's chain).
@@ -195,6 +233,71 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                     SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), Through(call.Callee, nextTowardBlock), call.Caller.Describe()));
             }
         }
+
+        /// <summary>
+        /// The waits of the methods async code reaches (through every call that could be followed) become blocks or, on a
+        /// task known to be complete, calls. The others cannot change a report: a method that async code does not reach
+        /// is no witness and no link of any chain that the report walks.
+        /// </summary>
+        private void ResolveWaits(Dictionary<IMethodSymbol, List<IMethodSymbol>> callersOf, System.Threading.CancellationToken cancellationToken)
+        {
+            if (_waits.IsEmpty)
+                return;
+            var calleesOf = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            foreach (var (callee, caller) in _calls)
+                AddEdge(calleesOf, caller, callee);
+            foreach (var wait in _waits)
+            {
+                if (wait.Callee is not null)
+                    AddEdge(calleesOf, wait.Function, wait.Callee);
+            }
+            var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var pending = new Stack<IMethodSymbol>();
+            foreach (var call in _asyncCalls)
+            {
+                if (reached.Add(call.Callee))
+                    pending.Push(call.Callee);
+            }
+            while (pending.Count > 0)
+            {
+                if (!calleesOf.TryGetValue(pending.Pop(), out var callees))
+                    continue;
+                foreach (var callee in callees)
+                {
+                    if (reached.Add(callee))
+                        pending.Push(callee);
+                }
+            }
+
+            foreach (var wait in _waits)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!reached.Contains(wait.Function))
+                    continue;
+                if (!wait.IsKnownComplete(_types))
+                    AddBlock(_directBlocks, wait.Function, wait.Block);
+                else if (wait.Callee is not null)
+                    AddEdge(callersOf, wait.Callee, wait.Function);
+            }
+        }
+
+        private static void AddEdge(Dictionary<IMethodSymbol, List<IMethodSymbol>> edges, IMethodSymbol from, IMethodSymbol to)
+        {
+            if (!edges.TryGetValue(from, out var targets))
+                edges[from] = targets = new List<IMethodSymbol>();
+            targets.Add(to);
+        }
+
+        /// <summary>
+        /// Whether the operation could be a call to follow or a block, asked before the walks up the tree that placing it
+        /// takes: most calls and property reads are neither. Without the enclosing member the counterpart search only
+        /// finds more, so a "no" here is the answer of every later question.
+        /// </summary>
+        private bool MayMatter(IOperation operation, SymbolNameList exclusions)
+            => operation is IInvocationOperation call
+                ? IsFollowable(call.TargetMethod) || TaskWaits.TryGet(call, _types, out _) || BlockingOperations.IsThreadSleep(call, _types)
+                    || SyncApiCalls.FindCounterpart(call, _types, exclusions, enclosingMember: null) is not null
+                : TaskWaits.TryGet(operation, _types, out _);
 
         /// <summary>A synchronous method of this compilation whose target is known at the call.</summary>
         private bool IsFollowable(IMethodSymbol method)

@@ -276,6 +276,41 @@ public sealed class AP1004TransitiveBlockingTests
             }
             """);
 
+    // The completion question is asked at compilation end, for the methods async code reaches: a wait on a task known to
+    // be complete is no witness and the helper's next block is; the same wait unchecked is the witness.
+    [Fact]
+    public Task AWaitOnACheckedTaskIsNoWitness_TheHelpersNextBlockIs_TheSameWaitUncheckedIs()
+        => VerifyAsync("""
+            class Cache
+            {
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    {|#0:Refresh()|};
+                    {|#1:Reload()|};
+                }
+
+                private static void Refresh()
+                {
+                    var pending = Fetch();
+                    if (pending.IsCompleted)
+                        Console.WriteLine(pending.Result);
+                    File.ReadAllText("cache");
+                }
+
+                private static void Reload()
+                {
+                    var pending = Fetch();
+                    Console.WriteLine(pending.Result);
+                    File.ReadAllText("cache");
+                }
+
+                private static Task<int> Fetch() => Task.FromResult(1);
+            }
+            """,
+            Diagnostic().WithLocation(0).WithArguments("Refresh", "'File.ReadAllText'", "Test0.cs line 19", "", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(1).WithArguments("Reload", "'.Result' on 'pending'", "Test0.cs line 25", "", "async method 'RunAsync'"));
+
     [Fact]
     public Task HelpersThatOnlyTouchMemoryStreamsAreQuiet_TheSameHelperOverAFileIsReported()
         => VerifyAsync("""
