@@ -17,15 +17,15 @@ internal sealed class AsyncCounterparts
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new();
     private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _extensionCache = new();
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _possibleExtensions = new();
-    private readonly ConcurrentDictionary<SyntaxTree, HashSet<string>> _importsByTree = new();
     private readonly MethodBodies _bodies;
+    private readonly System.Lazy<Imports> _imports;
     private readonly System.Lazy<ExtensionIndex> _extensions;
-    private readonly System.Lazy<HashSet<string>> _globalImports;
 
     /// <summary>
-    /// Per referenced assembly (whose symbols the compilations of one session share): its extension methods named XAsync.
+    /// Per namespace (or class, for <c>using static</c>) of a referenced assembly, whose symbols the compilations of one
+    /// session share: its extension methods named XAsync.
     /// </summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ExtensionIndex> s_referencedExtensions = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamespaceOrTypeSymbol, ExtensionIndex> s_referencedExtensions = new();
 
     /// <summary>
     /// One search per compilation, shared by AP1003 and AP1004, which would otherwise repeat each
@@ -37,8 +37,8 @@ internal sealed class AsyncCounterparts
     {
         _types = types;
         _bodies = CompilationCaches.For(types).Bodies;
-        _extensions = new(() => ExtensionIndex.Of(types.Compilation));
-        _globalImports = new(() => GlobalImports(types.Compilation));
+        _imports = new(() => Imports.Of(types.Compilation));
+        _extensions = new(() => ExtensionIndex.Of(types.Compilation, _imports.Value.Anywhere));
     }
 
     /// <summary>The search of the compilation <paramref name="types"/> belong to, with its caches.</summary>
@@ -241,8 +241,9 @@ internal sealed class AsyncCounterparts
     /// </summary>
     private bool AnyMayBeInScope(ImmutableArray<IMethodSymbol> extensions, SyntaxTree tree)
     {
-        if (!_importsByTree.TryGetValue(tree, out var imports))
-            imports = _importsByTree.GetOrAdd(tree, NamesImportedOrDeclared(tree.GetRoot(), globalOnly: false));
+        var imports = _imports.Value;
+        if (!imports.ByFile.TryGetValue(tree, out var inFile))
+            return true; // A tree the compilation does not list: no answer here, the lookup's.
         foreach (var extension in extensions)
         {
             var ns = extension.ContainingType.ContainingNamespace;
@@ -250,7 +251,7 @@ internal sealed class AsyncCounterparts
                 return true;
             var namespaceName = FullName(ns);
             var typeName = namespaceName + "." + extension.ContainingType.Name;
-            if (imports.Contains(namespaceName) || imports.Contains(typeName) || _globalImports.Value.Contains(namespaceName) || _globalImports.Value.Contains(typeName))
+            if (inFile.Contains(namespaceName) || inFile.Contains(typeName) || imports.Global.Contains(namespaceName) || imports.Global.Contains(typeName))
                 return true;
         }
         return false;
@@ -264,15 +265,42 @@ internal sealed class AsyncCounterparts
         return name;
     }
 
-    /// <summary>The global usings of every file, and the compilation's own (scripts).</summary>
-    private static HashSet<string> GlobalImports(Compilation compilation)
+    /// <summary>
+    /// What the files of a compilation import or declare (see <see cref="NamesImportedOrDeclared"/>): per file, the global
+    /// usings (with the compilation's own, for scripts), and everything anywhere with the global namespace (""): the only
+    /// namespaces and classes whose extension methods any lookup in the compilation can see.
+    /// </summary>
+    private sealed class Imports
     {
-        var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var tree in compilation.SyntaxTrees)
-            names.UnionWith(NamesImportedOrDeclared(tree.GetRoot(), globalOnly: true));
-        if (compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { Usings: { Length: > 0 } usings })
-            names.UnionWith(usings);
-        return names;
+        private Imports(Dictionary<SyntaxTree, HashSet<string>> byFile, HashSet<string> global, HashSet<string> anywhere)
+        {
+            ByFile = byFile;
+            Global = global;
+            Anywhere = anywhere;
+        }
+
+        public Dictionary<SyntaxTree, HashSet<string>> ByFile { get; }
+        public HashSet<string> Global { get; }
+        public HashSet<string> Anywhere { get; }
+
+        public static Imports Of(Compilation compilation)
+        {
+            var byFile = new Dictionary<SyntaxTree, HashSet<string>>();
+            var global = new HashSet<string>(System.StringComparer.Ordinal);
+            var anywhere = new HashSet<string>(System.StringComparer.Ordinal) { string.Empty };
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                var root = tree.GetRoot();
+                var inFile = NamesImportedOrDeclared(root, globalOnly: false);
+                byFile[tree] = inFile;
+                anywhere.UnionWith(inFile);
+                global.UnionWith(NamesImportedOrDeclared(root, globalOnly: true));
+            }
+            if (compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { Usings: { Length: > 0 } usings })
+                global.UnionWith(usings);
+            anywhere.UnionWith(global);
+            return new Imports(byFile, global, anywhere);
+        }
     }
 
     /// <summary>
@@ -373,16 +401,66 @@ internal sealed class AsyncCounterparts
 
         public HashSet<string> LookupAlways { get; }
 
-        public static ExtensionIndex Of(Compilation compilation)
+        /// <summary>
+        /// The compilation's own extension methods, and those of its references in the namespaces and classes
+        /// <paramref name="imported"/> names: a referenced assembly's other namespaces are never walked.
+        /// </summary>
+        public static ExtensionIndex Of(Compilation compilation, HashSet<string> imported)
         {
             var index = Of(compilation.Assembly.GlobalNamespace);
             foreach (var reference in compilation.References)
             {
-                if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol { MightContainExtensionMethods: true } assembly)
-                    index.Add(s_referencedExtensions.GetValue(assembly, static a => Of(a.GlobalNamespace)));
+                if (compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol { MightContainExtensionMethods: true } assembly)
+                    continue;
+                foreach (var name in imported)
+                {
+                    if (Find(assembly.GlobalNamespace, name) is { } container)
+                        index.Add(s_referencedExtensions.GetValue(container, static c => OfContainer(c)));
+                }
             }
             return index;
         }
+
+        /// <summary>The namespace, or the class, with the dotted name; "" is the global namespace.</summary>
+        private static INamespaceOrTypeSymbol? Find(INamespaceSymbol root, string dottedName)
+        {
+            INamespaceOrTypeSymbol current = root;
+            if (dottedName.Length == 0)
+                return current;
+            foreach (var part in dottedName.Split('.'))
+            {
+                INamespaceOrTypeSymbol? next = null;
+                foreach (var member in current.GetMembers(part))
+                {
+                    // A namespace goes on; a class ends the path (using static), as nested classes hold no extension methods.
+                    if (member is INamespaceSymbol || member is INamedTypeSymbol && next is null)
+                        next = (INamespaceOrTypeSymbol)member;
+                }
+                if (next is null)
+                    return null;
+                current = next;
+            }
+            return current;
+        }
+
+        /// <summary>The extension methods named XAsync of a namespace's own classes (not its nested namespaces'), or of one class.</summary>
+        private static ExtensionIndex OfContainer(INamespaceOrTypeSymbol container)
+        {
+            var index = Empty();
+            if (container is INamespaceSymbol ns)
+            {
+                foreach (var type in ns.GetTypeMembers())
+                    index.AddClass(type);
+            }
+            else if (container is INamedTypeSymbol type && type.ContainingType is null)
+            {
+                index.AddClass(type);
+            }
+            return index;
+        }
+
+        private static ExtensionIndex Empty()
+            => new(new Dictionary<string, List<IMethodSymbol>>(System.StringComparer.Ordinal), new HashSet<string>(System.StringComparer.Ordinal));
 
         private void Add(ExtensionIndex other)
         {
@@ -397,7 +475,7 @@ internal sealed class AsyncCounterparts
 
         private static ExtensionIndex Of(INamespaceSymbol root)
         {
-            var index = new ExtensionIndex(new Dictionary<string, List<IMethodSymbol>>(System.StringComparer.Ordinal), new HashSet<string>(System.StringComparer.Ordinal));
+            var index = Empty();
             var pending = new Stack<INamespaceSymbol>();
             pending.Push(root);
             while (pending.Count > 0)
@@ -405,19 +483,22 @@ internal sealed class AsyncCounterparts
                 var ns = pending.Pop();
                 foreach (var child in ns.GetNamespaceMembers())
                     pending.Push(child);
-                // Extension methods live only in top-level static classes.
                 foreach (var type in ns.GetTypeMembers())
-                {
-                    if (!type.MightContainExtensionMethods)
-                        continue;
-                    foreach (var name in type.MemberNames)
-                    {
-                        if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
-                            index.AddMembers(type, name);
-                    }
-                }
+                    index.AddClass(type);
             }
             return index;
+        }
+
+        /// <summary>Extension methods live only in top-level static classes.</summary>
+        private void AddClass(INamedTypeSymbol type)
+        {
+            if (!type.MightContainExtensionMethods)
+                return;
+            foreach (var name in type.MemberNames)
+            {
+                if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+                    AddMembers(type, name);
+            }
         }
 
         private void AddMembers(INamedTypeSymbol type, string name)
