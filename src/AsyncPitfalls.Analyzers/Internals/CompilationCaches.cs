@@ -27,7 +27,7 @@ internal sealed class CompilationCaches
         => s_byCompilation.GetValue(types.Compilation, static _ => new CompilationCaches());
 
     /// <summary>Whether a type has an instance <c>GetAwaiter()</c> following the await pattern; filled by <see cref="Awaitables"/>.</summary>
-    public ConcurrentDictionary<ITypeSymbol, bool> AwaiterPatterns { get; } = new(SymbolEqualityComparer.Default);
+    public ConcurrentDictionary<ITypeSymbol, bool> AwaiterPatterns { get; } = new(ConstructedTypeComparer.Instance);
 
     /// <summary>Whether a method always throws, for the handlers that end in a throw helper; filled by <see cref="CancellationHandlers"/>.</summary>
     public ConcurrentDictionary<IMethodSymbol, bool> ThrowHelpers { get; } = new(SymbolEqualityComparer.Default);
