@@ -127,6 +127,15 @@ public sealed class Report
                 yield return $"{Verdict(OurBlockingMs(r) <= fastest / 2)} {r.Corpus}: AP1001 + AP1003 {Ms(OurBlockingMs(r))} against the fastest peer blocking-call analyzer's {Ms(fastest)} (target at most half)";
         }
 
+        // Real code: the package's share of compile time may grow from the smallest to the largest real corpus by x1.15 at most.
+        var real = _results.Where(r => r.IsReal).OrderBy(r => r.Lines).ToList();
+        if (real.Count >= 2 && real[0].Lines < real[^1].Lines)
+        {
+            double Share(CorpusResult r) => r.Set(AnalyzerSets.AsyncPitfallsName)!.AnalyzerMs / r.CompileMs;
+            var realGrowth = Share(real[^1]) / Share(real[0]);
+            yield return $"{Verdict(realGrowth <= 1.15)} per-line cost of all AsyncPitfalls rules against the compiler's from {real[0].Corpus} ({Count(real[0].Lines)} lines) to {real[^1].Corpus} ({Count(real[^1].Lines)}): x{realGrowth.ToString("F3", CultureInfo.InvariantCulture)} (target at most x1.15)";
+        }
+
         var generated = Generated.ToList();
         if (generated.Count < 2)
             yield break;
