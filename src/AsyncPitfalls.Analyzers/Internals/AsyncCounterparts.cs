@@ -385,9 +385,10 @@ internal sealed class AsyncCounterparts
     }
 
     /// <summary>
-    /// The extension methods named XAsync, by X, in the compilation and its references: a superset of what a lookup at
-    /// any position can find, built once per compilation (and once per referenced assembly). A static XAsync that is not
-    /// a classic extension method (an extension block's, in metadata) puts X among the names always looked up.
+    /// The extension methods named XAsync, by X, in the compilation and in the imported namespaces of its references: a
+    /// superset of what a lookup at any position can find, built once per compilation (and once per referenced namespace).
+    /// A static XAsync that is not a classic extension method (an extension block's, in metadata) puts X among the names
+    /// always looked up.
     /// </summary>
     private sealed class ExtensionIndex
     {
