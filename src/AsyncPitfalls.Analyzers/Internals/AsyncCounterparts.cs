@@ -14,9 +14,12 @@ internal sealed class AsyncCounterparts
     private const string AsyncSuffix = "Async";
 
     private readonly KnownTypes _types;
-    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new();
-    private readonly ConcurrentDictionary<(SyntaxTree Tree, IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _extensionCache = new();
-    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _possibleExtensions = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new(MethodOnReceiverComparer.Instance);
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _possibleExtensions = new(MethodOnReceiverComparer.Instance);
+    private readonly ConcurrentDictionary<string, ImmutableArray<IMethodSymbol>> _sourceExtensions = new(System.StringComparer.Ordinal);
+    private readonly System.Lazy<Dictionary<string, List<INamedTypeSymbol>>> _sourceExtensionClasses;
+    /// <summary>Per <see cref="Imports.ScopeOf"/> a file: its files see the same extension methods.</summary>
+    private readonly ConcurrentDictionary<object, ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>>> _extensionCache = new();
     private readonly MethodBodies _bodies;
     private readonly System.Lazy<Imports> _imports;
     private readonly System.Lazy<ExtensionIndex> _extensions;
@@ -26,6 +29,13 @@ internal sealed class AsyncCounterparts
     /// session share: its extension methods named XAsync.
     /// </summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamespaceOrTypeSymbol, ExtensionIndex> s_referencedExtensions = new();
+
+    /// <summary>
+    /// Per referenced assembly, shared like <see cref="s_referencedExtensions"/>: the namespace or class each dotted name
+    /// some compilation imported names there (null where none). Every compilation asks each reference for each of its
+    /// imports, and most answers are "none".
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ConcurrentDictionary<string, INamespaceOrTypeSymbol?>> s_containersByName = new();
 
     /// <summary>
     /// One search per compilation, shared by AP1003 and AP1004, which would otherwise repeat each
@@ -39,6 +49,7 @@ internal sealed class AsyncCounterparts
         _bodies = CompilationCaches.For(types).Bodies;
         _imports = new(() => Imports.Of(types.Compilation));
         _extensions = new(() => ExtensionIndex.Of(types.Compilation, _imports.Value.Anywhere));
+        _sourceExtensionClasses = new(() => SourceExtensionClasses(types.Compilation));
     }
 
     /// <summary>The search of the compilation <paramref name="types"/> belong to, with its caches.</summary>
@@ -60,7 +71,7 @@ internal sealed class AsyncCounterparts
     /// call is on <c>this</c> (<paramref name="receiverIsThis"/>), neither the interface member the enclosing
     /// member implements nor a base member it hides with <c>new</c>.
     /// Among several, one that takes a CancellationToken wins. The searches are cached per compilation
-    /// (extension answers per syntax tree, since usings differ per file).
+    /// (extension answers per set of usings and namespaces, see <see cref="Imports.ScopeOf"/>).
     /// </summary>
     public IMethodSymbol? Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel? model = null, int position = 0, ISymbol? enclosingMember = null, bool receiverIsThis = false)
     {
@@ -73,9 +84,9 @@ internal sealed class AsyncCounterparts
 
         // TryGetValue before computing, not GetOrAdd with a lambda: the lambda would capture and
         // allocate on every call, and this runs for every synchronous call in async code.
-        var memberKey = (method, receiver);
-        if (!_memberCache.TryGetValue(memberKey, out var candidates))
-            candidates = _memberCache.GetOrAdd(memberKey, FindMembers(method, receiver));
+        var key = (method, receiver);
+        if (!_memberCache.TryGetValue(key, out var candidates))
+            candidates = _memberCache.GetOrAdd(key, FindMembers(method, receiver));
         var found = Choose(candidates, method, enclosingMember, receiverIsThis);
         if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
@@ -84,11 +95,18 @@ internal sealed class AsyncCounterparts
         // compilation or its references could be the counterpart (most names have none, most receivers fit none) and
         // the file could import it.
         var possible = PossibleExtensions(method, receiver);
-        if (!possible.IsDefault && (possible.IsEmpty || !AnyMayBeInScope(possible, model.SyntaxTree)))
+        if (!possible.IsDefault && possible.IsEmpty)
             return null;
-        var extensionKey = (model.SyntaxTree, method, receiver);
-        if (!_extensionCache.TryGetValue(extensionKey, out candidates))
-            candidates = _extensionCache.GetOrAdd(extensionKey, FindExtensions(method, receiver, model, position));
+        // Cached with the answer to whether the file could import one of them, and shared by the files that import and
+        // declare the same namespaces.
+        var scope = _imports.Value.ScopeOf(model.SyntaxTree);
+        if (!_extensionCache.TryGetValue(scope, out var inScope))
+            inScope = _extensionCache.GetOrAdd(scope, static _ => new(MethodOnReceiverComparer.Instance));
+        if (!inScope.TryGetValue(key, out candidates))
+        {
+            var mayBeInScope = possible.IsDefault || AnyMayBeInScope(possible, model.SyntaxTree);
+            candidates = inScope.GetOrAdd(key, mayBeInScope ? FindExtensions(method, receiver, model, position) : ImmutableArray<IMethodSymbol>.Empty);
+        }
         return Choose(candidates, method, enclosingMember, receiverIsThis);
     }
 
@@ -216,22 +234,88 @@ internal sealed class AsyncCounterparts
     /// </summary>
     private ImmutableArray<IMethodSymbol> PossibleExtensions(IMethodSymbol method, ITypeSymbol receiver)
     {
-        var index = _extensions.Value;
-        if (index.LookupAlways.Contains(method.Name))
+        var inSource = SourceExtensions(method.Name);
+        var inReferences = _extensions.Value;
+        if (inSource.IsDefault || inReferences.LookupAlways.Contains(method.Name))
             return default;
-        if (!index.ByBaseName.TryGetValue(method.Name, out var candidates))
+        inReferences.ByBaseName.TryGetValue(method.Name, out var referenced);
+        if (inSource.IsEmpty && referenced is null)
             return ImmutableArray<IMethodSymbol>.Empty;
         var key = (method, receiver);
         if (_possibleExtensions.TryGetValue(key, out var possible))
             return possible;
         var parameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
         ImmutableArray<IMethodSymbol>.Builder? found = null;
-        foreach (var candidate in candidates)
+        foreach (var candidate in referenced is null ? (IEnumerable<IMethodSymbol>)inSource : inSource.Concat(referenced))
         {
             if (MayExtend(candidate.Parameters[0].Type, receiver) && MayBeCounterpart(candidate, parameters, method.TypeArguments.Length))
                 (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(candidate);
         }
         return _possibleExtensions.GetOrAdd(key, found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty);
+    }
+
+    /// <summary>
+    /// The compilation's own extension methods named <paramref name="baseName"/>Async; default where a static method of
+    /// that name in an extension class is no classic extension method. Cached per name: the classes come from the names
+    /// their declarations hold (see <see cref="SourceExtensionClasses"/>), and a class builds its members (binding their
+    /// signatures) only for a name some synchronous call has.
+    /// </summary>
+    private ImmutableArray<IMethodSymbol> SourceExtensions(string baseName)
+    {
+        if (_sourceExtensions.TryGetValue(baseName, out var found))
+            return found;
+        return _sourceExtensions.GetOrAdd(baseName, FindSourceExtensions(baseName));
+    }
+
+    private ImmutableArray<IMethodSymbol> FindSourceExtensions(string baseName)
+    {
+        if (!_sourceExtensionClasses.Value.TryGetValue(baseName, out var classes))
+            return ImmutableArray<IMethodSymbol>.Empty;
+        var name = baseName + AsyncSuffix;
+        ImmutableArray<IMethodSymbol>.Builder? found = null;
+        foreach (var type in classes)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IMethodSymbol { IsExtensionMethod: true, Parameters.Length: > 0 } extension)
+                    (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(extension);
+                else if (member is IMethodSymbol { IsStatic: true })
+                    return default;
+            }
+        }
+        return found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty;
+    }
+
+    /// <summary>
+    /// The compilation's classes that may hold extension methods (top-level static classes), by the X of each member
+    /// name XAsync they declare: read from their declarations, without building their members.
+    /// </summary>
+    private static Dictionary<string, List<INamedTypeSymbol>> SourceExtensionClasses(Compilation compilation)
+    {
+        var byBaseName = new Dictionary<string, List<INamedTypeSymbol>>(System.StringComparer.Ordinal);
+        var pending = new Stack<INamespaceSymbol>();
+        pending.Push(compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            var ns = pending.Pop();
+            foreach (var child in ns.GetNamespaceMembers())
+                pending.Push(child);
+            foreach (var type in ns.GetTypeMembers())
+            {
+                if (!type.MightContainExtensionMethods)
+                    continue;
+                foreach (var name in type.MemberNames)
+                {
+                    if (name.Length <= AsyncSuffix.Length || !name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+                        continue;
+                    var baseName = name.Substring(0, name.Length - AsyncSuffix.Length);
+                    if (!byBaseName.TryGetValue(baseName, out var classes))
+                        byBaseName[baseName] = classes = new List<INamedTypeSymbol>();
+                    classes.Add(type);
+                }
+            }
+        }
+        return byBaseName;
     }
 
     /// <summary>
@@ -266,15 +350,18 @@ internal sealed class AsyncCounterparts
     }
 
     /// <summary>
-    /// What the files of a compilation import or declare (see <see cref="NamesImportedOrDeclared"/>): per file, the global
+    /// What the files of a compilation import or declare (see <see cref="AddImportedOrDeclared"/>): per file, the global
     /// usings (with the compilation's own, for scripts), and everything anywhere with the global namespace (""): the only
     /// namespaces and classes whose extension methods any lookup in the compilation can see.
     /// </summary>
     private sealed class Imports
     {
-        private Imports(Dictionary<SyntaxTree, HashSet<string>> byFile, HashSet<string> global, HashSet<string> anywhere)
+        private readonly Dictionary<SyntaxTree, object> _scopes;
+
+        private Imports(Dictionary<SyntaxTree, HashSet<string>> byFile, Dictionary<SyntaxTree, object> scopes, HashSet<string> global, HashSet<string> anywhere)
         {
             ByFile = byFile;
+            _scopes = scopes;
             Global = global;
             Anywhere = anywhere;
         }
@@ -283,63 +370,90 @@ internal sealed class AsyncCounterparts
         public HashSet<string> Global { get; }
         public HashSet<string> Anywhere { get; }
 
+        /// <summary>
+        /// What an extension lookup in the file depends on: the text of its extern aliases, usings and namespace
+        /// declarations, in order, so that files written alike share their lookups (a code base's files mostly are). A
+        /// file that declares a top-level static class is its own scope: inside such a class its private extension
+        /// methods are in scope too (and a file-local one only in that file).
+        /// </summary>
+        public object ScopeOf(SyntaxTree tree) => _scopes.TryGetValue(tree, out var scope) ? scope : tree;
+
         public static Imports Of(Compilation compilation)
         {
             var byFile = new Dictionary<SyntaxTree, HashSet<string>>();
+            var scopes = new Dictionary<SyntaxTree, object>();
             var global = new HashSet<string>(System.StringComparer.Ordinal);
             var anywhere = new HashSet<string>(System.StringComparer.Ordinal) { string.Empty };
+            var scopeText = new System.Text.StringBuilder();
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var root = tree.GetRoot();
-                var inFile = NamesImportedOrDeclared(root, globalOnly: false);
+                var inFile = new HashSet<string>(System.StringComparer.Ordinal);
+                scopeText.Clear();
+                var sharable = AddImportedOrDeclared(tree.GetRoot(), inFile, global, scopeText);
                 byFile[tree] = inFile;
+                scopes[tree] = sharable ? scopeText.ToString() : tree;
                 anywhere.UnionWith(inFile);
-                global.UnionWith(NamesImportedOrDeclared(root, globalOnly: true));
             }
             if (compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { Usings: { Length: > 0 } usings })
                 global.UnionWith(usings);
             anywhere.UnionWith(global);
-            return new Imports(byFile, global, anywhere);
+            return new Imports(byFile, scopes, global, anywhere);
         }
     }
 
     /// <summary>
-    /// Every namespace a file declares, with the namespaces enclosing it, and every using directive's target (only the
-    /// global ones with <paramref name="globalOnly"/>), as dotted names without <c>global::</c>.
+    /// Adds every namespace a file declares, with the namespaces enclosing it, and every using directive's target to
+    /// <paramref name="inFile"/>, and the global usings' targets to <paramref name="global"/>, as dotted names without
+    /// <c>global::</c>; writes the text of its extern aliases, usings and namespace declarations to <paramref name="scope"/>.
+    /// Usings and namespaces sit only in the compilation unit and in namespaces: nothing else is walked. False if the file
+    /// declares a top-level static class (see <see cref="Imports.ScopeOf"/>).
     /// </summary>
-    private static HashSet<string> NamesImportedOrDeclared(SyntaxNode root, bool globalOnly)
+    private static bool AddImportedOrDeclared(SyntaxNode container, HashSet<string> inFile, HashSet<string> global, System.Text.StringBuilder scope, string? enclosingNamespace = null)
     {
-        var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax))
+        var (externs, usings, members) = container switch
         {
-            switch (node)
-            {
-                case UsingDirectiveSyntax { Name: { } name } directive when !globalOnly || directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword):
-                    names.Add(DottedName(name));
-                    break;
-                case BaseNamespaceDeclarationSyntax declaration when !globalOnly:
-                    var full = DottedName(declaration.Name);
-                    foreach (var outer in declaration.Ancestors().OfType<BaseNamespaceDeclarationSyntax>())
-                        full = DottedName(outer.Name) + "." + full;
-                    for (var dot = full.Length; dot > 0; dot = full.LastIndexOf('.', dot - 1))
-                        names.Add(full.Substring(0, dot));
-                    break;
-            }
+            CompilationUnitSyntax unit => (unit.Externs, unit.Usings, unit.Members),
+            BaseNamespaceDeclarationSyntax ns => (ns.Externs, ns.Usings, ns.Members),
+            _ => default,
+        };
+        foreach (var directive in externs)
+            scope.Append(directive.ToString()).Append('\n');
+        foreach (var directive in usings)
+        {
+            scope.Append(directive.ToString()).Append('\n');
+            if (directive.Name is not { } name)
+                continue;
+            var dotted = DottedName(name);
+            inFile.Add(dotted);
+            if (directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+                global.Add(dotted);
         }
-        return names;
+        var sharable = true;
+        foreach (var member in members)
+        {
+            if (member is ClassDeclarationSyntax @class && @class.Modifiers.Any(SyntaxKind.StaticKeyword))
+                sharable = false;
+            if (member is not BaseNamespaceDeclarationSyntax declaration)
+                continue;
+            var full = enclosingNamespace is null ? DottedName(declaration.Name) : enclosingNamespace + "." + DottedName(declaration.Name);
+            for (var dot = full.Length; dot > 0; dot = full.LastIndexOf('.', dot - 1))
+                inFile.Add(full.Substring(0, dot));
+            scope.Append("namespace ").Append(declaration.Name.ToString()).Append(" {\n");
+            sharable &= AddImportedOrDeclared(declaration, inFile, global, scope, full);
+            scope.Append("}\n");
+        }
+        return sharable;
     }
 
     /// <summary><c>global::A . B</c> as "A.B": the identifiers only, whatever the trivia, without an alias qualifier.</summary>
     private static string DottedName(NameSyntax name)
-    {
-        var parts = new List<string>();
-        foreach (var token in name.DescendantTokens())
+        => name switch
         {
-            if (token.IsKind(SyntaxKind.IdentifierToken) && !(token.Parent?.Parent is AliasQualifiedNameSyntax aliased && aliased.Alias == token.Parent))
-                parts.Add(token.ValueText);
-        }
-        return string.Join(".", parts);
-    }
+            QualifiedNameSyntax qualified => DottedName(qualified.Left) + "." + DottedName(qualified.Right),
+            AliasQualifiedNameSyntax aliased => DottedName(aliased.Name),
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => name.ToString(),
+        };
 
     /// <summary>Whether an extension method whose first parameter is <paramref name="extended"/> could be called on <paramref name="receiver"/>.</summary>
     private static bool MayExtend(ITypeSymbol extended, ITypeSymbol receiver)
@@ -385,10 +499,10 @@ internal sealed class AsyncCounterparts
     }
 
     /// <summary>
-    /// The extension methods named XAsync, by X, in the compilation and in the imported namespaces of its references: a
-    /// superset of what a lookup at any position can find, built once per compilation (and once per referenced namespace).
-    /// A static XAsync that is not a classic extension method (an extension block's, in metadata) puts X among the names
-    /// always looked up.
+    /// The extension methods named XAsync, by X, in the imported namespaces of the compilation's references: a superset of
+    /// what a lookup at any position can find there, built once per compilation (and once per referenced namespace). A
+    /// static XAsync that is not a classic extension method (an extension block's, in metadata) puts X among the names
+    /// always looked up. The compilation's own are found per name (see <see cref="SourceExtensions"/>).
     /// </summary>
     private sealed class ExtensionIndex
     {
@@ -403,19 +517,22 @@ internal sealed class AsyncCounterparts
         public HashSet<string> LookupAlways { get; }
 
         /// <summary>
-        /// The compilation's own extension methods, and those of its references in the namespaces and classes
-        /// <paramref name="imported"/> names: a referenced assembly's other namespaces are never walked.
+        /// The extension methods of the compilation's references in the namespaces and classes <paramref name="imported"/>
+        /// names: a referenced assembly's other namespaces are never walked.
         /// </summary>
         public static ExtensionIndex Of(Compilation compilation, HashSet<string> imported)
         {
-            var index = Of(compilation.Assembly.GlobalNamespace);
+            var index = Empty();
             foreach (var reference in compilation.References)
             {
                 if (compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol { MightContainExtensionMethods: true } assembly)
                     continue;
+                var containers = s_containersByName.GetValue(assembly, static _ => new ConcurrentDictionary<string, INamespaceOrTypeSymbol?>(System.StringComparer.Ordinal));
                 foreach (var name in imported)
                 {
-                    if (Find(assembly.GlobalNamespace, name) is { } container)
+                    if (!containers.TryGetValue(name, out var container))
+                        container = containers.GetOrAdd(name, Find(assembly.GlobalNamespace, name));
+                    if (container is not null)
                         index.Add(s_referencedExtensions.GetValue(container, static c => OfContainer(c)));
                 }
             }
@@ -472,22 +589,6 @@ internal sealed class AsyncCounterparts
                 methods.AddRange(pair.Value);
             }
             LookupAlways.UnionWith(other.LookupAlways);
-        }
-
-        private static ExtensionIndex Of(INamespaceSymbol root)
-        {
-            var index = Empty();
-            var pending = new Stack<INamespaceSymbol>();
-            pending.Push(root);
-            while (pending.Count > 0)
-            {
-                var ns = pending.Pop();
-                foreach (var child in ns.GetNamespaceMembers())
-                    pending.Push(child);
-                foreach (var type in ns.GetTypeMembers())
-                    index.AddClass(type);
-            }
-            return index;
         }
 
         /// <summary>Extension methods live only in top-level static classes.</summary>

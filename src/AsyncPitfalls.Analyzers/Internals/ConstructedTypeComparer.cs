@@ -18,15 +18,45 @@ internal sealed class ConstructedTypeComparer : IEqualityComparer<ITypeSymbol>
 
     public bool Equals(ITypeSymbol? x, ITypeSymbol? y) => SymbolEqualityComparer.Default.Equals(x, y);
 
-    public int GetHashCode(ITypeSymbol type)
+    public int GetHashCode(ITypeSymbol type) => Hash(type);
+
+    /// <summary>The type's hash with its type arguments mixed in (its containing types' too, for a nested type of a generic one).</summary>
+    public static int Hash(ITypeSymbol? type)
     {
         var hash = SymbolEqualityComparer.Default.GetHashCode(type);
-        if (type is INamedTypeSymbol { IsGenericType: true } named)
+        for (var named = type as INamedTypeSymbol; named is not null; named = named.ContainingType)
         {
+            if (!named.IsGenericType)
+                continue;
             // Equal types (nullability aside) have equal arguments, so equal hashes.
             foreach (var argument in named.TypeArguments)
                 hash = unchecked(hash * 31 + SymbolEqualityComparer.Default.GetHashCode(argument));
         }
         return hash;
     }
+
+    /// <summary>A method's hash with its own and its containing type's type arguments mixed in: a method's own hash is its definition's.</summary>
+    public static int Hash(IMethodSymbol method)
+    {
+        var hash = unchecked(SymbolEqualityComparer.Default.GetHashCode(method) * 31 + Hash(method.ContainingType));
+        foreach (var argument in method.TypeArguments)
+            hash = unchecked(hash * 31 + SymbolEqualityComparer.Default.GetHashCode(argument));
+        return hash;
+    }
+}
+
+/// <summary>A call's method and receiver type as a dictionary key, hashed as <see cref="ConstructedTypeComparer"/> hashes types.</summary>
+internal sealed class MethodOnReceiverComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol Receiver)>
+{
+    public static readonly MethodOnReceiverComparer Instance = new();
+
+    private MethodOnReceiverComparer()
+    {
+    }
+
+    public bool Equals((IMethodSymbol Method, ITypeSymbol Receiver) x, (IMethodSymbol Method, ITypeSymbol Receiver) y)
+        => SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver);
+
+    public int GetHashCode((IMethodSymbol Method, ITypeSymbol Receiver) key)
+        => unchecked(ConstructedTypeComparer.Hash(key.Method) * 31 + ConstructedTypeComparer.Hash(key.Receiver));
 }

@@ -12,6 +12,13 @@ internal static class TypeLookup
     /// </summary>
     public static INamedTypeSymbol? GetBestType(this Compilation compilation, string metadataName)
     {
+        // The order above, asked of the two likeliest assemblies first: most types asked for are the core library's, and
+        // the compilation's search would otherwise look through every reference (hundreds, on real code) for each name.
+        if (compilation.Assembly.GetTypeByMetadataName(metadataName) is { } own)
+            return own;
+        if (compilation.ObjectType.ContainingAssembly?.GetTypeByMetadataName(metadataName) is { } core)
+            return core;
+
 #pragma warning disable RS0030 // The one sanctioned call of the banned API.
         var unique = compilation.GetTypeByMetadataName(metadataName);
 #pragma warning restore RS0030
