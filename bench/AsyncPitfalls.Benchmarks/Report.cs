@@ -150,38 +150,45 @@ public sealed class Report
         }
     }
 
-    /// <summary>Horizontal bars: microseconds per line for the compiler and each set, one bar per generated size.</summary>
+    /// <summary>
+    /// Horizontal bars: microseconds per line for the compiler and each set, one bar per corpus, the generated sizes
+    /// first and then the real code bases, smallest first.
+    /// </summary>
     public string Svg()
     {
-        var generated = Generated.ToList();
-        var rows = new List<(string Label, double[] Values)> { ("compile", generated.Select(r => 1000 * r.CompileMs / r.Lines).ToArray()) };
-        rows.AddRange(SetNames.Select(name => (name, generated.Select(r => 1000 * r.Set(name)!.AnalyzerMs / r.Lines).ToArray())));
-        string[] colours = { "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2" };
+        var corpora = Generated.Concat(_results.Where(r => r.IsReal).OrderBy(r => r.Lines)).ToList();
+        var rows = new List<(string Label, double[] Values)> { ("compile", corpora.Select(r => 1000 * r.CompileMs / r.Lines).ToArray()) };
+        rows.AddRange(SetNames.Select(name => (name, corpora.Select(r => 1000 * r.Set(name)!.AnalyzerMs / r.Lines).ToArray())));
+        string[] colours = { "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac" };
 
-        const int labelWidth = 170, chartWidth = 560, barHeight = 14, groupGap = 14, top = 48;
+        const int labelWidth = 170, chartWidth = 560, barHeight = 14, groupGap = 14, legendColumns = 3, legendWidth = 250, legendRowHeight = 18;
+        var legendRows = (corpora.Count + legendColumns - 1) / legendColumns;
+        var top = 36 + legendRows * legendRowHeight;
         var max = Math.Max(rows.SelectMany(r => r.Values).DefaultIfEmpty(1).Max(), 1e-9);
-        var groupHeight = generated.Count * barHeight + groupGap;
+        var groupHeight = corpora.Count * barHeight + groupGap;
         var height = top + rows.Count * groupHeight + 30;
         var svg = new StringBuilder();
         svg.AppendLine(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{labelWidth + chartWidth + 120}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
         svg.AppendLine("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        svg.AppendLine("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Analyzer time per line of code (microseconds, every rule on, one thread)</text>");
-        for (var i = 0; i < generated.Count; i++)
+        svg.AppendLine("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Analyzer time per line of code (microseconds, every rule on, one thread), generated and real code</text>");
+        for (var i = 0; i < corpora.Count; i++)
         {
-            var x = labelWidth + i * 110;
-            svg.AppendLine(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"30\" width=\"12\" height=\"12\" fill=\"{colours[i % colours.Length]}\"/><text x=\"{x + 16}\" y=\"40\">{WebUtility.HtmlEncode(Count(generated[i].Lines))} lines</text>");
+            var x = 10 + i % legendColumns * legendWidth;
+            var y = 30 + i / legendColumns * legendRowHeight;
+            var label = corpora[i].IsReal ? $"{corpora[i].Corpus} ({Count(corpora[i].Lines)} lines)" : $"generated, {Count(corpora[i].Lines)} lines";
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{colours[i % colours.Length]}\"/><text x=\"{x + 16}\" y=\"{y + 10}\">{WebUtility.HtmlEncode(label)}</text>");
         }
         for (var row = 0; row < rows.Count; row++)
         {
             var y0 = top + row * groupHeight;
-            svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 8}\" y=\"{y0 + generated.Count * barHeight / 2.0 + 4:F0}\" text-anchor=\"end\">{WebUtility.HtmlEncode(rows[row].Label)}</text>");
-            for (var i = 0; i < generated.Count; i++)
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 8}\" y=\"{y0 + corpora.Count * barHeight / 2.0 + 4:F0}\" text-anchor=\"end\">{WebUtility.HtmlEncode(rows[row].Label)}</text>");
+            for (var i = 0; i < corpora.Count; i++)
             {
                 var value = rows[row].Values[i];
                 var width = Math.Max(1, chartWidth * value / max);
                 var y = y0 + i * barHeight;
                 svg.AppendLine(CultureInfo.InvariantCulture, $"<rect x=\"{labelWidth}\" y=\"{y}\" width=\"{width:F1}\" height=\"{barHeight - 2}\" fill=\"{colours[i % colours.Length]}\"/>");
-                svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + width + 4:F1}\" y=\"{y + barHeight - 3}\">{value:F1}</text>");
+                svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + width + 4:F1}\" y=\"{y + barHeight - 3}\">{value:F2}</text>");
             }
         }
         svg.AppendLine("</svg>");
