@@ -31,11 +31,11 @@ internal sealed class AsyncCounterparts
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamespaceOrTypeSymbol, ExtensionIndex> s_referencedExtensions = new();
 
     /// <summary>
-    /// Per referenced assembly, shared like <see cref="s_referencedExtensions"/>: the namespace or class each dotted name
-    /// some compilation imported names there (null where none). Every compilation asks each reference for each of its
-    /// imports, and most answers are "none".
+    /// Per referenced assembly, shared like <see cref="s_referencedExtensions"/>: its extension methods in what a compilation
+    /// imports, by the sorted list of the imported names. An edit's new compilation (or a benchmark's next run) imports
+    /// what the last one did: it asks each of its hundreds of references one question instead of one per import.
     /// </summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ConcurrentDictionary<string, INamespaceOrTypeSymbol?>> s_containersByName = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, ConcurrentDictionary<string, ExtensionIndex>> s_referencedByImports = new();
 
     /// <summary>
     /// One search per compilation, shared by AP1003 and AP1004, which would otherwise repeat each
@@ -385,14 +385,22 @@ internal sealed class AsyncCounterparts
             var global = new HashSet<string>(System.StringComparer.Ordinal);
             var anywhere = new HashSet<string>(System.StringComparer.Ordinal) { string.Empty };
             var scopeText = new System.Text.StringBuilder();
+            // Files written alike import alike: one set of names per distinct scope text.
+            var byScope = new Dictionary<string, HashSet<string>>(System.StringComparer.Ordinal);
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var inFile = new HashSet<string>(System.StringComparer.Ordinal);
+                var root = tree.GetRoot();
                 scopeText.Clear();
-                var sharable = AddImportedOrDeclared(tree.GetRoot(), inFile, global, scopeText);
+                var sharable = AppendScope(root, scopeText);
+                var scope = scopeText.ToString();
+                if (!byScope.TryGetValue(scope, out var inFile))
+                {
+                    byScope[scope] = inFile = new HashSet<string>(System.StringComparer.Ordinal);
+                    AddImportedOrDeclared(root, inFile, global);
+                    anywhere.UnionWith(inFile);
+                }
                 byFile[tree] = inFile;
-                scopes[tree] = sharable ? scopeText.ToString() : tree;
-                anywhere.UnionWith(inFile);
+                scopes[tree] = sharable ? scope : tree;
             }
             if (compilation.Options is Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions { Usings: { Length: > 0 } usings })
                 global.UnionWith(usings);
@@ -404,23 +412,12 @@ internal sealed class AsyncCounterparts
     /// <summary>
     /// Adds every namespace a file declares, with the namespaces enclosing it, and every using directive's target to
     /// <paramref name="inFile"/>, and the global usings' targets to <paramref name="global"/>, as dotted names without
-    /// <c>global::</c>; writes the text of its extern aliases, usings and namespace declarations to <paramref name="scope"/>.
-    /// Usings and namespaces sit only in the compilation unit and in namespaces: nothing else is walked. False if the file
-    /// declares a top-level static class (see <see cref="Imports.ScopeOf"/>).
+    /// <c>global::</c>. Usings and namespaces sit only in the compilation unit and in namespaces: nothing else is walked.
     /// </summary>
-    private static bool AddImportedOrDeclared(SyntaxNode container, HashSet<string> inFile, HashSet<string> global, System.Text.StringBuilder scope, string? enclosingNamespace = null)
+    private static void AddImportedOrDeclared(SyntaxNode container, HashSet<string> inFile, HashSet<string> global, string? enclosingNamespace = null)
     {
-        var (externs, usings, members) = container switch
+        foreach (var directive in UsingsOf(container))
         {
-            CompilationUnitSyntax unit => (unit.Externs, unit.Usings, unit.Members),
-            BaseNamespaceDeclarationSyntax ns => (ns.Externs, ns.Usings, ns.Members),
-            _ => default,
-        };
-        foreach (var directive in externs)
-            scope.Append(directive.ToString()).Append('\n');
-        foreach (var directive in usings)
-        {
-            scope.Append(directive.ToString()).Append('\n');
             if (directive.Name is not { } name)
                 continue;
             var dotted = DottedName(name);
@@ -428,21 +425,103 @@ internal sealed class AsyncCounterparts
             if (directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
                 global.Add(dotted);
         }
+        foreach (var declaration in NamespacesIn(container))
+        {
+            var full = enclosingNamespace is null ? DottedName(declaration.Name) : enclosingNamespace + "." + DottedName(declaration.Name);
+            for (var dot = full.Length; dot > 0; dot = full.LastIndexOf('.', dot - 1))
+                inFile.Add(full.Substring(0, dot));
+            AddImportedOrDeclared(declaration, inFile, global, full);
+        }
+    }
+
+    /// <summary>
+    /// Writes what an extension lookup in the file depends on to <paramref name="scope"/>: its extern aliases, usings and
+    /// namespace declarations, in order. False if the file declares a top-level static class (see <see cref="Imports.ScopeOf"/>).
+    /// </summary>
+    private static bool AppendScope(SyntaxNode container, System.Text.StringBuilder scope)
+    {
+        var externs = container switch
+        {
+            CompilationUnitSyntax unit => unit.Externs,
+            BaseNamespaceDeclarationSyntax ns => ns.Externs,
+            _ => default,
+        };
+        foreach (var directive in externs)
+            scope.Append("extern alias ").Append(directive.Identifier.ValueText).Append('\n');
+        foreach (var directive in UsingsOf(container))
+        {
+            if (directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))
+                scope.Append("global ");
+            scope.Append(directive.StaticKeyword.IsKind(SyntaxKind.StaticKeyword) ? "using static " : "using ");
+            if (directive.Alias is { } alias)
+                scope.Append(alias.Name.Identifier.ValueText).Append(" = ");
+            if (directive.Name is { } name)
+                AppendName(name, scope);
+            else
+                scope.Append(directive.ToString());
+            scope.Append('\n');
+        }
         var sharable = true;
-        foreach (var member in members)
+        foreach (var member in MembersOf(container))
         {
             if (member is ClassDeclarationSyntax @class && @class.Modifiers.Any(SyntaxKind.StaticKeyword))
                 sharable = false;
             if (member is not BaseNamespaceDeclarationSyntax declaration)
                 continue;
-            var full = enclosingNamespace is null ? DottedName(declaration.Name) : enclosingNamespace + "." + DottedName(declaration.Name);
-            for (var dot = full.Length; dot > 0; dot = full.LastIndexOf('.', dot - 1))
-                inFile.Add(full.Substring(0, dot));
-            scope.Append("namespace ").Append(declaration.Name.ToString()).Append(" {\n");
-            sharable &= AddImportedOrDeclared(declaration, inFile, global, scope, full);
+            AppendName(declaration.Name, scope.Append("namespace "));
+            scope.Append(" {\n");
+            sharable &= AppendScope(declaration, scope);
             scope.Append("}\n");
         }
         return sharable;
+    }
+
+    /// <summary>The name as written, without trivia: <c>global::A.B</c>, <c>A.B&lt;C&gt;</c> as "A.B" plus its arguments' names.</summary>
+    private static void AppendName(NameSyntax name, System.Text.StringBuilder text)
+    {
+        switch (name)
+        {
+            case QualifiedNameSyntax qualified:
+                AppendName(qualified.Left, text);
+                AppendName(qualified.Right, text.Append('.'));
+                break;
+            case AliasQualifiedNameSyntax aliased:
+                text.Append(aliased.Alias.Identifier.ValueText).Append("::");
+                AppendName(aliased.Name, text);
+                break;
+            case GenericNameSyntax generic:
+                text.Append(generic.Identifier.ValueText).Append('<').Append(generic.TypeArgumentList.ToString()).Append('>');
+                break;
+            case SimpleNameSyntax simple:
+                text.Append(simple.Identifier.ValueText);
+                break;
+            default:
+                text.Append(name.ToString());
+                break;
+        }
+    }
+
+    private static SyntaxList<UsingDirectiveSyntax> UsingsOf(SyntaxNode container) => container switch
+    {
+        CompilationUnitSyntax unit => unit.Usings,
+        BaseNamespaceDeclarationSyntax ns => ns.Usings,
+        _ => default,
+    };
+
+    private static SyntaxList<MemberDeclarationSyntax> MembersOf(SyntaxNode container) => container switch
+    {
+        CompilationUnitSyntax unit => unit.Members,
+        BaseNamespaceDeclarationSyntax ns => ns.Members,
+        _ => default,
+    };
+
+    private static IEnumerable<BaseNamespaceDeclarationSyntax> NamespacesIn(SyntaxNode container)
+    {
+        foreach (var member in MembersOf(container))
+        {
+            if (member is BaseNamespaceDeclarationSyntax declaration)
+                yield return declaration;
+        }
     }
 
     /// <summary><c>global::A . B</c> as "A.B": the identifiers only, whatever the trivia, without an alias qualifier.</summary>
@@ -523,18 +602,26 @@ internal sealed class AsyncCounterparts
         public static ExtensionIndex Of(Compilation compilation, HashSet<string> imported)
         {
             var index = Empty();
+            var importedKey = string.Join("\n", imported.OrderBy(name => name, System.StringComparer.Ordinal));
             foreach (var reference in compilation.References)
             {
                 if (compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol { MightContainExtensionMethods: true } assembly)
                     continue;
-                var containers = s_containersByName.GetValue(assembly, static _ => new ConcurrentDictionary<string, INamespaceOrTypeSymbol?>(System.StringComparer.Ordinal));
-                foreach (var name in imported)
-                {
-                    if (!containers.TryGetValue(name, out var container))
-                        container = containers.GetOrAdd(name, Find(assembly.GlobalNamespace, name));
-                    if (container is not null)
-                        index.Add(s_referencedExtensions.GetValue(container, static c => OfContainer(c)));
-                }
+                var byImports = s_referencedByImports.GetValue(assembly, static _ => new ConcurrentDictionary<string, ExtensionIndex>(System.StringComparer.Ordinal));
+                if (!byImports.TryGetValue(importedKey, out var inAssembly))
+                    inAssembly = byImports.GetOrAdd(importedKey, OfAssembly(assembly, imported));
+                index.Add(inAssembly);
+            }
+            return index;
+        }
+
+        private static ExtensionIndex OfAssembly(IAssemblySymbol assembly, HashSet<string> imported)
+        {
+            var index = Empty();
+            foreach (var name in imported)
+            {
+                if (Find(assembly.GlobalNamespace, name) is { } container)
+                    index.Add(s_referencedExtensions.GetValue(container, static c => OfContainer(c)));
             }
             return index;
         }
