@@ -20,6 +20,7 @@ internal sealed class AsyncCounterparts
     private readonly System.Lazy<Dictionary<string, List<INamedTypeSymbol>>> _sourceExtensionClasses;
     /// <summary>Per <see cref="Imports.ScopeOf"/> a file: its files see the same extension methods.</summary>
     private readonly ConcurrentDictionary<object, ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>>> _extensionCache = new();
+    private readonly ConcurrentDictionary<(object Scope, ITypeSymbol Receiver, string Name), ImmutableArray<IMethodSymbol>> _extensionLookups = new(ExtensionLookupComparer.Instance);
     private readonly MethodBodies _bodies;
     private readonly System.Lazy<Imports> _imports;
     private readonly System.Lazy<ExtensionIndex> _extensions;
@@ -105,7 +106,7 @@ internal sealed class AsyncCounterparts
         if (!inScope.TryGetValue(key, out candidates))
         {
             var mayBeInScope = possible.IsDefault || AnyMayBeInScope(possible, model.SyntaxTree);
-            candidates = inScope.GetOrAdd(key, mayBeInScope ? FindExtensions(method, receiver, model, position) : ImmutableArray<IMethodSymbol>.Empty);
+            candidates = inScope.GetOrAdd(key, mayBeInScope ? FindExtensions(method, receiver, model, position, scope) : ImmutableArray<IMethodSymbol>.Empty);
         }
         return Choose(candidates, method, enclosingMember, receiverIsThis);
     }
@@ -212,14 +213,30 @@ internal sealed class AsyncCounterparts
         }
     }
 
-    private ImmutableArray<IMethodSymbol> FindExtensions(IMethodSymbol method, ITypeSymbol receiver, SemanticModel model, int position)
+    private ImmutableArray<IMethodSymbol> FindExtensions(IMethodSymbol method, ITypeSymbol receiver, SemanticModel model, int position, object scope)
     {
+        // One lookup per scope, receiver and name: the overloads of a name (Queryable.Sum has twenty) see the same ones.
+        var lookupKey = (scope, receiver, method.Name);
+        if (!_extensionLookups.TryGetValue(lookupKey, out var inScope))
+            inScope = _extensionLookups.GetOrAdd(lookupKey, LookUpExtensions(receiver, method.Name + AsyncSuffix, model, position));
         // A call of an extension method compares without its 'this' parameter, as the reduced candidates do.
         var parameters = method.IsExtensionMethod ? method.Parameters.RemoveAt(0) : method.Parameters;
         ImmutableArray<IMethodSymbol>.Builder? found = null;
-        foreach (var symbol in model.LookupSymbols(position, receiver, method.Name + AsyncSuffix, includeReducedExtensionMethods: true))
+        foreach (var candidate in inScope)
         {
-            if (symbol is IMethodSymbol { MethodKind: MethodKind.ReducedExtension } candidate && IsCounterpart(candidate, parameters, method.TypeArguments))
+            if (IsCounterpart(candidate, parameters, method.TypeArguments))
+                (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(candidate);
+        }
+        return found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty;
+    }
+
+    /// <summary>The extension methods named <paramref name="name"/> in scope at the position, reduced to the receiver.</summary>
+    private static ImmutableArray<IMethodSymbol> LookUpExtensions(ITypeSymbol receiver, string name, SemanticModel model, int position)
+    {
+        ImmutableArray<IMethodSymbol>.Builder? found = null;
+        foreach (var symbol in model.LookupSymbols(position, receiver, name, includeReducedExtensionMethods: true))
+        {
+            if (symbol is IMethodSymbol { MethodKind: MethodKind.ReducedExtension } candidate)
                 (found ??= ImmutableArray.CreateBuilder<IMethodSymbol>()).Add(candidate);
         }
         return found?.ToImmutable() ?? ImmutableArray<IMethodSymbol>.Empty;
@@ -735,4 +752,16 @@ internal sealed class AsyncCounterparts
     }
 
     private bool IsObsolete(IMethodSymbol candidate) => TypeLookup.HasAttribute(candidate, _types.ObsoleteAttribute);
+
+    /// <summary>Keys of the extension lookups: the scope by equality, the receiver as <see cref="ConstructedTypeComparer"/> hashes it, the name.</summary>
+    private sealed class ExtensionLookupComparer : IEqualityComparer<(object Scope, ITypeSymbol Receiver, string Name)>
+    {
+        public static readonly ExtensionLookupComparer Instance = new();
+
+        public bool Equals((object Scope, ITypeSymbol Receiver, string Name) x, (object Scope, ITypeSymbol Receiver, string Name) y)
+            => x.Scope.Equals(y.Scope) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver) && string.Equals(x.Name, y.Name, System.StringComparison.Ordinal);
+
+        public int GetHashCode((object Scope, ITypeSymbol Receiver, string Name) key)
+            => unchecked((key.Scope.GetHashCode() * 31 + ConstructedTypeComparer.Hash(key.Receiver)) * 31 + key.Name.GetHashCode());
+    }
 }
