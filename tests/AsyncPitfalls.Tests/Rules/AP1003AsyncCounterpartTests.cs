@@ -156,6 +156,62 @@ public sealed class AP1003AsyncCounterpartTests
             },
         }.RunAsync();
 
+    // Files with the same usings and namespaces share their extension lookups, except a file that declares a static
+    // class: inside it, its private extension methods are in scope too. The first file's private FlushAsync must not
+    // become the counterpart in the second, which imports alike.
+    [Fact]
+    public Task Reports_PrivateExtensionCounterpart_OnlyInsideItsClass_NotInAFileThatImportsAlike()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    """
+                    using System.Threading.Tasks;
+
+                    namespace App
+                    {
+                        public static class QueueHelpers
+                        {
+                            private static ValueTask FlushAsync(this Queue queue) => default;
+
+                            public static async Task DrainAsync(Queue queue)
+                            {
+                                [|queue.Flush()|];
+                                await Task.Yield();
+                            }
+                        }
+                    }
+                    """,
+                    """
+                    using System.Threading.Tasks;
+
+                    namespace App
+                    {
+                        class Worker
+                        {
+                            public async Task RunAsync(Queue queue)
+                            {
+                                queue.Flush();
+                                await Task.Yield();
+                            }
+                        }
+                    }
+                    """,
+                    """
+                    namespace App
+                    {
+                        public class Queue
+                        {
+                            public void Flush() { }
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
     // ---- Negative shapes ----
 
     [Fact]
