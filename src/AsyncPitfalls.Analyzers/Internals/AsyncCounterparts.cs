@@ -493,7 +493,7 @@ internal sealed class AsyncCounterparts
         return sharable;
     }
 
-    /// <summary>The name as written, without trivia: <c>global::A.B</c>, <c>A.B&lt;C&gt;</c> as "A.B" plus its arguments' names.</summary>
+    /// <summary>The name as written without the trivia between its parts (<c>global::A . B</c> as "global::A.B"); a generic name's arguments as written.</summary>
     private static void AppendName(NameSyntax name, System.Text.StringBuilder text)
     {
         switch (name)
@@ -507,7 +507,7 @@ internal sealed class AsyncCounterparts
                 AppendName(aliased.Name, text);
                 break;
             case GenericNameSyntax generic:
-                text.Append(generic.Identifier.ValueText).Append('<').Append(generic.TypeArgumentList.ToString()).Append('>');
+                text.Append(generic.Identifier.ValueText).Append(generic.TypeArgumentList.ToString());
                 break;
             case SimpleNameSyntax simple:
                 text.Append(simple.Identifier.ValueText);
