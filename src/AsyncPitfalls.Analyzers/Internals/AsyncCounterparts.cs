@@ -84,7 +84,7 @@ internal sealed class AsyncCounterparts
             return null;
 
         // TryGetValue before computing, not GetOrAdd with a lambda: the lambda would capture and
-        // allocate on every call, and this runs for every synchronous call in async code.
+        // allocate on every call, and this runs for every synchronous call (AP1004 asks in synchronous code too).
         var key = (method, receiver);
         if (!_memberCache.TryGetValue(key, out var candidates))
             candidates = _memberCache.GetOrAdd(key, FindMembers(method, receiver));
@@ -752,6 +752,18 @@ internal sealed class AsyncCounterparts
     }
 
     private bool IsObsolete(IMethodSymbol candidate) => TypeLookup.HasAttribute(candidate, _types.ObsoleteAttribute);
+
+    /// <summary>A call's method and receiver type as a dictionary key, hashed as <see cref="ConstructedTypeComparer"/> hashes types.</summary>
+    private sealed class MethodOnReceiverComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol Receiver)>
+    {
+        public static readonly MethodOnReceiverComparer Instance = new();
+
+        public bool Equals((IMethodSymbol Method, ITypeSymbol Receiver) x, (IMethodSymbol Method, ITypeSymbol Receiver) y)
+            => SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver);
+
+        public int GetHashCode((IMethodSymbol Method, ITypeSymbol Receiver) key)
+            => unchecked(ConstructedTypeComparer.Hash(key.Method) * 31 + ConstructedTypeComparer.Hash(key.Receiver));
+    }
 
     /// <summary>Keys of the extension lookups: the scope by equality, the receiver as <see cref="ConstructedTypeComparer"/> hashes it, the name.</summary>
     private sealed class ExtensionLookupComparer : IEqualityComparer<(object Scope, ITypeSymbol Receiver, string Name)>

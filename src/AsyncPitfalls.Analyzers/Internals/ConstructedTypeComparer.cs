@@ -44,19 +44,3 @@ internal sealed class ConstructedTypeComparer : IEqualityComparer<ITypeSymbol>
         return hash;
     }
 }
-
-/// <summary>A call's method and receiver type as a dictionary key, hashed as <see cref="ConstructedTypeComparer"/> hashes types.</summary>
-internal sealed class MethodOnReceiverComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol Receiver)>
-{
-    public static readonly MethodOnReceiverComparer Instance = new();
-
-    private MethodOnReceiverComparer()
-    {
-    }
-
-    public bool Equals((IMethodSymbol Method, ITypeSymbol Receiver) x, (IMethodSymbol Method, ITypeSymbol Receiver) y)
-        => SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver);
-
-    public int GetHashCode((IMethodSymbol Method, ITypeSymbol Receiver) key)
-        => unchecked(ConstructedTypeComparer.Hash(key.Method) * 31 + ConstructedTypeComparer.Hash(key.Receiver));
-}
