@@ -15,6 +15,9 @@ internal sealed class AsyncCounterparts
 
     private readonly KnownTypes _types;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _memberCache = new(MethodOnReceiverComparer.Instance);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, HashSet<string>> _asyncMemberBaseNames = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, HashSet<string>> _extensionClassAsyncBaseNames = new(SymbolEqualityComparer.Default);
+    private static readonly HashSet<string> s_noNames = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol Receiver), ImmutableArray<IMethodSymbol>> _possibleExtensions = new(MethodOnReceiverComparer.Instance);
     private readonly ConcurrentDictionary<string, ImmutableArray<IMethodSymbol>> _sourceExtensions = new(System.StringComparer.Ordinal);
     private readonly System.Lazy<Dictionary<string, List<INamedTypeSymbol>>> _sourceExtensionClasses;
@@ -83,11 +86,8 @@ internal sealed class AsyncCounterparts
         if (receiver is null)
             return null;
 
-        // TryGetValue before computing, not GetOrAdd with a lambda: the lambda would capture and
-        // allocate on every call, and this runs for every synchronous call (AP1004 asks in synchronous code too).
         var key = (method, receiver);
-        if (!_memberCache.TryGetValue(key, out var candidates))
-            candidates = _memberCache.GetOrAdd(key, FindMembers(method, receiver));
+        var candidates = Members(key);
         var found = Choose(candidates, method, enclosingMember, receiverIsThis);
         if (found is not null || model is null || method.IsStatic && !method.IsExtensionMethod)
             return found;
@@ -109,6 +109,100 @@ internal sealed class AsyncCounterparts
             candidates = inScope.GetOrAdd(key, mayBeInScope ? FindExtensions(method, receiver, model, position, scope) : ImmutableArray<IMethodSymbol>.Empty);
         }
         return Choose(candidates, method, enclosingMember, receiverIsThis);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Find"/> could answer with a counterpart for some enclosing member in some file: the receiver has
+    /// a candidate member, or some XAsync extension method could be one. No lookup in scope: AP1004 asks it of every call
+    /// in synchronous code, and asks <see cref="Find"/> only where async code reaches.
+    /// </summary>
+    public bool MayFind(IMethodSymbol method, ITypeSymbol? receiverType)
+    {
+        if (method.MethodKind != MethodKind.Ordinary || method.Name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+            return false;
+        var receiver = receiverType ?? method.ContainingType;
+        if (receiver is null)
+            return false;
+        if (!Members((method, receiver)).IsEmpty)
+            return true;
+        if (method.IsStatic && !method.IsExtensionMethod)
+            return false;
+        var possible = PossibleExtensions(method, receiver);
+        return possible.IsDefault || !possible.IsEmpty;
+    }
+
+    /// <summary>
+    /// The receiver's own XAsync candidates, cached per method and receiver where the names allow one (see
+    /// <see cref="MayHaveAsyncMember"/>). TryGetValue before computing, not GetOrAdd with a lambda: the lambda would
+    /// capture and allocate on every call, and this runs for nearly every call.
+    /// </summary>
+    private ImmutableArray<IMethodSymbol> Members((IMethodSymbol Method, ITypeSymbol Receiver) key)
+    {
+        if (!MayHaveAsyncMember(key.Method, key.Receiver))
+            return ImmutableArray<IMethodSymbol>.Empty;
+        return _memberCache.TryGetValue(key, out var candidates) ? candidates : _memberCache.GetOrAdd(key, FindMembers(key.Method, key.Receiver));
+    }
+
+    /// <summary>
+    /// Whether a type <see cref="FindMembers"/> searches declares a member named after the method with Async: asked per type
+    /// definition, not per method and receiver, since most calls have none and a cache entry for each of them costs more
+    /// than the search (tens of thousands on a large code base, written by every thread).
+    /// </summary>
+    private bool MayHaveAsyncMember(IMethodSymbol method, ITypeSymbol receiver)
+    {
+        if (receiver is not INamedTypeSymbol named)
+            return true;
+        if (AsyncMemberBaseNames(named).Contains(method.Name))
+            return true;
+        return method.IsExtensionMethod && !SymbolEqualityComparer.Default.Equals(receiver, method.ContainingType)
+            && ExtensionClassAsyncBaseNames(method.ContainingType).Contains(method.Name);
+    }
+
+    /// <summary>
+    /// The X of each member named XAsync of an extension method's class, its static siblings: from all of its members, as
+    /// an extension block's are not among its declared member names.
+    /// </summary>
+    private HashSet<string> ExtensionClassAsyncBaseNames(INamedTypeSymbol type)
+    {
+        if (_extensionClassAsyncBaseNames.TryGetValue(type, out var names))
+            return names;
+        HashSet<string>? found = null;
+        foreach (var member in type.GetMembers())
+        {
+            var name = member.Name;
+            if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+                (found ??= new HashSet<string>(System.StringComparer.Ordinal)).Add(name.Substring(0, name.Length - AsyncSuffix.Length));
+        }
+        return _extensionClassAsyncBaseNames.GetOrAdd(type, found ?? s_noNames);
+    }
+
+    /// <summary>
+    /// The X of each member named XAsync of the type definition and its base types, and of an interface's interfaces (the
+    /// types <see cref="FindMembers"/> searches). A type that declares none shares its base type's set.
+    /// </summary>
+    private HashSet<string> AsyncMemberBaseNames(INamedTypeSymbol type)
+    {
+        var definition = type.OriginalDefinition;
+        if (_asyncMemberBaseNames.TryGetValue(definition, out var names))
+            return names;
+        var inherited = definition.BaseType is { } baseType ? AsyncMemberBaseNames(baseType) : s_noNames;
+        HashSet<string>? own = null;
+        AddAsyncBaseNames(definition, inherited, ref own);
+        if (definition.TypeKind == TypeKind.Interface)
+        {
+            foreach (var @interface in definition.AllInterfaces)
+                AddAsyncBaseNames(@interface, inherited, ref own);
+        }
+        return _asyncMemberBaseNames.GetOrAdd(definition, own ?? inherited);
+    }
+
+    private static void AddAsyncBaseNames(INamedTypeSymbol type, HashSet<string> inherited, ref HashSet<string>? own)
+    {
+        foreach (var name in type.MemberNames)
+        {
+            if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, System.StringComparison.Ordinal))
+                (own ??= new HashSet<string>(inherited, System.StringComparer.Ordinal)).Add(name.Substring(0, name.Length - AsyncSuffix.Length));
+        }
     }
 
     private IMethodSymbol? Choose(ImmutableArray<IMethodSymbol> candidates, IMethodSymbol method, ISymbol? enclosingMember, bool receiverIsThis)
@@ -279,15 +373,16 @@ internal sealed class AsyncCounterparts
     /// </summary>
     private ImmutableArray<IMethodSymbol> SourceExtensions(string baseName)
     {
-        if (_sourceExtensions.TryGetValue(baseName, out var found))
-            return found;
-        return _sourceExtensions.GetOrAdd(baseName, FindSourceExtensions(baseName));
-    }
-
-    private ImmutableArray<IMethodSymbol> FindSourceExtensions(string baseName)
-    {
+        // Most names have no class at all: answered without writing to the shared cache.
         if (!_sourceExtensionClasses.Value.TryGetValue(baseName, out var classes))
             return ImmutableArray<IMethodSymbol>.Empty;
+        if (_sourceExtensions.TryGetValue(baseName, out var found))
+            return found;
+        return _sourceExtensions.GetOrAdd(baseName, FindSourceExtensions(baseName, classes));
+    }
+
+    private static ImmutableArray<IMethodSymbol> FindSourceExtensions(string baseName, List<INamedTypeSymbol> classes)
+    {
         var name = baseName + AsyncSuffix;
         ImmutableArray<IMethodSymbol>.Builder? found = null;
         foreach (var type in classes)

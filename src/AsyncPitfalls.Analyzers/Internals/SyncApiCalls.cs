@@ -49,18 +49,38 @@ internal static class SyncApiCalls
     /// <c>this</c>, the interface member the enclosing member implements or the base member it hides.
     /// </summary>
     public static IMethodSymbol? FindCounterpart(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions, ISymbol? enclosingMember)
+        => TryGetQuestion(invocation, types, exclusions, out var question)
+            ? question.Ask(AsyncCounterparts.For(types), invocation.SemanticModel, enclosingMember)
+            : null;
+
+    /// <summary>
+    /// Whether <see cref="FindCounterpart"/> could find one for the call, whatever the enclosing member and the file's
+    /// imports: answered from the search's caches, without looking up extension methods in scope.
+    /// </summary>
+    public static bool MayHaveCounterpart(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions)
+        => TryGetQuestion(invocation, types, exclusions, out _);
+
+    /// <summary>
+    /// What <see cref="FindCounterpart"/> asks the search about the call, without the operation tree, so that it can be
+    /// asked later; false when the call is skipped or the search could not find one (see <see cref="AsyncCounterparts.MayFind"/>).
+    /// </summary>
+    public static bool TryGetQuestion(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions, out CounterpartQuestion question)
     {
+        question = default;
         var method = invocation.TargetMethod;
+        var receiver = ReceiverType(invocation);
+        // The names first: most calls have no XAsync anywhere, an answer cached per type and name.
+        if (!AsyncCounterparts.For(types).MayFind(method, receiver))
+            return false;
         // An async method (async void included) returns at its first await: calling it blocks nothing.
         if (method.IsAsync || method.ReturnsVoid is false && types.IsAwaitable(method.ReturnType) || types.IsTaskOrValueTask(method.ContainingType))
-            return null;
+            return false;
 
-        var receiver = ReceiverType(invocation);
         if (method.Name == DisposeMethodName || exclusions.ContainsMethod(method) || exclusions.ContainsType(receiver) || IsConsoleWriter(invocation.Instance, types) || HasZeroTimeout(invocation))
-            return null;
+            return false;
 
-        var model = invocation.SemanticModel;
-        return AsyncCounterparts.For(types).Find(method, receiver, model, invocation.Syntax.SpanStart, enclosingMember, IsOnThis(invocation));
+        question = new CounterpartQuestion(method, receiver, invocation.Syntax.SpanStart, IsOnThis(invocation));
+        return true;
     }
 
     /// <summary>
@@ -111,4 +131,25 @@ internal static class SyncApiCalls
         }
         return false;
     }
+}
+
+/// <summary>A call's question to <see cref="AsyncCounterparts.Find"/>: its method, receiver type, position and whether it is made on <c>this</c>.</summary>
+internal readonly struct CounterpartQuestion
+{
+    public CounterpartQuestion(IMethodSymbol method, ITypeSymbol? receiver, int position, bool receiverIsThis)
+    {
+        Method = method;
+        Receiver = receiver;
+        Position = position;
+        ReceiverIsThis = receiverIsThis;
+    }
+
+    public IMethodSymbol Method { get; }
+    public ITypeSymbol? Receiver { get; }
+    public int Position { get; }
+    public bool ReceiverIsThis { get; }
+
+    /// <summary>The counterpart for a call in <paramref name="model"/>'s file (without one, only among the receiver's members), in <paramref name="enclosingMember"/>.</summary>
+    public IMethodSymbol? Ask(AsyncCounterparts counterparts, SemanticModel? model, ISymbol? enclosingMember)
+        => counterparts.Find(Method, Receiver, model, Position, enclosingMember, ReceiverIsThis);
 }

@@ -22,8 +22,9 @@ namespace AsyncPitfalls.Rules;
 /// operation, and the compilation's methods it calls with a known target); at compilation end one
 /// breadth-first walk over the reversed call edges marks every method that reaches a block, so the
 /// cost is linear in methods plus calls. A wait blocks unless its task is known to be complete, a
-/// question that builds the function's control-flow graph: it is asked at compilation end, only in the
-/// methods async code reaches. Virtual, abstract and interface calls have unknown targets
+/// question that builds the function's control-flow graph, and a call blocks if it has a NameAsync
+/// counterpart, a question that looks up the extension methods in scope: both are asked at compilation end,
+/// only in the methods async code reaches. Virtual, abstract and interface calls have unknown targets
 /// and are not followed. Being whole-program, the rule reports in builds, not live per document.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -101,6 +102,32 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
+    /// A call in a synchronous function that blocks if the counterpart search finds its NameAsync there, and otherwise is
+    /// a call to follow when <see cref="Callee"/> is known. Kept without the operation tree, and asked only if async code
+    /// reaches the function (most synchronous code it does not).
+    /// </summary>
+    private sealed class PossibleBlock
+    {
+        public PossibleBlock(IMethodSymbol function, IMethodSymbol? callee, CounterpartQuestion question, SyntaxNode call)
+        {
+            Function = function;
+            Callee = callee;
+            Question = question;
+            Tree = call.SyntaxTree;
+            Span = call.Span;
+        }
+
+        public IMethodSymbol Function { get; }
+
+        /// <summary>The method of this compilation called, followed like any call when the call does not block.</summary>
+        public IMethodSymbol? Callee { get; }
+
+        public CounterpartQuestion Question { get; }
+        public SyntaxTree Tree { get; }
+        public TextSpan Span { get; }
+    }
+
+    /// <summary>
     /// A call from async code into a synchronous method of the compilation. Kept until compilation end for
     /// every such call, and few are reported: the location and the caller's description are made at the report.
     /// </summary>
@@ -126,18 +153,21 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         private readonly KnownTypes _types;
         private readonly Compilation _compilation;
         private readonly PerFileOptions<SymbolNameList> _exclusions;
+        private readonly AsyncCounterparts _counterparts;
         private readonly ConcurrentDictionary<IMethodSymbol, Block> _directBlocks = new(SymbolEqualityComparer.Default);
         // Plain queues, grouped at compilation end: a ConcurrentBag per callee costs a ThreadLocal each,
         // and creating many of those grows superlinearly.
         private readonly ConcurrentQueue<(IMethodSymbol Callee, IMethodSymbol Caller)> _calls = new();
         private readonly ConcurrentQueue<AsyncCall> _asyncCalls = new();
         private readonly ConcurrentQueue<Wait> _waits = new();
+        private readonly ConcurrentQueue<PossibleBlock> _possibleBlocks = new();
 
         public CallGraph(KnownTypes types, Compilation compilation, AnalyzerOptions options)
         {
             _types = types;
             _compilation = compilation;
             _exclusions = AsyncCounterpartAnalyzer.ExclusionsPerFile(options, DiagnosticIds.TransitiveBlocking);
+            _counterparts = AsyncCounterparts.For(types);
         }
 
         public void Visit(OperationAnalysisContext context)
@@ -170,19 +200,34 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             if (EnclosingSynchronousFunction(operation, context.ContainingSymbol) is not { } function || OperationTree.IsInFailureCleanup(operation))
                 return;
 
-            var blocking = BlockingOperations.DescribeIfMayBlock(operation, _types, exclusions, function, out var waitedTask);
-            var callee = operation is IInvocationOperation invocation && IsFollowable(invocation.TargetMethod) ? invocation.TargetMethod.OriginalDefinition : null;
-            if (blocking is null)
+            var invocation = operation as IInvocationOperation;
+            var callee = invocation is not null && IsFollowable(invocation.TargetMethod) ? invocation.TargetMethod.OriginalDefinition : null;
+            if (TaskWaits.TryGet(operation, _types, out var wait))
             {
-                if (callee is not null)
-                    _calls.Enqueue((callee, function));
+                var block = new Block(wait.Describe(), operation.Syntax.GetLocation());
+                if (wait.Task is not null)
+                    _waits.Enqueue(new Wait(function, block, callee, wait.Task, operation, context.GetControlFlowGraph));
+                else
+                    AddBlock(_directBlocks, function, block); // Task.WaitAll and WaitAny: several tasks, none known complete here.
+            }
+            else if (invocation is null)
+            {
                 return;
             }
-            var block = new Block(blocking, operation.Syntax.GetLocation());
-            if (waitedTask is not null)
-                _waits.Enqueue(new Wait(function, block, callee, waitedTask, operation, context.GetControlFlowGraph));
-            else
-                AddBlock(_directBlocks, function, block);
+            else if (BlockingOperations.IsThreadSleep(invocation, _types))
+            {
+                AddBlock(_directBlocks, function, new Block("'Thread.Sleep'", operation.Syntax.GetLocation()));
+            }
+            else if (SyncApiCalls.TryGetQuestion(invocation, _types, exclusions, out var question) && !SyncApiCalls.OnlyTouchesMemory(invocation, _types, exclusions))
+            {
+                // Blocks if the counterpart search finds a NameAsync here. That search costs a lookup of the extension
+                // methods in scope, and most synchronous code is not reached from async code: asked at compilation end.
+                _possibleBlocks.Enqueue(new PossibleBlock(function, callee, question, invocation.Syntax));
+            }
+            else if (callee is not null)
+            {
+                _calls.Enqueue((callee, function));
+            }
         }
 
         private static void AddBlock(ConcurrentDictionary<IMethodSymbol, Block> blocks, IMethodSymbol function, Block block)
@@ -190,13 +235,18 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
 
         public void Report(CompilationAnalysisContext context)
         {
-            if (_asyncCalls.IsEmpty || _directBlocks.IsEmpty && _waits.IsEmpty)
+            if (_asyncCalls.IsEmpty || _directBlocks.IsEmpty && _waits.IsEmpty && _possibleBlocks.IsEmpty)
                 return;
 
             var callersOf = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
             foreach (var (callee, caller) in _calls)
                 AddEdge(callersOf, callee, caller);
-            ResolveWaits(callersOf, context.CancellationToken);
+            if (!_waits.IsEmpty || !_possibleBlocks.IsEmpty)
+            {
+                var reached = ReachedFromAsyncCode();
+                ResolveWaits(reached, callersOf, context.CancellationToken);
+                ResolvePossibleBlocks(reached, callersOf, context.CancellationToken);
+            }
 
             // Breadth-first from the blocking methods to their callers: every method reaching a block,
             // with the nearest block as its witness and its next call on the way there (the message's chain).
@@ -235,14 +285,13 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// The waits of the methods async code reaches (through every call that could be followed) become blocks or, on a
-        /// task known to be complete, calls. The others cannot change a report: a method that async code does not reach
-        /// is no witness and no link of any chain that the report walks.
+        /// The methods async code reaches, through every call that could be followed (the call of a wait or of a possible
+        /// block included, as it may turn out not to block). Only their waits and possible blocks can change a report: a
+        /// method that async code does not reach is no witness and no link of any chain that the report walks, and one
+        /// reached only through a call that blocks adds nothing to what that call already says.
         /// </summary>
-        private void ResolveWaits(Dictionary<IMethodSymbol, List<IMethodSymbol>> callersOf, System.Threading.CancellationToken cancellationToken)
+        private HashSet<IMethodSymbol> ReachedFromAsyncCode()
         {
-            if (_waits.IsEmpty)
-                return;
             var calleesOf = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
             foreach (var (callee, caller) in _calls)
                 AddEdge(calleesOf, caller, callee);
@@ -250,6 +299,11 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             {
                 if (wait.Callee is not null)
                     AddEdge(calleesOf, wait.Function, wait.Callee);
+            }
+            foreach (var possible in _possibleBlocks)
+            {
+                if (possible.Callee is not null)
+                    AddEdge(calleesOf, possible.Function, possible.Callee);
             }
             var reached = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var pending = new Stack<IMethodSymbol>();
@@ -268,7 +322,12 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
                         pending.Push(callee);
                 }
             }
+            return reached;
+        }
 
+        /// <summary>The waits of the reached methods become blocks or, on a task known to be complete, calls.</summary>
+        private void ResolveWaits(HashSet<IMethodSymbol> reached, Dictionary<IMethodSymbol, List<IMethodSymbol>> callersOf, System.Threading.CancellationToken cancellationToken)
+        {
             foreach (var wait in _waits)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -281,6 +340,34 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        /// <summary>
+        /// The possible blocks of the reached methods become blocks where the counterpart search finds a NameAsync, and
+        /// calls where it does not. The search's extension lookups need the file's semantic model: one per file, from the
+        /// compilation.
+        /// </summary>
+        private void ResolvePossibleBlocks(HashSet<IMethodSymbol> reached, Dictionary<IMethodSymbol, List<IMethodSymbol>> callersOf, System.Threading.CancellationToken cancellationToken)
+        {
+            var models = new Dictionary<SyntaxTree, SemanticModel>();
+            foreach (var possible in _possibleBlocks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!reached.Contains(possible.Function))
+                    continue;
+                if (!models.TryGetValue(possible.Tree, out var model))
+                {
+                    // Asked for the few files whose reached calls need it, after the driver is done with them (RS1030 is about
+                    // models asked for per callback instead of the driver's).
+#pragma warning disable RS1030
+                    models[possible.Tree] = model = _compilation.GetSemanticModel(possible.Tree);
+#pragma warning restore RS1030
+                }
+                if (possible.Question.Ask(_counterparts, model, possible.Function) is not null)
+                    AddBlock(_directBlocks, possible.Function, new Block($"'{SymbolNames.Qualified(possible.Question.Method)}'", Location.Create(possible.Tree, possible.Span)));
+                else if (possible.Callee is not null)
+                    AddEdge(callersOf, possible.Callee, possible.Function);
+            }
+        }
+
         private static void AddEdge(Dictionary<IMethodSymbol, List<IMethodSymbol>> edges, IMethodSymbol from, IMethodSymbol to)
         {
             if (!edges.TryGetValue(from, out var targets))
@@ -290,26 +377,27 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
 
         /// <summary>
         /// Whether the operation could be a call to follow or a block, asked before the walks up the tree that placing it
-        /// takes: most calls and property reads are neither. Without the enclosing member the counterpart search only
-        /// finds more, so a "no" here is the answer of every later question.
+        /// takes: most calls and property reads are neither. The counterpart screen answers from the search's caches for
+        /// any enclosing member and file, so a "no" here is the answer of every later question.
         /// </summary>
         private bool MayMatter(IOperation operation, SymbolNameList exclusions)
             => operation is IInvocationOperation call
                 ? IsFollowable(call.TargetMethod) || TaskWaits.TryGet(call, _types, out _) || BlockingOperations.IsThreadSleep(call, _types)
-                    || SyncApiCalls.FindCounterpart(call, _types, exclusions, enclosingMember: null) is not null
+                    || SyncApiCalls.MayHaveCounterpart(call, _types, exclusions)
                 : TaskWaits.TryGet(operation, _types, out _);
 
         /// <summary>A synchronous method of this compilation whose target is known at the call.</summary>
+        /// <remarks>Asked of nearly every call: the symbol's flags first, then the walk up to its assembly, then its syntax.</remarks>
         private bool IsFollowable(IMethodSymbol method)
         {
-            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction)
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
-                || method.DeclaringSyntaxReferences.IsEmpty
-                || method.IsAsync || _types.IsAsyncReturnType(method.ReturnType))
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) || method.IsAsync)
                 return false;
             var unknownTarget = method.IsAbstract || method.ContainingType.TypeKind == TypeKind.Interface
                 || (method.IsVirtual || method.IsOverride) && !method.IsSealed && !method.ContainingType.IsSealed;
-            return !unknownTarget;
+            return !unknownTarget
+                && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+                && !method.DeclaringSyntaxReferences.IsEmpty
+                && !_types.IsAsyncReturnType(method.ReturnType);
         }
 
         private static IMethodSymbol? EnclosingSynchronousFunction(IOperation operation, ISymbol containingSymbol)

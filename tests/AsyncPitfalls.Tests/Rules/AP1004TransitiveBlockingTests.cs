@@ -376,6 +376,35 @@ public sealed class AP1004TransitiveBlockingTests
             }
             """);
 
+    [Fact]
+    public Task AHelpersCallWhoseNameAsyncIsABridge_IsFollowed_AndACallOfAHelperWithItsTwinBlocksWhereItIs()
+        => VerifyAsync("""
+            class Worker
+            {
+                public async Task RunAsync()
+                {
+                    await Task.Yield();
+                    {|#0:Parse(1)|};
+                    {|#1:Outer()|};
+                    {|#2:Save()|};
+                }
+
+                private void Outer() => Parse(2);
+
+                // ParseAsync only runs Parse on the pool, no counterpart to await: Parse's sleep is reached through it.
+                private void Parse(int delay) => Thread.Sleep(delay);
+                private Task ParseAsync(int delay) => Task.Run(() => Parse(delay));
+
+                // Store has its own async twin: Save blocks where it calls Store.
+                private void Save() => Store();
+                private void Store() { }
+                private Task StoreAsync() => Task.CompletedTask;
+            }
+            """,
+            Diagnostic().WithLocation(0).WithArguments("Parse", "'Thread.Sleep'", "Test0.cs line 18", "", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(1).WithArguments("Outer", "'Thread.Sleep'", "Test0.cs line 18", " through 'Worker.Parse'", "async method 'RunAsync'"),
+            Diagnostic().WithLocation(2).WithArguments("Save", "'Worker.Store'", "Test0.cs line 22", "", "async method 'RunAsync'"));
+
     [Theory]
     [InlineData("async Task M() { Helper( }  void Helper() { File.ReadAllText(\"a\"); }")]
     [InlineData("async Task M() { await Task.Yield(); Missing(); }")]
