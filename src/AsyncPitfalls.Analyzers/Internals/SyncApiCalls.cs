@@ -85,8 +85,9 @@ internal static class SyncApiCalls
 
     /// <summary>
     /// Whether a call that has a counterpart only touches memory (a CryptoStream over a MemoryStream, a
-    /// serializer handed one): then it blocks nothing. Asked after <see cref="FindCounterpart"/>, since it may
-    /// follow locals to their initializers. Kept apart from it so that AP1004 still leaves such a call to
+    /// serializer handed one): then it blocks nothing. Asked only of calls that may have a counterpart (after
+    /// <see cref="TryGetQuestion"/>'s name screen, before the search), since it may follow locals to their
+    /// initializers. Kept apart from the search so that AP1004 still leaves such a call to
     /// AP1003 instead of following into it, where the stream's origin is no longer known.
     /// </summary>
     public static bool OnlyTouchesMemory(IInvocationOperation invocation, KnownTypes types, SymbolNameList exclusions)
