@@ -3,7 +3,7 @@
 //   dotnet run --project eng/AsyncPitfalls.Catalog -- --check   exit 1 and name each file that differs (CI)
 // Run it after adding or renaming a rule or changing a default severity. It owns the text between
 // <!-- rules: begin --> and <!-- rules: end --> in README.md, docs/README.md and nuget/README.md, and the whole
-// of nuget/config/AsyncPitfalls.{Recommended,Strict,None}.globalconfig. The "Code fix" column comes from the
+// of nuget/config/AsyncPitfalls.Strict.globalconfig. The "Code fix" column comes from the
 // "<!-- catalog code fix: ... -->" line under the header table of each docs/rules/APxxxx.md page.
 using System;
 using System.Collections.Generic;

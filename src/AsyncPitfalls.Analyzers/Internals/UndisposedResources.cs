@@ -29,6 +29,6 @@ internal static class UndisposedResources
         var properties = local is null
             ? ImmutableDictionary<string, string?>.Empty
             : ImmutableDictionary<string, string?>.Empty.Add(LocalProperty, local.Name);
-        context.ReportDiagnostic(Diagnostic.Create(rule, creation.Syntax.GetLocation(), properties, messageArguments));
+        context.Report(Diagnostic.Create(rule, creation.Syntax.GetLocation(), properties, messageArguments));
     }
 }

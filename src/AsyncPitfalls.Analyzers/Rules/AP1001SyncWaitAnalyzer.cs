@@ -68,7 +68,7 @@ public sealed class SyncWaitAnalyzer : DiagnosticAnalyzer
         if (!asyncCode.Function.IsAsync)
             properties[DiagnosticProperties.MakeEnclosingAsync] = "true";
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, context.Operation.Syntax.GetLocation(), properties.ToImmutable(),
+        context.Report(Diagnostic.Create(Rule, context.Operation.Syntax.GetLocation(), properties.ToImmutable(),
             wait.Describe(), asyncCode.Describe(), wait.Replacement));
     }
 }

@@ -55,6 +55,6 @@ public sealed class ThreadSleepAnalyzer : DiagnosticAnalyzer
         if (!asyncCode.Function.IsAsync)
             properties[DiagnosticProperties.MakeEnclosingAsync] = "true";
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), asyncCode.Describe()));
+        context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), asyncCode.Describe()));
     }
 }

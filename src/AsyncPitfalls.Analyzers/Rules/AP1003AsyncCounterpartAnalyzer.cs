@@ -91,7 +91,7 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
             properties[DiagnosticProperties.MakeEnclosingAsync] = "true";
 
         var method = invocation.TargetMethod;
-        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(),
+        context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(),
             SymbolNames.Qualified(method), asyncCode.Describe(), SymbolNames.Qualified(counterpart.ReducedFrom ?? counterpart)));
     }
 

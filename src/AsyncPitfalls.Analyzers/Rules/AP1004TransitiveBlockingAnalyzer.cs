@@ -279,7 +279,7 @@ public sealed class TransitiveBlockingAnalyzer : DiagnosticAnalyzer
             {
                 if (!witness.TryGetValue(call.Callee, out var block))
                     continue;
-                context.ReportDiagnostic(Diagnostic.Create(Rule, Location.Create(call.Tree, call.Span), new[] { block.Location },
+                context.Report(Diagnostic.Create(Rule, Location.Create(call.Tree, call.Span), new[] { block.Location },
                     SymbolNames.ForMessage(call.Callee), block.Description, Describe(block.Location), Through(call.Callee, nextTowardBlock), call.Caller.Describe()));
             }
         }

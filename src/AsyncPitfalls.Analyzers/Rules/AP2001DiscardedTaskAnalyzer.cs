@@ -87,7 +87,7 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         if (function is { IsAsync: false })
             properties = properties.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties,
+        context.Report(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties,
             OperationNames.DescribeProducer(value), AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
     }
 

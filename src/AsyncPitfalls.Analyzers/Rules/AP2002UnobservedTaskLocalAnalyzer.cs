@@ -66,7 +66,7 @@ public sealed class UnobservedTaskLocalAnalyzer : DiagnosticAnalyzer
                 return;
         }
         var message = $"Task '{declarator.Symbol.Name}' from {OperationNames.DescribeProducer(initializer)} is never awaited, returned or passed on; its work may not finish and its exceptions are lost";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, declarator.Syntax.GetLocation(), WithAsync(declarator, context.ContainingSymbol, "Unread"), message));
+        context.Report(Diagnostic.Create(Rule, declarator.Syntax.GetLocation(), WithAsync(declarator, context.ContainingSymbol, "Unread"), message));
     }
 
     private static void AnalyzeValueUse(OperationAnalysisContext context, KnownTypes types, PerFileOptions<TaskObservationOptions> fileOptions)
@@ -104,7 +104,7 @@ public sealed class UnobservedTaskLocalAnalyzer : DiagnosticAnalyzer
     {
         var name = OperationNames.TryGetName(task) is { } n ? $"'{n}'" : "This expression";
         var message = $"{name} is a task used as a value: it shows as its type name, not its result; did you mean to await it?";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, task.Syntax.GetLocation(), WithAsync(task, context.ContainingSymbol, "Value"), message));
+        context.Report(Diagnostic.Create(Rule, task.Syntax.GetLocation(), WithAsync(task, context.ContainingSymbol, "Value"), message));
     }
 
     private static ImmutableDictionary<string, string?> WithAsync(IOperation operation, ISymbol containingSymbol, string shape)

@@ -84,7 +84,7 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty.Add(CollectionProperty, collection.Name);
         if (AsyncCode.EnclosingFunction(site, context.ContainingSymbol) is { IsAsync: false })
             properties = properties.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
-        context.ReportDiagnostic(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties,
+        context.Report(Diagnostic.Create(Rule, site.Syntax.GetLocation(), properties,
             collection.Name, AsyncCode.DescribeEnclosingFunction(site, context.ContainingSymbol)));
     }
 

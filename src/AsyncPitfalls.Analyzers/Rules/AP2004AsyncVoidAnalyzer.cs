@@ -46,7 +46,7 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
             {
                 var localFunction = (ILocalFunctionOperation)c.Operation;
                 if (IsReportable(localFunction.Symbol, types) && localFunction.Syntax is LocalFunctionStatementSyntax syntax && !CatchesEverything(localFunction.Body, types))
-                    c.ReportDiagnostic(Diagnostic.Create(Rule, syntax.Identifier.GetLocation(), localFunction.Symbol.Name));
+                    c.Report(Diagnostic.Create(Rule, syntax.Identifier.GetLocation(), localFunction.Symbol.Name));
             }, OperationKind.LocalFunction);
         });
     }
@@ -59,7 +59,7 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
         var options = fileOptions.For(method.Locations[0].SourceTree!);
         if (helpers.IsObserveHelper(method, options))
             return;
-        context.ReportDiagnostic(Diagnostic.Create(Rule, method.Locations[0], SymbolNames.ForMessage(method)));
+        context.Report(Diagnostic.Create(Rule, method.Locations[0], SymbolNames.ForMessage(method)));
     }
 
     /// <summary>

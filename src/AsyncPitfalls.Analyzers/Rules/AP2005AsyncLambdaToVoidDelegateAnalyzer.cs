@@ -66,6 +66,6 @@ public sealed class AsyncLambdaToVoidDelegateAnalyzer : DiagnosticAnalyzer
         if (shape is not null && AsyncCode.EnclosingFunction(creation, context.ContainingSymbol) is { IsAsync: false })
             properties = properties.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
         var passedTo = callee is null ? string.Empty : $" for '{SymbolNames.Qualified(callee)}'";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, lambda.Syntax.GetLocation(), properties, delegateType.Name, passedTo));
+        context.Report(Diagnostic.Create(Rule, lambda.Syntax.GetLocation(), properties, delegateType.Name, passedTo));
     }
 }

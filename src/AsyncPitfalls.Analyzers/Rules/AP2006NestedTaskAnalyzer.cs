@@ -63,7 +63,7 @@ public sealed class NestedTaskAnalyzer : DiagnosticAnalyzer
         if (StoredLocal(parent) is { } outer && IsUnwrappedLater(invocation, outer))
             return;
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), "'Task.Factory.StartNew'", "use Task.Run or call Unwrap()"));
+        context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), "'Task.Factory.StartNew'", "use Task.Run or call Unwrap()"));
     }
 
     /// <summary>The local that <paramref name="operation"/> (the value's consumer) stores the value in, if any.</summary>
@@ -116,6 +116,6 @@ public sealed class NestedTaskAnalyzer : DiagnosticAnalyzer
         if (!types.IsTaskOrValueTask(creation.Type) || creation.Arguments.IsEmpty)
             return;
         if (creation.Arguments[0].Value is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol: { IsAsync: true, ReturnsVoid: true } } })
-            context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), "'new Task'", "use Task.Run, or new Task<Task>(...) and Unwrap()"));
+            context.Report(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), "'new Task'", "use Task.Run, or new Task<Task>(...) and Unwrap()"));
     }
 }

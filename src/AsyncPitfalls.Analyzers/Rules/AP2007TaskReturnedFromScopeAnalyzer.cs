@@ -67,7 +67,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.MakeEnclosingAsync, "true");
         if (scope.IsLock)
             properties = properties.Add(InLockProperty, "true");
-        context.ReportDiagnostic(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, OperationNames.DescribeProducer(value), scope.Description,
+        context.Report(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties, OperationNames.DescribeProducer(value), scope.Description,
             scope.IsLock ? LockAdvice : AwaitAdvice));
     }
 

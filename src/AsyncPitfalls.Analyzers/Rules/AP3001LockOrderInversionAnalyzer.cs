@@ -93,7 +93,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                     foreach (var cycle in graph.FindCycles())
                     {
                         if (reportedLive.TryAdd(cycle.Witness.Location, true))
-                            end.ReportDiagnostic(Create(Rule, cycle, graph));
+                            end.Report(Create(Rule, cycle, graph));
                     }
                 });
             }, SymbolKind.NamedType);
@@ -106,13 +106,13 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 foreach (var cycle in graph.FindCycles())
                 {
                     if (reported.Add(cycle.Witness.Location))
-                        end.ReportDiagnostic(Create(CompilationRule, cycle, graph));
+                        end.Report(Create(CompilationRule, cycle, graph));
                 }
                 foreach (var (inner, witness) in graph.FindHierarchyViolations(ranks))
                 {
                     if (reported.Add(witness.Location))
                     {
-                        end.ReportDiagnostic(Diagnostic.Create(CompilationRule, witness.Location,
+                        end.Report(Diagnostic.Create(CompilationRule, witness.Location,
                             inner.Describe(witness.Member.ContainingType), Via(witness, inner, graph), witness.Held.Describe(witness.Member.ContainingType),
                             $"the declared lock hierarchy takes {inner.Describe(witness.Member.ContainingType)} first"));
                     }

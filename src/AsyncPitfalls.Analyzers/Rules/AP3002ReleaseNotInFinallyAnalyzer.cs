@@ -58,7 +58,7 @@ public sealed class ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
                     if (j > i + 1)
                     {
                         var line = statements[j].Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                        context.ReportDiagnostic(Diagnostic.Create(Rule, acquisition.Operation.Syntax.GetLocation(),
+                        context.Report(Diagnostic.Create(Rule, acquisition.Operation.Syntax.GetLocation(),
                             new[] { statements[j].Syntax.GetLocation() }, acquisition.Describe(context.ContainingSymbol.ContainingType), line));
                     }
                     break;

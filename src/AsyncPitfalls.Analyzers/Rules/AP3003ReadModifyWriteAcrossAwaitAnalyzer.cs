@@ -84,7 +84,7 @@ public sealed class ReadModifyWriteAcrossAwaitAnalyzer : DiagnosticAnalyzer
             ? ImmutableDictionary<string, string?>.Empty.Add(CompoundProperty, "true")
             : ImmutableDictionary<string, string?>.Empty;
         var line = awaited.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-        context.ReportDiagnostic(Diagnostic.Create(Rule, assignment.Syntax.GetLocation(), properties,
+        context.Report(Diagnostic.Create(Rule, assignment.Syntax.GetLocation(), properties,
             member.Name, line, AsyncCode.DescribeEnclosingFunction(assignment, context.ContainingSymbol)));
     }
 

@@ -57,6 +57,6 @@ public sealed class BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
         if (wait?.Task is { } task && TaskCompletionFlow.IsKnownComplete(task, operation, context, types))
             return;
         var blocking = wait?.Describe() ?? "'Thread.Sleep'";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, operation.Syntax.GetLocation(), blocking, held.Acquisition.Describe(context.ContainingSymbol.ContainingType)));
+        context.Report(Diagnostic.Create(Rule, operation.Syntax.GetLocation(), blocking, held.Acquisition.Describe(context.ContainingSymbol.ContainingType)));
     }
 }

@@ -73,7 +73,7 @@ public sealed class ThreadAffineLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
                 // One report per acquisition, at the first await that crosses it.
                 if (!acquisition.IsThreadAffine || acquisition.Operation is ILockOperation || !_reported.Add(acquisition))
                     continue;
-                _context.ReportDiagnostic(Diagnostic.Create(Rule, operation.Syntax.GetLocation(),
+                _context.Report(Diagnostic.Create(Rule, operation.Syntax.GetLocation(),
                     acquisition.Describe(_context.OwningSymbol.ContainingType), Primitive(acquisition.Kind)));
             }
         }

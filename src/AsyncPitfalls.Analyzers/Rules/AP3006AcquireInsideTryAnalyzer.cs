@@ -61,7 +61,7 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
                 continue;
             var movable = @try.Catches.IsEmpty && (i == 0 || @finally.Operations.Length == 1) && @try.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax;
             var properties = movable ? ImmutableDictionary<string, string?>.Empty.Add(MovableProperty, "true") : ImmutableDictionary<string, string?>.Empty;
-            context.ReportDiagnostic(Diagnostic.Create(Rule, acquisition.Operation.Syntax.GetLocation(), properties,
+            context.Report(Diagnostic.Create(Rule, acquisition.Operation.Syntax.GetLocation(), properties,
                 acquisition.Describe(context.ContainingSymbol.ContainingType)));
             return;
         }

@@ -67,7 +67,7 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         }
 
         var properties = IsHoistable(creation) ? ImmutableDictionary<string, string?>.Empty.Add(HoistableProperty, "true") : ImmutableDictionary<string, string?>.Empty;
-        context.ReportDiagnostic(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, where));
+        context.Report(Diagnostic.Create(Rule, creation.Syntax.GetLocation(), properties, where));
     }
 
     /// <summary>

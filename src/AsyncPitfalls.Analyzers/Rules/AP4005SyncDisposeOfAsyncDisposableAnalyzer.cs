@@ -73,7 +73,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
             if (node is IVariableDeclaratorOperation declarator && IsReportable(declarator.Symbol.Type, context, types, cheap)
                 && !LeavesNothingToFlush(declarator, context.Operation))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Rule, UsingKeyword(context.Operation) ?? declarator.Syntax.GetLocation(),
+                context.Report(Diagnostic.Create(Rule, UsingKeyword(context.Operation) ?? declarator.Syntax.GetLocation(),
                     declarator.Symbol.Name, declarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
                 return;
             }
@@ -90,7 +90,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
             || instance is ILocalReferenceOperation { Local: var local } && IsOnlyRead(local, invocation))
             return;
         var name = OperationNames.TryGetName(instance) ?? instance.Type!.Name;
-        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
+        context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
             name, instance.Type!.Name, AsyncCode.DescribeEnclosingFunction(invocation, context.ContainingSymbol)));
     }
 

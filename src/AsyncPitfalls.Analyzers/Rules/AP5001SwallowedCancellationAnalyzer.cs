@@ -68,7 +68,7 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         if (consequence is null)
             return;
 
-        context.ReportDiagnostic(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), clause.ExceptionType.Name, consequence));
+        context.Report(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), clause.ExceptionType.Name, consequence));
     }
 
     /// <summary>What swallowing leads to here, or null when the code simply ends (nothing goes on).</summary>

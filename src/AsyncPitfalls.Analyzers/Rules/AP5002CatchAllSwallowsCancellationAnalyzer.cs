@@ -59,7 +59,7 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
 
         var header = clause.ExceptionType.SpecialType == SpecialType.System_Object ? "catch" : $"catch ({clause.ExceptionType.Name})";
         var consequence = CancellationHandlers.InsideLoop(@try) ? "the loop goes on" : "carries on as if it had failed";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), header, consequence));
+        context.Report(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), header, consequence));
     }
 
     /// <summary>A filter that names a cancellation exception type or a token's state: cancellation is handled on purpose.</summary>

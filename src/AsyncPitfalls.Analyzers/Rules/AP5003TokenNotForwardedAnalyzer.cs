@@ -99,7 +99,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         properties[ParameterProperty] = target.Name;
         if (omittedParameter is null && AllPositional(invocation) || omittedParameter is not null && IsNextPosition(invocation, omittedParameter))
             properties[PositionalProperty] = "true";
-        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), SymbolNames.Qualified(method), token.Expression));
+        context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), SymbolNames.Qualified(method), token.Expression));
     }
 
     /// <summary>

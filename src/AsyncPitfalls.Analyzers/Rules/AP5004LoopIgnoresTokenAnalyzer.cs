@@ -63,7 +63,7 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
 
         var owner = function!.MethodKind == MethodKind.AnonymousFunction ? context.ContainingSymbol : function;
         var properties = ImmutableDictionary<string, string?>.Empty.Add(TokenProperty, token.Name);
-        context.ReportDiagnostic(Diagnostic.Create(Rule, LoopKeyword(loop), properties, SymbolNames.Quoted(owner), token.Name));
+        context.Report(Diagnostic.Create(Rule, LoopKeyword(loop), properties, SymbolNames.Quoted(owner), token.Name));
     }
 
     /// <summary>An await in the loop (not in a nested function), or a loop with no way out but a break and calls inside.</summary>

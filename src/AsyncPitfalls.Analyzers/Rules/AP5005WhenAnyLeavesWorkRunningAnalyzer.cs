@@ -60,13 +60,13 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
             // The fix links the token it gives the work to the caller's token, so cancelling the caller still stops it.
             if (CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token))
                 properties[DiagnosticProperties.CancellationToken] = token.Expression;
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), message));
+            context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), message));
             return;
         }
 
         if (race == WhenAnyRace.FirstWins)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
+            context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
                 "Task.WhenAny returns at the first completed task and leaves the others running unobserved; cancel them or await them"));
         }
     }

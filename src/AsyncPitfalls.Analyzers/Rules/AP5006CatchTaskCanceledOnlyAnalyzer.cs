@@ -50,6 +50,6 @@ public sealed class CatchTaskCanceledOnlyAnalyzer : DiagnosticAnalyzer
             if (SymbolEqualityComparer.Default.Equals(other.ExceptionType, types.OperationCanceledException))
                 return;
         }
-        context.ReportDiagnostic(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), AsyncCode.DescribeEnclosingFunction(clause, context.ContainingSymbol)));
+        context.Report(Diagnostic.Create(Rule, Declarations.CatchHeaderLocation(clause), AsyncCode.DescribeEnclosingFunction(clause, context.ContainingSymbol)));
     }
 }
