@@ -4,7 +4,9 @@
 # no stale copy of the same version can hide a packaging mistake. Asserts that:
 #   1. a plain build succeeds and shows the expected AP warnings,
 #   2. -warnaserror fails the build on them,
-#   3. AsyncPitfallsMode=None silences them, AsyncPitfallsMode=Strict makes them errors.
+#   3. AsyncPitfallsMode=None silences them, AsyncPitfallsMode=Strict makes them errors,
+#   4. every form of a user's severity line wins over every preset, with the mode set every way a team sets it,
+#      and the SARIF 2.1 log of docs/ci.md carries the rules' metadata and help links (adoption/check-configuration.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -48,3 +50,5 @@ echo "ok: AsyncPitfallsMode=None silences the rules"
 if log=$(build -p:AsyncPitfallsMode=Strict); then echo "$log"; echo "FAIL: AsyncPitfallsMode=Strict did not fail the build"; exit 1; fi
 grep -q "error AP1002" <<<"$log" || { echo "$log"; echo "FAIL: AsyncPitfallsMode=Strict failed, but not on AP1002"; exit 1; }
 echo "ok: AsyncPitfallsMode=Strict turns the rules into errors"
+
+bash "$root/eng/adoption/check-configuration.sh"
