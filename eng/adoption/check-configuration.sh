@@ -97,6 +97,15 @@ for preset in Recommended Strict Suggestions Tests None; do
   echo "ok: $preset ($how): the preset alone, and a rule, category and all-analyzers line in .editorconfig and in a global config"
 done
 
+# docs/ci.md's gate on the package's warnings alone: they fail the build, the compiler's own warning does not.
+rm -f "$probe/Directory.Build.props" "$probe/Directory.Build.targets" "$probe/team.globalconfig" "$probe/.editorconfig"
+if log=$(dotnet build "$probe/Probe.csproj" --no-incremental --nologo -p:AsyncPitfallsVersion="$version" -p:AsyncPitfallsWarningsAsErrors=true 2>&1); then
+  echo "$log"; echo "FAIL: AsyncPitfallsWarningsAsErrors=true did not fail the build"; exit 1
+fi
+grep -q "error AP1002" <<<"$log" && grep -q "warning CS0219" <<<"$log" && ! grep -q "error CS0219" <<<"$log" \
+  || { echo "$log"; echo "FAIL: AsyncPitfallsWarningsAsErrors=true should make AP1002 an error and leave CS0219 a warning"; exit 1; }
+echo "ok: AsyncPitfallsWarningsAsErrors=true fails the build on the package's warnings and on nothing else"
+
 # An unknown mode warns once and keeps the defaults.
 rm -f "$probe/Directory.Build.props" "$probe/Directory.Build.targets" "$probe/team.globalconfig"
 log=$(dotnet build "$probe/Probe.csproj" --no-incremental --nologo -p:AsyncPitfallsVersion="$version" -p:AsyncPitfallsMode=Strcit 2>&1) || true

@@ -88,6 +88,18 @@ public sealed class RuleConventionTests
         Assert.DoesNotContain(lines, line => line.StartsWith("dotnet_diagnostic.", StringComparison.Ordinal));
     }
 
+    /// <summary>AsyncPitfallsWarningsAsErrors (docs/ci.md) must turn every rule's warnings into errors, new rules included.</summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void PackageTargets_WarningsAsErrorsSwitch_ListsTheRule(string id)
+    {
+        var targets = File.ReadAllText(RepositoryPaths.Combine("nuget", "build", "AsyncPitfalls.targets"));
+        var start = targets.IndexOf("<MSBuildWarningsAsErrors>", StringComparison.Ordinal);
+        var end = targets.IndexOf("</MSBuildWarningsAsErrors>", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "nuget/build/AsyncPitfalls.targets has no MSBuildWarningsAsErrors list");
+        Assert.Contains(id, targets.Substring(start, end - start).Split(';'));
+    }
+
     /// <summary>
     /// A rule with a code fix says on its page what the fix rewrites and when it is not offered (or that it
     /// always is); a rule without one says why there is none. Users decide on Fix All from this section.
