@@ -280,6 +280,158 @@ public sealed class AP4002HttpClientPerOperationTests
             },
         }.RunAsync();
 
+    /// <summary>
+    /// Issue 27: top-level statements have no type for a static field, so the client becomes a local that the
+    /// handlers capture, declared before the statement that maps the handler, or before the first statement for a
+    /// local function (it can be passed to MapGet before its declaration).
+    /// </summary>
+    [Fact]
+    public Task Fix_MinimalApiHandlers_InTopLevelStatements_HoistToATopLevelLocal()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var builder = WebApplication.CreateBuilder(args);
+                    var app = builder.Build();
+
+                    // The weather, fetched per request.
+                    app.MapGet("/weather", async () =>
+                    {
+                        using var client = [|new HttpClient()|];
+                        return await client.GetStringAsync("https://example.com");
+                    });
+                    app.MapGet("/news", Handle);
+                    app.Run();
+
+                    async Task<string> Handle()
+                    {
+                        using var client = [|new HttpClient { Timeout = TimeSpan.FromSeconds(5) }|];
+                        return await client.GetStringAsync("https://example.com/news");
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+            FixedState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var sharedHttpClient2 = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+                    var builder = WebApplication.CreateBuilder(args);
+                    var app = builder.Build();
+
+                    // The weather, fetched per request.
+                    var sharedHttpClient = new HttpClient();
+                    app.MapGet("/weather", async () =>
+                    {
+                        return await sharedHttpClient.GetStringAsync("https://example.com");
+                    });
+                    app.MapGet("/news", Handle);
+                    app.Run();
+
+                    async Task<string> Handle()
+                    {
+                        return await sharedHttpClient2.GetStringAsync("https://example.com/news");
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>A static lambda cannot capture a local, and top-level statements have no type for a field: no fix.</summary>
+    [Fact]
+    public Task NoFix_StaticHandler_InTopLevelStatements()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.MapGet("/weather", static async () =>
+                    {
+                        using var client = [|new HttpClient()|];
+                        return await client.GetStringAsync("https://example.com");
+                    });
+                    app.Run();
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>The same handler in Program.Main: Program holds the static field.</summary>
+    [Fact]
+    public Task Fix_MinimalApiHandler_InMain_HoistsToAStaticField()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    static class Program
+                    {
+                        static void Main(string[] args)
+                        {
+                            var app = WebApplication.CreateBuilder(args).Build();
+                            app.MapGet("/weather", async () =>
+                            {
+                                using var client = [|new HttpClient()|];
+                                return await client.GetStringAsync("https://example.com");
+                            });
+                            app.Run();
+                        }
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+            FixedState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    static class Program
+                    {
+                        private static readonly HttpClient SharedHttpClient = new HttpClient();
+
+                        static void Main(string[] args)
+                        {
+                            var app = WebApplication.CreateBuilder(args).Build();
+                            app.MapGet("/weather", async () =>
+                            {
+                                return await SharedHttpClient.GetStringAsync("https://example.com");
+                            });
+                            app.Run();
+                        }
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
     [Fact]
     public Task Fix_HoistsToAStaticReadonlyField_WithConstantsMovingAlong()
         => Verify.VerifyCodeFixAsync(Usings + """
