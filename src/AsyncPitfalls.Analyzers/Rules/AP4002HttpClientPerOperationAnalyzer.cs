@@ -43,11 +43,12 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.HttpClient is null)
                 return;
             var factories = OptionCatalog.AllowedFactoryMethods.PerFile(start.Options, DiagnosticIds.HttpClientPerOperation);
-            start.RegisterOperationAction(c => Analyze(c, types, factories), OperationKind.ObjectCreation);
+            var handlers = RequestHandlers.For(start.Compilation);
+            start.RegisterOperationAction(c => Analyze(c, types, factories, handlers), OperationKind.ObjectCreation);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories, System.Lazy<RequestHandlers> handlers)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         if (!TypeLookup.Is(creation.Type, types.HttpClient))
@@ -61,9 +62,13 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         }
         else
         {
-            if (IsWhereClientsBelong(creation, context, types, factories))
+            // A request handler runs per request wherever it is written: Main and top-level statements included.
+            var handler = AsyncCode.EnclosingFunction(creation, context.ContainingSymbol) is { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }
+                ? handlers.Value.EnclosingHandler(creation)
+                : null;
+            if (IsWhereClientsBelong(creation, context, types, factories, inRequestHandler: handler is not null))
                 return;
-            where = "in " + AsyncCode.DescribeEnclosingFunction(creation, context.ContainingSymbol);
+            where = "in " + (handler is not null ? RequestHandlers.Describe(handler) : AsyncCode.DescribeEnclosingFunction(creation, context.ContainingSymbol));
         }
 
         var properties = IsHoistable(creation) ? ImmutableDictionary<string, string?>.Empty.Add(HoistableProperty, "true") : ImmutableDictionary<string, string?>.Empty;
@@ -71,17 +76,20 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Entry points, constructors and initializers run once; a factory hands the client out (it
-    /// returns HttpClient, or is listed in <c>allowed_factory_methods</c>); a DI registration
+    /// Entry points, constructors and initializers run once, except for the request handlers written in
+    /// them (<c>app.MapGet("/", async () => ...)</c> in top-level statements); a factory hands the client
+    /// out (it returns HttpClient, or is listed in <c>allowed_factory_methods</c>); a DI registration
     /// (<c>services.AddSingleton(sp => new HttpClient())</c>) is the container's business; a client
     /// stored in a field is created once (<c>_client ??= new HttpClient()</c>).
     /// </summary>
-    private static bool IsWhereClientsBelong(IObjectCreationOperation creation, OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories)
+    private static bool IsWhereClientsBelong(IObjectCreationOperation creation, OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> factories, bool inRequestHandler)
     {
+        // The analysis context's member is the one the code is written in, lambdas and local functions included.
         var member = context.ContainingSymbol;
-        if (member is IFieldSymbol or IPropertySymbol
-            || member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor }
-            || member is IMethodSymbol method && (method.IsStatic && method.Name == "Main" || AsyncCode.IsTopLevelStatementsEntryPoint(method)))
+        if (!inRequestHandler
+            && (member is IFieldSymbol or IPropertySymbol
+                || member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor }
+                || member is IMethodSymbol method && (method.IsStatic && method.Name == "Main" || AsyncCode.IsTopLevelStatementsEntryPoint(method))))
             return true;
 
         var function = AsyncCode.EnclosingFunction(creation, member);

@@ -17,7 +17,9 @@ namespace AsyncPitfalls.Rules;
 
 /// <summary>
 /// AP4002: moves the client into a <c>private static readonly HttpClient</c> field (uniquely named)
-/// and uses the field where the local was. Offered when the construction (arguments and
+/// and uses the field where the local was; in top-level statements, which have no type to hold a
+/// field, into a local declared before the statement that holds the construction (before the first
+/// statement, for a local function, which may be used before it is declared), that the handlers capture. Offered when the construction (arguments and
 /// initializer: a timeout, a base address, constants) reads nothing local, and the local is only
 /// used to send requests: configuring it after creation (headers, Dispose) would then happen on
 /// every call against the shared client.
@@ -27,6 +29,7 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
 {
     private const string EquivalenceKey = "AP4002.HoistToStaticField";
     private const string BaseFieldName = "SharedHttpClient";
+    private const string BaseLocalName = "sharedHttpClient";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HttpClientPerOperation);
 
@@ -77,14 +80,15 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
 
     private sealed class HoistPlan
     {
-        public HoistPlan(TypeDeclarationSyntax type, StatementSyntax? declaration, IReadOnlyList<IdentifierNameSyntax> uses)
+        public HoistPlan(SyntaxNode home, StatementSyntax? declaration, IReadOnlyList<IdentifierNameSyntax> uses)
         {
-            Type = type;
+            Home = home;
             Declaration = declaration;
             Uses = uses;
         }
 
-        public TypeDeclarationSyntax Type { get; }
+        /// <summary>The type that gets the field, or the compilation unit of top-level statements that gets the local.</summary>
+        public SyntaxNode Home { get; }
 
         /// <summary>The local declaration or <c>using</c> statement that held the client; null for an inline receiver.</summary>
         public StatementSyntax? Declaration { get; }
@@ -94,11 +98,11 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
     /// <summary>Where the field goes, the declaration to remove and the uses to redirect; null when not safe.</summary>
     private static HoistPlan? Plan(BaseObjectCreationExpressionSyntax creation)
     {
-        if (creation.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type)
+        if (((SyntaxNode?)creation.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? TopLevelHome(creation)) is not { } home)
             return null;
         // 'new HttpClient().GetStringAsync(url)': nothing else ever sees the client.
         if (creation.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } inline && inline.Expression == creation)
-            return IsRequest(inline) ? new HoistPlan(type, null, new List<IdentifierNameSyntax>()) : null;
+            return IsRequest(inline) ? new HoistPlan(home, null, new List<IdentifierNameSyntax>()) : null;
         // Anywhere else (an argument, an assignment, 'using (new HttpClient())', one of several
         // declarators) the client can be configured or disposed where the fix cannot see it.
         if (creation.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
@@ -128,7 +132,30 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
         // Dispose, would run on every call against the shared client (and throw after its first request).
         var onlyRequests = uses.All(use => use.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax } access
             && access.Expression == use && IsRequest(access));
-        return onlyRequests ? new HoistPlan(type, statement, uses) : null;
+        return onlyRequests ? new HoistPlan(home, statement, uses) : null;
+    }
+
+    /// <summary>
+    /// The compilation unit of the top-level statements around <paramref name="creation"/> (a minimal API's
+    /// handlers live there), when a local declared before them can be captured: not from a <c>static</c>
+    /// lambda or local function.
+    /// </summary>
+    private static CompilationUnitSyntax? TopLevelHome(SyntaxNode creation)
+    {
+        foreach (var ancestor in creation.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case AnonymousFunctionExpressionSyntax lambda when lambda.Modifiers.Any(SyntaxKind.StaticKeyword):
+                case LocalFunctionStatementSyntax local when local.Modifiers.Any(SyntaxKind.StaticKeyword):
+                    return null;
+                case GlobalStatementSyntax { Parent: CompilationUnitSyntax unit }:
+                    return unit;
+                case MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+        return null;
     }
 
     private static bool IsRequest(MemberAccessExpressionSyntax access)
@@ -140,7 +167,7 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
         if (root is null || Plan(creation) is not { } plan)
             return null;
 
-        var fieldName = UniqueFieldName(plan.Type);
+        var fieldName = plan.Home is TypeDeclarationSyntax type ? UniqueFieldName(type) : UniqueLocalName(plan.Home);
         var field = SyntaxFactory.FieldDeclaration(
                 SyntaxFactory.VariableDeclaration(AwaitSyntax.FrameworkType("System.Net.Http.HttpClient"),
                     SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(fieldName)
@@ -178,10 +205,26 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
                 editor.ReplaceNode(creation, reference.WithTriviaFrom(creation));
                 break;
         }
-        // After the fields already there: static initializers run in text order, and the construction may read them.
-        var lastField = plan.Type.Members.LastOrDefault(m => m is BaseFieldDeclarationSyntax);
-        editor.InsertMembers(plan.Type, lastField is null ? 0 : plan.Type.Members.IndexOf(lastField) + 1, new[] { field });
-        return await FixedDocuments.WithRootAsync(document, editor.GetChangedRoot(), cancellationToken).ConfigureAwait(false);
+        if (plan.Home is TypeDeclarationSyntax home)
+        {
+            // After the fields already there: static initializers run in text order, and the construction may read them.
+            var lastField = home.Members.LastOrDefault(m => m is BaseFieldDeclarationSyntax);
+            editor.InsertMembers(home, lastField is null ? 0 : home.Members.IndexOf(lastField) + 1, new[] { field });
+            return await FixedDocuments.WithRootAsync(document, editor.GetChangedRoot(), cancellationToken).ConfigureAwait(false);
+        }
+
+        // The edits above change statements, never which members the compilation unit has: the index still holds.
+        var unit = (CompilationUnitSyntax)editor.GetChangedRoot();
+        var anchor = unit.Members[((CompilationUnitSyntax)plan.Home).Members.IndexOf(TopLevelAnchor(creation))];
+        var local = SyntaxFactory.GlobalStatement(SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(
+                creation is ObjectCreationExpressionSyntax ? SyntaxFactory.IdentifierName("var") : AwaitSyntax.FrameworkType("System.Net.Http.HttpClient"),
+                SyntaxFactory.SingletonSeparatedList(field.Declaration.Variables[0]))))
+            .WithLeadingTrivia(anchor.GetLeadingTrivia())
+            // A plain line break: an elastic one would let the formatter set the statement apart with a blank line.
+            .WithTrailingTrivia(SyntaxFactory.EndOfLine(AwaitSyntax.EndOfLine(unit).ToString()))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var members = unit.Members.Replace(anchor, anchor.WithLeadingTrivia()).Insert(unit.Members.IndexOf(anchor), local);
+        return await FixedDocuments.WithRootAsync(document, unit.WithMembers(members), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -200,6 +243,28 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
 
     private static BlockSyntax AsBlock(StatementSyntax statement)
         => statement as BlockSyntax ?? SyntaxFactory.Block(statement);
+
+    /// <summary>
+    /// The top-level statement the local goes before: the one holding the construction, so that it is assigned
+    /// before a handler there is registered, or the first one for a local function, which can be used anywhere.
+    /// </summary>
+    private static GlobalStatementSyntax TopLevelAnchor(SyntaxNode creation)
+    {
+        var statement = creation.FirstAncestorOrSelf<GlobalStatementSyntax>()!;
+        return statement.Statement is LocalFunctionStatementSyntax
+            ? ((CompilationUnitSyntax)statement.Parent!).Members.OfType<GlobalStatementSyntax>().First()
+            : statement;
+    }
+
+    /// <summary>A name no identifier of the file uses: a top-level local is in scope in all its statements, lambdas included.</summary>
+    private static string UniqueLocalName(SyntaxNode unit)
+    {
+        var names = unit.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToImmutableHashSet();
+        var name = BaseLocalName;
+        for (var i = 2; names.Contains(name); i++)
+            name = BaseLocalName + i;
+        return name;
+    }
 
     private static string UniqueFieldName(TypeDeclarationSyntax type)
     {

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using AsyncPitfalls.Rules;
 using AsyncPitfalls.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
 using Verify = AsyncPitfalls.Tests.Verifiers.CSharpCodeFixVerifier<AsyncPitfalls.Rules.UndisposedHttpClientAnalyzer, AsyncPitfalls.Rules.UndisposedHttpClientCodeFix>;
 
 namespace AsyncPitfalls.Tests.Rules;
@@ -62,6 +63,35 @@ public sealed class AP4001UndisposedHttpClientTests
             Verify.Diagnostic().WithLocation(2).WithArguments("client", "async method 'EarlyReturnAsync'"),
             Verify.Diagnostic().WithLocation(3).WithArguments("client", "async method 'ConditionalAsync'"),
             Verify.Diagnostic().WithLocation(4).WithArguments("handler", "async method 'HandlerKeptAsync'"));
+
+    /// <summary>
+    /// Issue 27: the shared naming of the enclosing function, in a minimal API handler of top-level statements, says
+    /// "top-level statements", never the compiler's '&lt;Main&gt;$'.
+    /// </summary>
+    [Fact]
+    public Task Reports_InMinimalApiHandler_InTopLevelStatements_WithoutTheCompilersName()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.MapGet("/weather", async () => await {|#0:new HttpClient()|}.GetStringAsync("https://example.com"));
+                    app.Run();
+                    """,
+                    AP4002HttpClientPerOperationTests.AspNetCore,
+                },
+                ExpectedDiagnostics =
+                {
+                    Verify.Diagnostic().WithLocation(0).WithMessage("'new HttpClient' is neither disposed, stored nor returned in async lambda in top-level statements: its connections stay open until a finalizer runs; dispose it, or better, share one client"),
+                },
+            },
+        }.RunAsync();
 
     [Fact]
     public Task NoDiagnostic_Using_TryFinally_Returned_Stored_OwnershipTransferred_DisposedOnBothBranches()

@@ -100,6 +100,338 @@ public sealed class AP4002HttpClientPerOperationTests
             },
         }.RunAsync();
 
+    /// <summary>
+    /// Just enough of ASP.NET Core for minimal APIs: the endpoint mappings (<c>Delegate</c> handlers on
+    /// <c>IEndpointRouteBuilder</c>), <c>Run</c> and <c>Use</c> (per-request delegates on <c>IApplicationBuilder</c>),
+    /// <c>Map</c> (a pipeline branch configured once) and a DI registration.
+    /// </summary>
+    internal const string AspNetCore = """
+        namespace Microsoft.AspNetCore.Http
+        {
+            public class HttpContext { public System.Threading.CancellationToken RequestAborted { get; set; } }
+            public delegate System.Threading.Tasks.Task RequestDelegate(HttpContext context);
+        }
+        namespace Microsoft.AspNetCore.Routing
+        {
+            public interface IEndpointRouteBuilder { }
+        }
+        namespace Microsoft.AspNetCore.Builder
+        {
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Http;
+            using Microsoft.AspNetCore.Routing;
+            using Microsoft.Extensions.DependencyInjection;
+
+            public interface IApplicationBuilder { }
+            public sealed class WebApplicationBuilder
+            {
+                public IServiceCollection Services { get; } = new ServiceCollection();
+                public WebApplication Build() => new WebApplication();
+            }
+            public sealed class WebApplication : IEndpointRouteBuilder, IApplicationBuilder
+            {
+                public static WebApplicationBuilder CreateBuilder(string[] args) => new WebApplicationBuilder();
+                public void Run(string? url = null) { }
+            }
+            public static class EndpointRouteBuilderExtensions
+            {
+                public static IEndpointRouteBuilder MapGet(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) => endpoints;
+                public static IEndpointRouteBuilder MapPost(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) => endpoints;
+                public static IEndpointRouteBuilder MapMethods(this IEndpointRouteBuilder endpoints, string pattern, IEnumerable<string> httpMethods, Delegate handler) => endpoints;
+            }
+            public static class RunExtensions
+            {
+                public static void Run(this IApplicationBuilder app, RequestDelegate handler) { }
+            }
+            public static class UseExtensions
+            {
+                public static IApplicationBuilder Use(this IApplicationBuilder app, Func<HttpContext, RequestDelegate, Task> middleware) => app;
+            }
+            public static class MapExtensions
+            {
+                public static IApplicationBuilder Map(this IApplicationBuilder app, string pathMatch, Action<IApplicationBuilder> configuration) => app;
+            }
+        }
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            using System;
+            public interface IServiceCollection { }
+            public sealed class ServiceCollection : IServiceCollection { }
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddSingleton<T>(this IServiceCollection services, Func<IServiceProvider, T> factory) => services;
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Issue 27: the <c>dotnet new web</c> shape. The handler runs once per request, though it is written in the
+    /// top-level statements (where a client created at start-up belongs), and the message names it.
+    /// </summary>
+    [Fact]
+    public Task Reports_MinimalApiHandler_InTopLevelStatements()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var builder = WebApplication.CreateBuilder(args);
+                    var app = builder.Build();
+                    app.MapGet("/weather", async () => { using var client = {|#0:new HttpClient()|}; return await client.GetStringAsync("https://example.com"); });
+                    app.Run();
+                    """,
+                    AspNetCore,
+                },
+                ExpectedDiagnostics =
+                {
+                    Verify.Diagnostic().WithLocation(0).WithMessage("'new HttpClient' in the handler of MapGet(\"/weather\") creates a client per call: its connections are never reused and closed sockets linger in TIME_WAIT; share one static HttpClient, or use IHttpClientFactory where DI is available"),
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// The twins of the handler above that run once, at start-up: a DI registration, a pipeline branch
+    /// configured by a lambda, and a lookalike MapGet that is not ASP.NET's (a name alone proves nothing).
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_StartupLambdas_InTopLevelStatements()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+                    using Microsoft.Extensions.DependencyInjection;
+
+                    var builder = WebApplication.CreateBuilder(args);
+                    builder.Services.AddSingleton(sp => new HttpClient());
+                    var app = builder.Build();
+                    app.Map("/branch", branch => { using var client = new HttpClient(); Console.WriteLine(client.Timeout); });
+                    Routes.MapGet("/weather", async () => { using var client = new HttpClient(); return await client.GetStringAsync("https://example.com"); });
+                    app.Run();
+
+                    static class Routes
+                    {
+                        public static void MapGet(string pattern, Delegate handler) { }
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// Handlers written in Main, in the other mapping methods, as Run and Use delegates, as a local function passed
+    /// by name, and in a lambda nested in a handler: all run per request.
+    /// </summary>
+    [Fact]
+    public Task Reports_RequestHandlers_InMain()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+                    using Microsoft.AspNetCore.Http;
+
+                    static class Program
+                    {
+                        static void Main(string[] args)
+                        {
+                            var app = WebApplication.CreateBuilder(args).Build();
+                            var route = "/dynamic";
+                            app.MapPost("/orders", async () => await {|#0:new HttpClient()|}.GetStringAsync("https://example.com/orders"));
+                            app.MapMethods(route, new[] { "PUT" }, () => Task.Run(() => {|#1:new HttpClient()|}.GetStringAsync("https://example.com")));
+                            app.Use(async (context, next) => { using var client = {|#2:new HttpClient()|}; await next(context); });
+                            app.MapGet("/local", Handle);
+                            app.Run(async context => { using var client = {|#3:new HttpClient()|}; await client.GetStringAsync("https://example.com"); });
+                            app.Run();
+
+                            static async Task<string> Handle()
+                            {
+                                using var client = {|#4:new HttpClient()|};
+                                return await client.GetStringAsync("https://example.com");
+                            }
+                        }
+                    }
+                    """,
+                    AspNetCore,
+                },
+                ExpectedDiagnostics =
+                {
+                    Verify.Diagnostic().WithLocation(0).WithArguments("in the handler of MapPost(\"/orders\")"),
+                    Verify.Diagnostic().WithLocation(1).WithArguments("in the handler passed to 'MapMethods'"),
+                    Verify.Diagnostic().WithLocation(2).WithArguments("in the handler passed to 'Use'"),
+                    Verify.Diagnostic().WithLocation(3).WithArguments("in the handler passed to 'Run'"),
+                    Verify.Diagnostic().WithLocation(4).WithArguments("in the handler of MapGet(\"/local\")"),
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// Issue 27: top-level statements have no type for a static field, so the client becomes a local that the
+    /// handlers capture, declared before the statement that maps the handler, or before the first statement for a
+    /// local function (it can be passed to MapGet before its declaration).
+    /// </summary>
+    [Fact]
+    public Task Fix_MinimalApiHandlers_InTopLevelStatements_HoistToATopLevelLocal()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var builder = WebApplication.CreateBuilder(args);
+                    var app = builder.Build();
+
+                    // The weather, fetched per request.
+                    app.MapGet("/weather", async () =>
+                    {
+                        using var client = [|new HttpClient()|];
+                        return await client.GetStringAsync("https://example.com");
+                    });
+                    app.MapGet("/news", Handle);
+                    app.Run();
+
+                    async Task<string> Handle()
+                    {
+                        using var client = [|new HttpClient { Timeout = TimeSpan.FromSeconds(5) }|];
+                        return await client.GetStringAsync("https://example.com/news");
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+            FixedState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var sharedHttpClient2 = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+                    var builder = WebApplication.CreateBuilder(args);
+                    var app = builder.Build();
+
+                    // The weather, fetched per request.
+                    var sharedHttpClient = new HttpClient();
+                    app.MapGet("/weather", async () =>
+                    {
+                        return await sharedHttpClient.GetStringAsync("https://example.com");
+                    });
+                    app.MapGet("/news", Handle);
+                    app.Run();
+
+                    async Task<string> Handle()
+                    {
+                        return await sharedHttpClient2.GetStringAsync("https://example.com/news");
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>A static lambda cannot capture a local, and top-level statements have no type for a field: no fix.</summary>
+    [Fact]
+    public Task NoFix_StaticHandler_InTopLevelStatements()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.MapGet("/weather", static async () =>
+                    {
+                        using var client = [|new HttpClient()|];
+                        return await client.GetStringAsync("https://example.com");
+                    });
+                    app.Run();
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>The same handler in Program.Main: Program holds the static field.</summary>
+    [Fact]
+    public Task Fix_MinimalApiHandler_InMain_HoistsToAStaticField()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    static class Program
+                    {
+                        static void Main(string[] args)
+                        {
+                            var app = WebApplication.CreateBuilder(args).Build();
+                            app.MapGet("/weather", async () =>
+                            {
+                                using var client = [|new HttpClient()|];
+                                return await client.GetStringAsync("https://example.com");
+                            });
+                            app.Run();
+                        }
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+            FixedState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    static class Program
+                    {
+                        private static readonly HttpClient SharedHttpClient = new HttpClient();
+
+                        static void Main(string[] args)
+                        {
+                            var app = WebApplication.CreateBuilder(args).Build();
+                            app.MapGet("/weather", async () =>
+                            {
+                                return await SharedHttpClient.GetStringAsync("https://example.com");
+                            });
+                            app.Run();
+                        }
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
     [Fact]
     public Task Fix_HoistsToAStaticReadonlyField_WithConstantsMovingAlong()
         => Verify.VerifyCodeFixAsync(Usings + """
