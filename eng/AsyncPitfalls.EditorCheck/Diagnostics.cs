@@ -12,14 +12,15 @@ using System.Threading.Tasks;
 namespace AsyncPitfalls.EditorCheck;
 
 /// <summary>One LSP diagnostic, as much of it as the check reads; <see cref="Line"/> is zero-based.</summary>
-internal sealed record LspDiagnostic(int Line, string Code, int Severity, string Message)
+internal sealed record LspDiagnostic(int Line, string Code, int Severity, string Message, JsonNode Json)
 {
     public static IReadOnlyList<LspDiagnostic> ListFrom(JsonNode? items) =>
         (items?.AsArray() ?? []).Where(d => d is not null).Select(d => new LspDiagnostic(
             (int?)d!["range"]?["start"]?["line"] ?? -1,
             d["code"] is JsonValue code ? code.ToString() : "",
             (int?)d["severity"] ?? 0,
-            (string?)d["message"] ?? "")).ToList();
+            (string?)d["message"] ?? "",
+            d)).ToList();
 
     public override string ToString() => $"line {Line + 1} {Code}";
 }

@@ -1,6 +1,6 @@
 // Drives csharp-ls the way an editor does and checks that the AsyncPitfalls package's diagnostics reach it:
 //   dotnet run --project eng/AsyncPitfalls.EditorCheck -- --workspace DIR [--tool-dir DIR] [--mode push|pull]
-//       [--rounds N] [--first-timeout S] [--edit-timeout S] [--log FILE] [-- extra csharp-ls arguments]
+//       [--rounds N] [--first-timeout S] [--edit-timeout S] [--code-actions] [--log FILE] [-- extra csharp-ls arguments]
 // DIR is a restored copy of samples/Adoption (eng/check-editor.sh makes one); --tool-dir is where
 // 'dotnet tool run csharp-ls' finds the tool manifest (the repository root). The check:
 //   1. starts the server, initializes with analyzers enabled (csharp.analyzersEnabled, answered both in
@@ -9,6 +9,7 @@
 //   2. each round, types a new Thread.Sleep into another async method (didChange, unsaved, as an editor buffer)
 //      and waits for AP1002 on that line, then replaces it with 'await Task.Delay' and waits for it to go away;
 //   3. shuts the server down (shutdown, exit) and prints the latencies.
+// --code-actions also asks for the code actions at the first AP1002 and prints their titles (not a pass/fail check).
 // --mode push: the client does not offer pull diagnostics, so csharp-ls publishes them (textDocument/publishDiagnostics)
 // for the open documents; --mode pull: the client offers them and asks (textDocument/diagnostic) after each change,
 // as VS Code does. Exit 0 when every wait succeeds, 1 with a message when one fails or times out, 2 on bad usage.
@@ -42,7 +43,7 @@ public static class Program
         {
             Console.Error.WriteLine("error: " + e.Message);
             Console.Error.WriteLine("usage: dotnet run --project eng/AsyncPitfalls.EditorCheck -- --workspace DIR [--tool-dir DIR] "
-                + "[--mode push|pull] [--rounds N] [--first-timeout S] [--edit-timeout S] [--log FILE] [-- csharp-ls arguments]");
+                + "[--mode push|pull] [--rounds N] [--first-timeout S] [--edit-timeout S] [--code-actions] [--log FILE] [-- csharp-ls arguments]");
             return 2;
         }
 
@@ -120,6 +121,9 @@ public static class Program
             Console.WriteLine("   the package's diagnostics in the document: "
                 + string.Join(", ", first.Items.Where(d => d.Code.StartsWith("AP", StringComparison.Ordinal)).Select(d => $"{d} ({SeverityName(d.Severity)})")));
 
+            if (options.CodeActions)
+                await ReportCodeActionsAsync(first.Items.First(d => d.Code == "AP1002" && d.Line == markedLine));
+
             var inserted = new List<TimeSpan>();
             var fixedLatencies = new List<TimeSpan>();
             for (var round = 1; round <= options.Rounds; round++)
@@ -149,9 +153,31 @@ public static class Program
 
             await ShutdownAsync();
             Console.WriteLine($"latency, server start to the first AP diagnostic: {Seconds(first.At - started)} (didOpen to it: {Seconds(first.At - opened)})");
-            Console.WriteLine($"latency, didChange to the new AP1002 shown ({options.Rounds} rounds): {Summary(inserted)}");
-            Console.WriteLine($"latency, didChange to the fixed AP1002 gone ({options.Rounds} rounds): {Summary(fixedLatencies)}");
+            Console.WriteLine($"latency, didChange to the new AP1002 shown ({Rounds()}): {Summary(inserted)}");
+            Console.WriteLine($"latency, didChange to the fixed AP1002 gone ({Rounds()}): {Summary(fixedLatencies)}");
             Console.WriteLine($"ok: csharp-ls ({options.Mode} diagnostics) showed the package's diagnostics live; total {Seconds(clock.Elapsed)}");
+        }
+
+        /// <summary>
+        /// What the light bulb would list at the AP1002: reported, not asserted, since docs/editors.md says csharp-ls
+        /// offers no code fixes from analyzer packages and a later csharp-ls that does should not fail the check.
+        /// </summary>
+        private async Task ReportCodeActionsAsync(LspDiagnostic diagnostic)
+        {
+            var asked = clock.Elapsed;
+            var actions = await server.RequestAsync("textDocument/codeAction", new JsonObject
+            {
+                ["textDocument"] = new JsonObject { ["uri"] = DocumentUri },
+                ["range"] = diagnostic.Json["range"]!.DeepClone(),
+                ["context"] = new JsonObject { ["diagnostics"] = new JsonArray(diagnostic.Json.DeepClone()), ["triggerKind"] = 1 },
+            }, options.EditTimeout);
+            var titles = (actions?.AsArray() ?? []).Select(a => (string?)a?["title"] ?? "").ToList();
+            var packageFix = titles.Where(t => t.Contains("Task.Delay", StringComparison.Ordinal)).ToList();
+            Console.WriteLine($"   code actions offered at the AP1002 ({Seconds(clock.Elapsed - asked)}): "
+                + (titles.Count == 0 ? "none" : string.Join("; ", titles.Select(t => $"'{t}'"))));
+            Console.WriteLine(packageFix.Count == 0
+                ? "   the package's fix ('Use await Task.Delay') is not among them, as docs/editors.md says"
+                : "   NOTE: the package's fix is offered now; docs/editors.md says csharp-ls does not offer it, update it");
         }
 
         private JsonObject InitializeParams()
@@ -161,6 +187,14 @@ public static class Program
             {
                 ["synchronization"] = new JsonObject { ["dynamicRegistration"] = false, ["didSave"] = true },
                 ["publishDiagnostics"] = new JsonObject { ["relatedInformation"] = true, ["versionSupport"] = true },
+                ["codeAction"] = new JsonObject
+                {
+                    ["dynamicRegistration"] = false,
+                    ["codeActionLiteralSupport"] = new JsonObject
+                    {
+                        ["codeActionKind"] = new JsonObject { ["valueSet"] = new JsonArray("", "quickfix", "refactor", "source") },
+                    },
+                },
             };
             if (options.Mode == "pull")
                 textDocument["diagnostic"] = new JsonObject { ["dynamicRegistration"] = false, ["relatedDocumentSupport"] = false };
@@ -184,6 +218,8 @@ public static class Program
                 },
             };
         }
+
+        private string Rounds() => options.Rounds == 1 ? "1 round" : $"{options.Rounds} rounds";
 
         private static JsonObject CSharpSettings() => new() { ["analyzersEnabled"] = true };
 
@@ -298,7 +334,7 @@ public static class Program
 
     private sealed record Options(
         string Workspace, string ToolDirectory, string Mode, int Rounds, TimeSpan FirstTimeout, TimeSpan EditTimeout,
-        string? LogPath, IReadOnlyList<string> ServerArguments)
+        bool CodeActions, string? LogPath, IReadOnlyList<string> ServerArguments)
     {
         public static Options Parse(string[] args)
         {
@@ -306,6 +342,7 @@ public static class Program
             var toolDirectory = Directory.GetCurrentDirectory();
             var mode = "push";
             var rounds = 3;
+            var codeActions = false;
             double firstTimeout = 180, editTimeout = 60;
             var serverArguments = new List<string>();
             for (var i = 0; i < args.Length; i++)
@@ -319,6 +356,7 @@ public static class Program
                     case "--rounds": rounds = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--first-timeout": firstTimeout = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--edit-timeout": editTimeout = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--code-actions": codeActions = true; break;
                     case "--log": logPath = Path.GetFullPath(Value()); break;
                     case "--": serverArguments.AddRange(args[(i + 1)..]); i = args.Length; break;
                     default: throw new ArgumentException($"unknown argument {args[i]}");
@@ -332,7 +370,7 @@ public static class Program
             if (rounds < 1)
                 throw new ArgumentException("--rounds is at least 1");
             return new Options(workspace, toolDirectory, mode, rounds, TimeSpan.FromSeconds(firstTimeout),
-                TimeSpan.FromSeconds(editTimeout), logPath, serverArguments);
+                TimeSpan.FromSeconds(editTimeout), codeActions, logPath, serverArguments);
         }
     }
 }
