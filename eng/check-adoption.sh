@@ -19,12 +19,15 @@ fi
 [ -f "$package" ] || { echo "FAIL: $package was not written"; exit 1; }
 
 listing=$(unzip -Z1 "$package")
-for expected in analyzers/dotnet/cs/AsyncPitfalls.Analyzers.dll analyzers/dotnet/cs/AsyncPitfalls.CodeFixes.dll buildTransitive/AsyncPitfalls.targets README.md; do
+for expected in analyzers/dotnet/cs/AsyncPitfalls.Analyzers.dll analyzers/dotnet/cs/AsyncPitfalls.CodeFixes.dll buildTransitive/AsyncPitfalls.targets config/AsyncPitfalls.Strict.globalconfig README.md icon.png; do
   grep -qx "$expected" <<<"$listing" || { echo "FAIL: $package lacks $expected"; exit 1; }
 done
 if grep -q '^lib/' <<<"$listing"; then echo "FAIL: $package has lib/ assets"; exit 1; fi
 unzip -p "$package" AsyncPitfalls.nuspec | grep -q '<developmentDependency>true</developmentDependency>' \
   || { echo "FAIL: the package is not a development dependency"; exit 1; }
+nuspec=$(unzip -p "$package" AsyncPitfalls.nuspec)
+grep -q "<releaseNotes>## $version" <<<"$nuspec" || { echo "FAIL: the package's release notes are not CHANGELOG.md's $version section"; exit 1; }
+grep -q "<icon>icon.png</icon>" <<<"$nuspec" || { echo "FAIL: the package has no icon"; exit 1; }
 
 export NUGET_PACKAGES="$(mktemp -d)"
 trap 'rm -rf "$NUGET_PACKAGES"' EXIT
