@@ -53,8 +53,12 @@ public sealed class CompletionOrderDemo : IDemo
 
         var inOrder = handled.Select(h => h.Result).SequenceEqual(handled.Select(h => h.Result).Order());
         var expectedInTime = DelaysMs.Count(ms => ms < Deadline.TotalMilliseconds);
-        return report.Conclude(inOrder && handled[0].At < whenAllWouldStart / 2 && inTime == expectedInTime && cancelled == DelaysMs.Length - expectedInTime,
-            $"The first result was handled at {Measure.Ms(handled[0].At)}, WhenAll would have handed over the first at {Measure.Ms(whenAllWouldStart)}; under the deadline {inTime} finished and {cancelled} were cancelled.");
+        return report.Conclude(
+            $"The first result was handled at {Measure.Ms(handled[0].At)}, WhenAll would have handed over the first at {Measure.Ms(whenAllWouldStart)}; under the deadline {inTime} finished and {cancelled} were cancelled.",
+            Check.Observed("handled in completion order", inOrder),
+            Check.Ratio("last handled / first handled (when WhenAll would hand over the first)", whenAllWouldStart, handled[0].At, 2.0),
+            Check.Exactly("under the deadline: finished in time", inTime, expectedInTime),
+            Check.Exactly("under the deadline: cancelled", cancelled, DelaysMs.Length - expectedInTime));
     }
 
     private static async Task<TimeSpan> FetchAsync(TimeSpan delay, CancellationToken cancellationToken)
