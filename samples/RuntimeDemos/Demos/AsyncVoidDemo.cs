@@ -42,7 +42,7 @@ public sealed partial class AsyncVoidDemo : IDemo
         report.AddRow("async Task throws", caught ? "caller caught it" : "not caught", "0 (still running)");
         report.Harm("async void",
             Check.Observed("async void: unhandled exception reported by the child", crashed),
-            Check.Observed("async void: child process exit code", exitCode != 0, $"{exitCode} (not 0)", $"{exitCode}"));
+            new Check("async void: child process exit code", exitCode.ToString(CultureInfo.InvariantCulture), "not 0", exitCode != 0));
         return report.ConcludePitfall(
             $"The async void exception ended its process (exit code {exitCode}); the async Task one reached the caller's catch.",
             Check.Observed("async Task: the caller caught the exception", caught));

@@ -38,7 +38,7 @@ public sealed partial class ThreadAffineLockDemo : IDemo
         report.AddRow("Monitor.Enter ... await ... Monitor.Exit (AP3005)", monitorRelease ?? "released", monitorFree ? "yes" : "no");
         report.AddRow("SemaphoreSlim.WaitAsync ... await ... Release", semaphoreRelease ?? "released", semaphoreFree ? "yes" : "no");
         report.Harm("Monitor held across an await",
-            Check.Observed("Monitor: release after the await threw", monitorRelease is not null, monitorRelease ?? "", "no: released"),
+            new Check("Monitor: release after the await", monitorRelease ?? "released", "throws", monitorRelease is not null),
             Check.Observed($"Monitor: still taken {Measure.Ms(patience)} later", !monitorFree, "yes", "no: free"));
         return report.ConcludePitfall(
             $"The Monitor release after the await {(monitorRelease is null ? "worked" : "threw " + monitorRelease)}, and another thread "

@@ -53,7 +53,7 @@ public sealed class RestaurantDemo : IDemo
         var servedOrder = string.Join(", ", served.Select(s => s.Dish));
         return report.Conclude(
             $"Served in cooking-time order ({string.Join(", ", served.Select(s => s.Dish))}), not arrival order; the evening took {Measure.Ms(evening)}, against {Measure.Ms(sumOfCookTimes)} cooking one dish at a time.",
-            Check.Observed("served in cooking-time order", served.Select(s => s.Dish).SequenceEqual(byCookTime), servedOrder, servedOrder),
+            new Check("serving order", servedOrder, string.Join(", ", byCookTime) + " (cooking time)", served.Select(s => s.Dish).SequenceEqual(byCookTime)),
             Check.Ratio("one dish at a time / the evening", sumOfCookTimes, evening, 1 / 0.75));
     }
 

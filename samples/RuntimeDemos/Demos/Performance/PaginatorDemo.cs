@@ -74,7 +74,7 @@ public sealed class PaginatorDemo : IDemo
         report.AddRow("stops after 3 (Take)", Measure.N(firstThree.Count), Measure.N(earlyStopPages), "", "");
         return report.Conclude(
             $"All {Total} items arrived in order over {allPages} pages, the first after {Measure.Ms(firstItemAt)} of {Measure.Ms(allTime)}; stopping after 3 items fetched {earlyStopPages} page.",
-            Check.Observed("reads everything: every item, in order", all.SequenceEqual(Enumerable.Range(0, Total)), $"{all.Count} in order", $"{all.Count}, not 0..{Total - 1} in order"),
+            new Check("reads everything: items", all.SequenceEqual(Enumerable.Range(0, Total)) ? $"0..{Total - 1} in order" : $"{all.Count}, not 0..{Total - 1} in order", $"0..{Total - 1} in order", all.SequenceEqual(Enumerable.Range(0, Total))),
             Check.Exactly("reads everything: pages fetched", allPages, expectedPages),
             Check.Exactly("stops after 3: pages fetched", earlyStopPages, 1),
             Check.Ratio("all items' time / first item's time", allTime, firstItemAt, 2.0));
