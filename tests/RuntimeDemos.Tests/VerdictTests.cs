@@ -209,6 +209,30 @@ public sealed class VerdictTests
         Assert.False(new DemoReport("variant").Conclude("nothing judged").ClaimHolds);
     }
 
+    [Fact]
+    public async Task Remeasure_OutOfOrderEveryTime_FailsAfterTheLastAttempt()
+    {
+        var outcomes = new Queue<bool>([false, false, false, true]);
+        var (inOrder, attempts) = await Remeasure.UntilAsync(() => Task.FromResult(outcomes.Dequeue()), ordered => ordered);
+
+        Assert.False(inOrder);
+        Assert.Equal(RatioClaim.DefaultAttempts, attempts);
+        var check = Remeasure.Observed("handled in completion order", inOrder, attempts);
+        Assert.False(check.Holds);
+        Assert.Equal("yes", check.Required);
+    }
+
+    [Fact]
+    public async Task Remeasure_InOrderOnTheSecondAttempt_Passes_AndSaysSo()
+    {
+        var outcomes = new Queue<bool>([false, true]);
+        var (inOrder, attempts) = await Remeasure.UntilAsync(() => Task.FromResult(outcomes.Dequeue()), ordered => ordered);
+
+        Assert.True(inOrder);
+        Assert.Equal(2, attempts);
+        Assert.Equal("yes (attempt 2 of at most 3)", Remeasure.Observed("handled in completion order", inOrder, attempts).Measured);
+    }
+
     /// <summary>Runs <see cref="RatioClaim.MeasureAsync"/> over given pitfall times against a 100 ms fix.</summary>
     private static async Task<((TimeSpan Pitfall, TimeSpan Fix) Last, RatioClaim Claim)> MeasureAsync(double margin, double[] pitfallMs, int maxAttempts = RatioClaim.DefaultAttempts)
     {
