@@ -118,7 +118,7 @@ public static class Program
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new DemoReport("error").AddRow(ex.GetType().Name).Conclude(false, $"The demo threw: {ex.Message}");
+            return DemoReport.Threw(ex);
         }
     }
 

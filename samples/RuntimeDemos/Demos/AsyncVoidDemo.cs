@@ -40,9 +40,12 @@ public sealed partial class AsyncVoidDemo : IDemo
         var report = new DemoReport("variant", "what happened", "process exit code");
         report.AddRow("async void throws (AP2004)", crashed ? "unhandled exception, process ended" : "no crash seen", exitCode.ToString(CultureInfo.InvariantCulture));
         report.AddRow("async Task throws", caught ? "caller caught it" : "not caught", "0 (still running)");
-        report.Harm("async void", crashed && exitCode != 0);
-        return report.ConcludePitfall(caught,
-            $"The async void exception ended its process (exit code {exitCode}); the async Task one reached the caller's catch.");
+        report.Harm("async void",
+            Check.Observed("async void: unhandled exception reported by the child", crashed),
+            new Check("async void: child process exit code", exitCode.ToString(CultureInfo.InvariantCulture), "not 0", exitCode != 0));
+        return report.ConcludePitfall(
+            $"The async void exception ended its process (exit code {exitCode}); the async Task one reached the caller's catch.",
+            Check.Observed("async Task: the caller caught the exception", caught));
     }
 
     // Good variant: the failure travels in the task to whoever awaits it.

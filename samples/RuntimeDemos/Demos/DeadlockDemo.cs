@@ -37,11 +37,12 @@ public sealed partial class DeadlockDemo : IDemo
         var report = new DemoReport("variant", "both workers finished", "time");
         report.AddRow("A then B, and B then A (AP3001)", inverted.Finished ? "yes" : "no: deadlocked", inverted.Finished ? $"{inverted.Elapsed.TotalMilliseconds:F0} ms" : $"gave up after {patience.TotalSeconds:F2} s");
         report.AddRow("A then B everywhere", ordered.Finished ? "yes" : "no: deadlocked", $"{ordered.Elapsed.TotalMilliseconds:F0} ms");
-        report.Harm("A then B, and B then A", !inverted.Finished);
-        return Task.FromResult(report.ConcludePitfall(ordered.Finished,
+        report.Harm("A then B, and B then A", Check.Observed($"inverted order: still waiting after {Measure.Ms(patience)}", !inverted.Finished, "yes: deadlocked", "no: both finished"));
+        return Task.FromResult(report.ConcludePitfall(
             inverted.Finished
                 ? "The inverted workers finished: the interleaving did not happen this time."
-                : $"The inverted workers were still waiting for each other after {patience.TotalSeconds:F2} s; with one lock order they finished in {ordered.Elapsed.TotalMilliseconds:F0} ms."));
+                : $"The inverted workers were still waiting for each other after {patience.TotalSeconds:F2} s; with one lock order they finished in {ordered.Elapsed.TotalMilliseconds:F0} ms.",
+            Check.Observed($"one order: both finished within {Measure.Ms(patience)}", ordered.Finished)));
     }
 
     /// <summary>Starts both workers on background threads, each taking its first lock before either takes its second.</summary>

@@ -13,6 +13,7 @@ namespace RuntimeDemos.Demos;
 /// </summary>
 public sealed partial class DisposedBeforeCompletionDemo : IDemo
 {
+    private const string Received = "response received";
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(200);
 
     public string Name => "disposed-before-completion";
@@ -31,9 +32,11 @@ public sealed partial class DisposedBeforeCompletionDemo : IDemo
         var report = new DemoReport("variant", "outcome");
         report.AddRow("return session.FetchAsync() inside using (AP2007)", returned);
         report.AddRow("return await session.FetchAsync()", awaited);
-        report.Harm("return session.FetchAsync() inside using", returned != "response received");
-        return report.ConcludePitfall(awaited == "response received",
-            $"Returned without await, the request failed ({returned}); awaited, it completed.");
+        report.Harm("return session.FetchAsync() inside using",
+            Check.Observed("without await: ObjectDisposedException", returned != Received, "observed", "not observed: " + returned));
+        return report.ConcludePitfall(
+            $"Returned without await, the request failed ({returned}); awaited, it completed.",
+            Check.Observed("return await: response received", awaited == Received, "yes", "no: " + awaited));
     }
 
     // Good variant: the using lasts as long as the request.
@@ -48,7 +51,7 @@ public sealed partial class DisposedBeforeCompletionDemo : IDemo
         try
         {
             await fetch();
-            return "response received";
+            return Received;
         }
         catch (ObjectDisposedException)
         {

@@ -39,9 +39,10 @@ public sealed partial class LostUpdateDemo : IDemo
         var report = new DemoReport("variant", "expected", "actual");
         report.AddRow("read, await, write back (AP3003)", Increments.ToString(CultureInfo.InvariantCulture), racing.ToString(CultureInfo.InvariantCulture));
         report.AddRow("under a SemaphoreSlim", Increments.ToString(CultureInfo.InvariantCulture), guarded.ToString(CultureInfo.InvariantCulture));
-        report.Harm("read, await, write back", racing < Increments);
-        return report.ConcludePitfall(guarded == Increments,
-            $"{Increments - racing} of {Increments} increments were lost across the await; the guarded counter reached {guarded}.");
+        report.Harm("read, await, write back", Check.AtMost("racing: final count", racing, Increments - 1));
+        return report.ConcludePitfall(
+            $"{Increments - racing} of {Increments} increments were lost across the await; the guarded counter reached {guarded}.",
+            Check.Exactly("under a SemaphoreSlim: final count", guarded, Increments));
     }
 
     // Good variant: nobody else can read the counter between this read and this write.

@@ -30,9 +30,10 @@ public sealed partial class SwallowedCancellationDemo : IDemo
         report.AddRow("cancellation swallowed (AP5001)", $"{swallowing.TimeToStop.TotalSeconds:F2} s", swallowing.IterationsAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
         report.AddRow("cancellation let through", $"{prompt.TimeToStop.TotalSeconds:F2} s", prompt.IterationsAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Iterations, not time, tell whether the worker went on: a worker that stops still finishes its cleanup.
-        report.Harm("cancellation swallowed", swallowing.IterationsAfter > prompt.IterationsAfter);
-        return report.ConcludePitfall(prompt.IterationsAfter == 0,
-            $"Swallowing kept the worker going for {swallowing.IterationsAfter} more iterations ({swallowing.TimeToStop.TotalSeconds:F2} s); letting cancellation through stopped it in {prompt.TimeToStop.TotalMilliseconds:F0} ms.");
+        report.Harm("cancellation swallowed", Check.AtLeast("swallowed: iterations after the stop request", swallowing.IterationsAfter, prompt.IterationsAfter + 1));
+        return report.ConcludePitfall(
+            $"Swallowing kept the worker going for {swallowing.IterationsAfter} more iterations ({swallowing.TimeToStop.TotalSeconds:F2} s); letting cancellation through stopped it in {prompt.TimeToStop.TotalMilliseconds:F0} ms.",
+            Check.Exactly("let through: iterations after the stop request", prompt.IterationsAfter, 0));
     }
 
     // Good variant: cancellation ends the loop and reaches the caller.

@@ -38,9 +38,10 @@ public sealed partial class TasksInLoopDemo : IDemo
         var report = new DemoReport("variant", "results when the method returned");
         report.AddRow("tasks collected, never awaited (AP2003)", $"{forgottenAtReturn} of {Downloads}");
         report.AddRow("await Task.WhenAll(tasks)", $"{awaitedAtReturn} of {Downloads}");
-        report.Harm("tasks collected, never awaited", forgottenAtReturn < Downloads);
-        return report.ConcludePitfall(awaitedAtReturn == Downloads,
-            $"With Task.WhenAll all {Downloads} results were in; without it, {forgottenAtReturn} were, and the rest ran on unobserved.");
+        report.Harm("tasks collected, never awaited", Check.AtMost("never awaited: results in at return", forgottenAtReturn, Downloads - 1));
+        return report.ConcludePitfall(
+            $"With Task.WhenAll all {Downloads} results were in; without it, {forgottenAtReturn} were, and the rest ran on unobserved.",
+            Check.Exactly("Task.WhenAll: results in at return", awaitedAtReturn, Downloads));
     }
 
     // Good variant.

@@ -37,11 +37,15 @@ public sealed partial class ThreadAffineLockDemo : IDemo
         var report = new DemoReport("variant", "release after the await", "another thread can take the lock afterwards");
         report.AddRow("Monitor.Enter ... await ... Monitor.Exit (AP3005)", monitorRelease ?? "released", monitorFree ? "yes" : "no");
         report.AddRow("SemaphoreSlim.WaitAsync ... await ... Release", semaphoreRelease ?? "released", semaphoreFree ? "yes" : "no");
-        report.Harm("Monitor held across an await", monitorRelease is not null && !monitorFree);
-        return report.ConcludePitfall(semaphoreRelease is null && semaphoreFree,
+        report.Harm("Monitor held across an await",
+            new Check("Monitor: release after the await", monitorRelease ?? "released", "throws", monitorRelease is not null),
+            Check.Observed($"Monitor: still taken {Measure.Ms(patience)} later", !monitorFree, "yes", "no: free"));
+        return report.ConcludePitfall(
             $"The Monitor release after the await {(monitorRelease is null ? "worked" : "threw " + monitorRelease)}, and another thread "
             + $"{(monitorFree ? "could" : "could not")} take the lock within {patience.TotalMilliseconds:F0} ms; the SemaphoreSlim was released "
-            + $"and {(semaphoreFree ? "free" : "still taken")} afterwards.");
+            + $"and {(semaphoreFree ? "free" : "still taken")} afterwards.",
+            Check.Observed("SemaphoreSlim: released after the await", semaphoreRelease is null, "yes", "no: " + semaphoreRelease),
+            Check.Observed($"SemaphoreSlim: free within {Measure.Ms(patience)}", semaphoreFree));
     }
 
     /// <summary>

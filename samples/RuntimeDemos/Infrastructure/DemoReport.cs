@@ -5,12 +5,16 @@ using System.Text;
 
 namespace RuntimeDemos.Infrastructure;
 
-/// <summary>A demo's measurements as an aligned table, and the one-line verdict on its claim.</summary>
+/// <summary>
+/// A demo's measurements as an aligned table, the checks its verdict was judged on (measured value and required
+/// margin, <see cref="Check"/>), and the one-line verdict on its claim.
+/// </summary>
 public sealed class DemoReport
 {
     private readonly string[] _columns;
     private readonly List<string[]> _rows = new();
     private readonly List<(string BadVariant, bool Shown)> _harms = new();
+    private readonly List<Check> _checks = new();
 
     public DemoReport(params string[] columns) => _columns = columns;
 
@@ -18,9 +22,12 @@ public sealed class DemoReport
 
     public string Verdict { get; private set; } = "no verdict";
 
+    /// <summary>Every check the verdict was judged on, in the order they were made.</summary>
+    public IReadOnlyList<Check> Checks => _checks;
+
     /// <summary>
     /// A pitfall demo's finding on each bad variant: whether it showed the pitfall's harm, judged by the demo's
-    /// own threshold against the good variant of the same run.
+    /// own margin against the good variant of the same run (all of that variant's harm checks met).
     /// </summary>
     public IReadOnlyList<(string BadVariant, bool Shown)> Harms => _harms;
 
@@ -35,42 +42,75 @@ public sealed class DemoReport
         return this;
     }
 
-    public DemoReport Conclude(bool claimHolds, string verdict)
+    /// <summary>
+    /// The verdict: the claim holds when there is at least one check and every check is met. The checks, with
+    /// what they measured and the margin they needed, are printed under the table.
+    /// </summary>
+    public DemoReport Conclude(string verdict, params Check[] checks)
     {
-        ClaimHolds = claimHolds;
+        _checks.AddRange(checks);
+        ClaimHolds = _checks.Count > 0 && _checks.TrueForAll(check => check.Holds);
         Verdict = verdict;
         return this;
     }
 
-    /// <summary>Records whether <paramref name="badVariant"/> showed the pitfall's harm (see <see cref="Harms"/>).</summary>
-    public DemoReport Harm(string badVariant, bool shown)
+    /// <summary>
+    /// Records whether <paramref name="badVariant"/> showed the pitfall's harm: it did when every one of
+    /// <paramref name="checks"/> is met (see <see cref="Harms"/>).
+    /// </summary>
+    public DemoReport Harm(string badVariant, params Check[] checks)
     {
-        _harms.Add((badVariant, shown));
+        _checks.AddRange(checks);
+        _harms.Add((badVariant, checks.Length > 0 && Array.TrueForAll(checks, check => check.Holds)));
         return this;
     }
 
     /// <summary>
-    /// Concludes a pitfall demo: its claim holds when the good variant did its job and every bad variant showed
-    /// its harm. Kept apart so that a run with the bad variants rewritten by the package's code fixes can ask
-    /// whether the harm is gone (tests/RuntimeDemos.Tests, FixedVariantTests).
+    /// Concludes a pitfall demo: its claim holds when the good variant did its job (every one of
+    /// <paramref name="goodVariant"/> met) and every bad variant showed its harm. Kept apart so that a run with the
+    /// bad variants rewritten by the package's code fixes can ask whether the harm is gone
+    /// (tests/RuntimeDemos.Tests, FixedVariantTests).
     /// </summary>
-    public DemoReport ConcludePitfall(bool goodVariantHolds, string verdict)
+    public DemoReport ConcludePitfall(string verdict, params Check[] goodVariant)
     {
-        GoodVariantHolds = goodVariantHolds;
-        return Conclude(goodVariantHolds && _harms.Count > 0 && _harms.TrueForAll(harm => harm.Shown), verdict);
+        GoodVariantHolds = goodVariant.Length > 0 && Array.TrueForAll(goodVariant, check => check.Holds);
+        Conclude(verdict, goodVariant);
+        ClaimHolds = GoodVariantHolds && _harms.Count > 0 && _harms.TrueForAll(harm => harm.Shown) && _checks.TrueForAll(check => check.Holds);
+        return this;
     }
+
+    /// <summary>The report of a demo that threw: its claim did not hold.</summary>
+    public static DemoReport Threw(Exception exception)
+        => new DemoReport("error").AddRow(exception.GetType().Name)
+            .Conclude($"The demo threw: {exception.Message}", Check.Observed("the demo ran to its end", false, "yes", "no: it threw"));
 
     public string Render()
     {
-        var widths = _columns.Select((c, i) => Math.Max(c.Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[i].Length))).ToArray();
         var text = new StringBuilder();
-        AppendRow(text, _columns, widths);
-        text.Append("  ").AppendJoin("  ", widths.Select(w => new string('-', w))).AppendLine();
-        foreach (var row in _rows)
-            AppendRow(text, row, widths);
+        AppendTable(text, _columns, _rows);
+        if (_checks.Count > 0)
+        {
+            text.AppendLine();
+            AppendTable(text, CheckColumns, _checks.Select(c => new[] { c.What, c.Measured, c.Required, c.Holds ? "met" : "NOT MET" }).ToList());
+        }
         text.AppendLine();
-        text.Append(ClaimHolds ? "  PASS  " : "  FAIL  ").AppendLine(Verdict);
+        text.Append(ClaimHolds ? "  PASS  " : "  FAIL  ");
+        var unmet = _checks.Where(c => !c.Holds).ToList();
+        if (!ClaimHolds && unmet.Count > 0)
+            text.Append("not met: ").AppendJoin("; ", unmet.Select(c => $"{c.What} ({c.Measured}, required {c.Required})")).Append(". ");
+        text.AppendLine(Verdict);
         return text.ToString();
+    }
+
+    private static readonly string[] CheckColumns = { "check", "measured", "required", "" };
+
+    private static void AppendTable(StringBuilder text, string[] columns, List<string[]> rows)
+    {
+        var widths = columns.Select((c, i) => Math.Max(c.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        AppendRow(text, columns, widths);
+        text.Append("  ").AppendJoin("  ", widths.Select(w => new string('-', w))).AppendLine();
+        foreach (var row in rows)
+            AppendRow(text, row, widths);
     }
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths)

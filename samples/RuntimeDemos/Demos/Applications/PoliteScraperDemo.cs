@@ -61,8 +61,12 @@ public sealed class PoliteScraperDemo : IDemo
         report.AddRow("most requests in flight", $"{scraper.Gauge.Peak} (cap {MaxConcurrency})");
         report.AddRow("closest two requests to one site", $"{Measure.Ms(closestGap)} (minimum {Measure.Ms(context.Scaled(PerSiteDelay))})");
         report.AddRow("elapsed", Measure.Ms(elapsed));
-        return report.Conclude(results.Count(r => r) == pages.Count - 1 && scraper.Gauge.Peak <= MaxConcurrency && closestGap >= context.Scaled(PerSiteDelay) && scraper.Retries == 9,
-            $"Every page but the 404 was fetched; {scraper.Retries} retries absorbed the 429s and 500s; never more than {scraper.Gauge.Peak} requests in flight, and no site was hit twice within {Measure.Ms(closestGap)}.");
+        return report.Conclude(
+            $"Every page but the 404 was fetched; {scraper.Retries} retries absorbed the 429s and 500s; never more than {scraper.Gauge.Peak} requests in flight, and no site was hit twice within {Measure.Ms(closestGap)}.",
+            Check.Exactly("pages fetched (all but the 404)", results.Count(r => r), pages.Count - 1),
+            Check.AtMost("most requests in flight", scraper.Gauge.Peak, MaxConcurrency),
+            Check.NotUnder("closest two requests to one site", closestGap, context.Scaled(PerSiteDelay)),
+            Check.Exactly("retries", scraper.Retries, 9));
     }
 
     private sealed record Request(string Site, TimeSpan StartedAt, int Status);

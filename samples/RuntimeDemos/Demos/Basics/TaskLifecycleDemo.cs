@@ -50,9 +50,14 @@ public sealed class TaskLifecycleDemo : IDemo
         report.AddRow("Func<Task>: started after invoking", (lazyStarted == 1).ToString());
         report.AddRow("task that threw", $"{faulted.Status} ({faulted.Exception?.InnerException?.GetType().Name})");
         report.AddRow("task whose token was cancelled", canceled.Status.ToString());
-        return report.Conclude(hotBeforeAwait == 1 && lazyBeforeInvoke == 0 && lazyStarted == 1
-                && hot.Status == TaskStatus.RanToCompletion && faulted.IsFaulted && canceled.IsCanceled,
-            "The task's work began when the method was called, before any await; the Func<Task> began only when invoked. A task ends RanToCompletion, Faulted or Canceled.");
+        return report.Conclude(
+            "The task's work began when the method was called, before any await; the Func<Task> began only when invoked. A task ends RanToCompletion, Faulted or Canceled.",
+            Check.Exactly("hot task: starts before the first await", hotBeforeAwait, 1),
+            Check.Exactly("Func<Task>: starts before invoking", lazyBeforeInvoke, 0),
+            Check.Exactly("Func<Task>: starts after invoking", lazyStarted, 1),
+            Check.Observed("hot task: RanToCompletion after the await", hot.Status == TaskStatus.RanToCompletion, "yes", hot.Status.ToString()),
+            Check.Observed("task that threw: Faulted", faulted.IsFaulted, "yes", faulted.Status.ToString()),
+            Check.Observed("task whose token was cancelled: Canceled", canceled.IsCanceled, "yes", canceled.Status.ToString()));
     }
 
     private static async Task RecordStartAsync(Action recordStart, TimeSpan pause, CancellationToken cancellationToken)

@@ -25,11 +25,21 @@ public sealed class CompletionOrderDemo : IDemo
 
     public async Task<DemoReport> RunAsync(DemoContext context, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var all = DelaysMs.Select(ms => FetchAsync(context.Scaled(TimeSpan.FromMilliseconds(ms)), cancellationToken)).ToList();
-        var handled = new List<(TimeSpan Result, TimeSpan At)>();
-        await foreach (var task in Task.WhenEach(all).WithCancellation(cancellationToken))
-            handled.Add((await task, clock.Elapsed));
+        async Task<List<(TimeSpan Result, TimeSpan At)>> HandleAllAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            var all = DelaysMs.Select(ms => FetchAsync(context.Scaled(TimeSpan.FromMilliseconds(ms)), cancellationToken)).ToList();
+            var handled = new List<(TimeSpan Result, TimeSpan At)>();
+            await foreach (var task in Task.WhenEach(all).WithCancellation(cancellationToken))
+                handled.Add((await task, clock.Elapsed));
+            return handled;
+        }
+
+        static bool InOrder(List<(TimeSpan Result, TimeSpan At)> handled) => handled.Select(h => h.Result).SequenceEqual(handled.Select(h => h.Result).Order());
+
+        // The order is decided by timers 100 ms apart (30 ms at --scale 0.3): a stall of a busy machine can bunch
+        // them, so a run handled out of order is measured again (at most 3 runs).
+        var (handled, runs) = await Remeasure.UntilAsync(HandleAllAsync, h => InOrder(h) && Check.Ratio("", h[^1].At, h[0].At, 2.0).Holds);
         var whenAllWouldStart = handled[^1].At;
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -51,10 +61,13 @@ public sealed class CompletionOrderDemo : IDemo
         report.AddRow($"deadline {Measure.Ms(context.Scaled(Deadline))}: finished in time", Measure.N(inTime), "");
         report.AddRow($"deadline {Measure.Ms(context.Scaled(Deadline))}: cancelled", Measure.N(cancelled), "");
 
-        var inOrder = handled.Select(h => h.Result).SequenceEqual(handled.Select(h => h.Result).Order());
         var expectedInTime = DelaysMs.Count(ms => ms < Deadline.TotalMilliseconds);
-        return report.Conclude(inOrder && handled[0].At < whenAllWouldStart / 2 && inTime == expectedInTime && cancelled == DelaysMs.Length - expectedInTime,
-            $"The first result was handled at {Measure.Ms(handled[0].At)}, WhenAll would have handed over the first at {Measure.Ms(whenAllWouldStart)}; under the deadline {inTime} finished and {cancelled} were cancelled.");
+        return report.Conclude(
+            $"The first result was handled at {Measure.Ms(handled[0].At)}, WhenAll would have handed over the first at {Measure.Ms(whenAllWouldStart)}; under the deadline {inTime} finished and {cancelled} were cancelled.",
+            Remeasure.Observed("handled in completion order", InOrder(handled), runs),
+            Check.Ratio("last handled / first handled (when WhenAll would hand over the first)", whenAllWouldStart, handled[0].At, 2.0),
+            Check.Exactly("under the deadline: finished in time", inTime, expectedInTime),
+            Check.Exactly("under the deadline: cancelled", cancelled, DelaysMs.Length - expectedInTime));
     }
 
     private static async Task<TimeSpan> FetchAsync(TimeSpan delay, CancellationToken cancellationToken)

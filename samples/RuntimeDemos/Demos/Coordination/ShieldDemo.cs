@@ -60,8 +60,13 @@ public sealed class ShieldDemo : IDemo
         }
         report.AddRow("not shielded (the timeout cancels the work)", unshieldedCaller, Measure.Ms(clock.Elapsed), unshielded.IsCanceled ? "cancelled" : unshielded.Status.ToString());
 
-        return report.Conclude(shieldedCaller == "timed out" && saved && shieldedGaveUp < saveTime && unshieldedCaller == "timed out" && unshielded.IsCanceled,
-            "Both callers stopped waiting at the timeout; the shielded save still completed afterwards, the unshielded one was cancelled with the wait.");
+        return report.Conclude(
+            "Both callers stopped waiting at the timeout; the shielded save still completed afterwards, the unshielded one was cancelled with the wait.",
+            Check.Observed("shielded: the caller timed out", shieldedCaller == "timed out", "yes", shieldedCaller),
+            Check.Under("shielded: the caller gave up before the save's end", shieldedGaveUp, saveTime),
+            Check.Observed("shielded: the save completed", saved),
+            Check.Observed("not shielded: the caller timed out", unshieldedCaller == "timed out", "yes", unshieldedCaller),
+            Check.Observed("not shielded: the save was cancelled", unshielded.IsCanceled, "yes", unshielded.Status.ToString()));
     }
 
     private static async Task<bool> SaveOrderAsync(TimeSpan duration, CancellationToken cancellationToken)

@@ -71,8 +71,14 @@ public sealed class WaitAsyncDemo : IDemo
         var cancelledAfter = clock.Elapsed;
         report.AddRow("caller cancels after " + Measure.Ms(timeout / 4), callerOutcome, Measure.Ms(cancelledAfter));
 
-        return report.Conclude(fast < timeout && outcome == "TimeoutException" && slow.IsCanceled
-                && timedOutAfter >= timeout * 0.9 && timedOutAfter < timeout * 3 && callerOutcome == "OperationCanceledException" && cancelledAfter < timeout,
-            $"The slow request was abandoned at {Measure.Ms(timedOutAfter)} (timeout {Measure.Ms(timeout)}) and cancelled; the caller's cancellation ended its wait after {Measure.Ms(cancelledAfter)}.");
+        return report.Conclude(
+            $"The slow request was abandoned at {Measure.Ms(timedOutAfter)} (timeout {Measure.Ms(timeout)}) and cancelled; the caller's cancellation ended its wait after {Measure.Ms(cancelledAfter)}.",
+            Check.Under("fast request: completed within the timeout", fast, timeout),
+            Check.Observed("slow request: TimeoutException", outcome == "TimeoutException", "yes", outcome),
+            Check.Observed("slow request: cancelled", slow.IsCanceled, "yes", slow.Status.ToString()),
+            Check.NotUnder("slow request: gave up no earlier than 0.9 x the timeout", timedOutAfter, timeout * 0.9),
+            Check.Under("slow request: gave up before 3 x the timeout", timedOutAfter, timeout * 3),
+            Check.Observed("caller cancels: OperationCanceledException", callerOutcome == "OperationCanceledException", "yes", callerOutcome),
+            Check.Under("caller cancels: wait ended before the timeout", cancelledAfter, timeout));
     }
 }

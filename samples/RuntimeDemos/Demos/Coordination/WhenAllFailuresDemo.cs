@@ -47,8 +47,12 @@ public sealed class WhenAllFailuresDemo : IDemo
         report.AddRow("two failures: exceptions seen by await", rethrown is null ? "0" : $"1 ({rethrown.Message})");
         report.AddRow("two failures: exceptions in WhenAll's Exception", $"{collected.Count} ({string.Join("; ", collected.Select(e => e.Message))})");
         report.AddRow("two failures: jobs that still returned a result", $"{survivors.Count} ({string.Join(", ", survivors)})");
-        return report.Conclude(allGood.SequenceEqual(Enumerable.Range(1, Jobs).Select(i => i * 10)) && rethrown is not null && collected.Count == 2 && survivors.Count == Jobs - 2,
-            $"await surfaced one exception; the WhenAll task held all {collected.Count}; the {survivors.Count} jobs that succeeded kept their results.");
+        return report.Conclude(
+            $"await surfaced one exception; the WhenAll task held all {collected.Count}; the {survivors.Count} jobs that succeeded kept their results.",
+            Check.Observed("no failures: every result, in order", allGood.SequenceEqual(Enumerable.Range(1, Jobs).Select(i => i * 10))),
+            Check.Observed("two failures: await rethrew one", rethrown is not null),
+            Check.Exactly("two failures: exceptions in WhenAll's Exception", collected.Count, 2),
+            Check.Exactly("two failures: jobs that kept a result", survivors.Count, Jobs - 2));
     }
 
     private static async Task<int> JobAsync(int id, bool failing, TimeSpan step, CancellationToken cancellationToken)

@@ -78,9 +78,15 @@ public sealed class WhenAnyDemo : IDemo
         report.AddRow("overall timeout", timedOut ? "timed out" : "finished", Measure.Ms(clock.Elapsed), slow.IsCanceled ? "work cancelled" : $"work {slow.Status}");
 
         // Handled before the long siblings could have finished: the failure was seen when it happened.
-        return report.Conclude(winner == 1 && losersCancelled == 2 && firstFailure is not null && failureAfter < context.Scaled(TimeSpan.FromMilliseconds(400))
-                && jobs.Count(j => j.IsCanceled) == 2 && timedOut && slow.IsCanceled,
-            "The fastest mirror won and the two others were cancelled; the failure was handled when it happened and the siblings cancelled; the timeout fired and cancelled the pending work.");
+        return report.Conclude(
+            "The fastest mirror won and the two others were cancelled; the failure was handled when it happened and the siblings cancelled; the timeout fired and cancelled the pending work.",
+            Check.Exactly("first completed: winning mirror", winner, 1),
+            Check.Exactly("first completed: others cancelled", losersCancelled, 2),
+            Check.Observed("first exception: seen", firstFailure is not null),
+            Check.Under("first exception: handled before the siblings' end", failureAfter, context.Scaled(TimeSpan.FromMilliseconds(400))),
+            Check.Exactly("first exception: siblings cancelled", jobs.Count(j => j.IsCanceled), 2),
+            Check.Observed("overall timeout: timed out", timedOut),
+            Check.Observed("overall timeout: work cancelled", slow.IsCanceled, "yes", slow.Status.ToString()));
     }
 
     private static async Task<int> MirrorAsync(int mirror, TimeSpan delay, CancellationToken cancellationToken)

@@ -61,8 +61,11 @@ public sealed class StreamingDemo : IDemo
         var report = new DemoReport("variant", "records", "checksum", "peak memory above baseline");
         report.AddRow("load everything, then process", Measure.N(Records), Measure.N(loadedSum), Measure.Mb(loadedPeak));
         report.AddRow("stream with IAsyncEnumerable", Measure.N(Records), Measure.N(streamedSum), Measure.Mb(streamedPeak));
-        return report.Conclude(loadedSum == streamedSum && streamedPeak * 4 < loadedPeak,
-            $"Same checksum; streaming held at most {Measure.Mb(streamedPeak)} above its baseline (one record is {Measure.Mb(RecordSize)}), loading everything {Measure.Mb(loadedPeak)}.");
+        return report.Conclude(
+            $"Same checksum; streaming held at most {Measure.Mb(streamedPeak)} above its baseline (one record is {Measure.Mb(RecordSize)}), loading everything {Measure.Mb(loadedPeak)}.",
+            Check.Observed("same checksum", loadedSum == streamedSum, Measure.N(streamedSum), $"{Measure.N(loadedSum)} against {Measure.N(streamedSum)}"),
+            // A bound, not a ratio: streaming's peak is often 0.0 MB, against which a ratio means nothing.
+            new Check("peak memory: streaming, under a quarter of loading everything", Measure.Mb(streamedPeak), "< " + Measure.Mb(loadedPeak / 4), streamedPeak * 4 < loadedPeak));
     }
 
     /// <summary>Runs <paramref name="process"/>; at every record, the live memory above the start, and the checksum.</summary>

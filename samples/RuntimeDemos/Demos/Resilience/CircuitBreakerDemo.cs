@@ -64,8 +64,12 @@ public sealed class CircuitBreakerDemo : IDemo
         var stateAfterBreak = breaker.State;
         await CallAsync("trial after the break", "get");
 
-        return report.Conclude(stateAfterFailures == CircuitState.Open && requestsWhileOpen == 0 && stateAfterBreak == CircuitState.HalfOpen && breaker.State == CircuitState.Closed,
-            $"The circuit opened after {Threshold} failures; the next 3 calls were rejected without reaching the server ({requestsWhileOpen} requests); after the break the trial call went through and closed it.");
+        return report.Conclude(
+            $"The circuit opened after {Threshold} failures; the next 3 calls were rejected without reaching the server ({requestsWhileOpen} requests); after the break the trial call went through and closed it.",
+            Check.Observed($"after {Threshold} failures: open", stateAfterFailures == CircuitState.Open, "yes", stateAfterFailures.ToString()),
+            Check.Exactly("while open: requests reaching the server", requestsWhileOpen, 0),
+            Check.Observed("after the break: half-open", stateAfterBreak == CircuitState.HalfOpen, "yes", stateAfterBreak.ToString()),
+            Check.Observed("after the trial call: closed", breaker.State == CircuitState.Closed, "yes", breaker.State.ToString()));
     }
 
     private enum CircuitState { Closed, Open, HalfOpen }

@@ -45,8 +45,10 @@ public sealed class ExceptionHandlingDemo : IDemo
             }
         }
 
-        return report.Conclude(succeeded == 4 && failures.Order().SequenceEqual(new[] { "404", "500" }),
-            $"{succeeded} requests succeeded and both failures ({string.Join(", ", failures)}) were handled on their own; none was lost behind another.");
+        return report.Conclude(
+            $"{succeeded} requests succeeded and both failures ({string.Join(", ", failures)}) were handled on their own; none was lost behind another.",
+            Check.Exactly("requests that succeeded", succeeded, 4),
+            Check.Observed("failures handled: 404 and 500", failures.Order().SequenceEqual(new[] { "404", "500" }), "404, 500", string.Join(", ", failures.Order())));
     }
 
     private static string ScaledPath(string path, DemoContext context)

@@ -48,8 +48,15 @@ public sealed class RetryBackoffDemo : IDemo
 
         var waits = attempts.Skip(1).Select(a => a.WaitBefore).ToList();
         var doubling = waits.Zip(waits.Skip(1), (earlier, later) => later.TotalMilliseconds / earlier.TotalMilliseconds).ToList();
-        return report.Conclude(body.Length > 0 && attempts.Count == Failures + 1 && doubling.All(r => r is > 1.5 and < 2.6),
-            $"The call succeeded on attempt {attempts.Count} after {Measure.Ms(elapsed)}; each wait was {string.Join(", ", doubling.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "x"))} the one before.");
+        var checks = new List<Check>
+        {
+            Check.Observed("a body came back", body.Length > 0),
+            Check.Exactly("attempts", attempts.Count, Failures + 1),
+        };
+        checks.AddRange(doubling.Select((ratio, i) => Check.Between($"wait {i + 2} / wait {i + 1}", ratio, 1.5, 2.6)));
+        return report.Conclude(
+            $"The call succeeded on attempt {attempts.Count} after {Measure.Ms(elapsed)}; each wait was {string.Join(", ", doubling.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "x"))} the one before.",
+            checks.ToArray());
     }
 
     /// <summary>Retries transient HTTP failures; cancellation is never retried, and the wait itself is cancellable.</summary>

@@ -52,11 +52,12 @@ public sealed class AsyncResourcesDemo : IDemo
         for (var i = 0; i < events.Count; i++)
             report.AddRow(Measure.N(i + 1), events[i]);
 
-        var closedBothTimes = events.Contains("db-1: closed") && events.Contains("db-2: closed")
-            && events.IndexOf("db-2: closed") < events.IndexOf("caller: handled the failure");
-        var iteratorCleanedUp = events[^1] == "iterator: cleanup in finally";
-        return report.Conclude(closedBothTimes && iteratorCleanedUp,
-            "Both connections were closed asynchronously, the second before the caller handled its failure; the iterator's cleanup ran as soon as the consumer broke out after two rows.");
+        return report.Conclude(
+            "Both connections were closed asynchronously, the second before the caller handled its failure; the iterator's cleanup ran as soon as the consumer broke out after two rows.",
+            Check.Observed("normal path: db-1 closed", events.Contains("db-1: closed")),
+            Check.Observed("failure path: db-2 closed before the caller handled the failure",
+                events.Contains("db-2: closed") && events.IndexOf("db-2: closed") < events.IndexOf("caller: handled the failure")),
+            Check.Observed("early break: the iterator's finally ran last", events[^1] == "iterator: cleanup in finally", "yes", "no: " + events[^1]));
     }
 
     private static async IAsyncEnumerable<int> RowsAsync(List<string> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -70,8 +70,13 @@ public sealed class ChannelsDemo : IDemo
         report.AddRow("most items buffered at once", $"{maxBuffered} (capacity {Capacity})");
         report.AddRow("writes that waited for room", Measure.N(producerWaits));
         report.AddRow("consumers finished after Complete()", Measure.N(consumers.Count(c => c.IsCompletedSuccessfully)));
-        return report.Conclude(consumed.Count == total && distinct == total && maxBuffered <= Capacity && producerWaits > 0 && consumers.All(c => c.IsCompletedSuccessfully),
-            $"All {total} items were consumed exactly once by {Consumers} consumers; the buffer never held more than {Capacity}, {producerWaits} writes waited for room, and the consumers ended when the writer completed.");
+        return report.Conclude(
+            $"All {total} items were consumed exactly once by {Consumers} consumers; the buffer never held more than {Capacity}, {producerWaits} writes waited for room, and the consumers ended when the writer completed.",
+            Check.Exactly("items consumed", consumed.Count, total),
+            Check.Exactly("distinct items consumed", distinct, total),
+            Check.AtMost("most items buffered at once", maxBuffered, Capacity),
+            Check.AtLeast("writes that waited for room", producerWaits, 1),
+            Check.Exactly("consumers finished after Complete()", consumers.Count(c => c.IsCompletedSuccessfully), Consumers));
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -61,7 +61,11 @@ public sealed class TokenBucketDemo : IDemo
         report.AddRow("observed rate after the burst", $"{observedRate:F0}/s");
         report.AddRow("most grants ahead of the schedule", Measure.N(Math.Max(aheadOfSchedule, 0)));
         report.AddRow("elapsed", $"{Measure.Ms(elapsed)} (expected about {Measure.Ms(expected)})");
-        return report.Conclude(burst == BucketSize && aheadOfSchedule <= 0 && observedRate <= ratePerSecond * 1.1 && elapsed >= expected * 0.8,
-            $"{burst} requests went at once, the rest at {observedRate:F0}/s against a configured {ratePerSecond:F0}/s, never ahead of the bucket's schedule.");
+        return report.Conclude(
+            $"{burst} requests went at once, the rest at {observedRate:F0}/s against a configured {ratePerSecond:F0}/s, never ahead of the bucket's schedule.",
+            Check.Exactly("granted at once (the burst)", burst, BucketSize),
+            Check.AtMost("most grants ahead of the schedule", Math.Max(aheadOfSchedule, 0), 0),
+            Check.AtMost("observed rate / configured rate", observedRate / ratePerSecond, 1.1),
+            Check.NotUnder("elapsed, at least 0.8 x expected", elapsed, expected * 0.8));
     }
 }
