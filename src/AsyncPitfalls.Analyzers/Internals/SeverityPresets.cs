@@ -23,19 +23,26 @@ internal static class SeverityPresets
 
     /// <summary>The rules the Tests preset turns off: what test code does on purpose, at no cost to anyone.</summary>
     public static readonly ImmutableHashSet<string> OffInTests = ImmutableHashSet.Create(
-        DiagnosticIds.SyncWaitInAsyncCode,        // tests wait on tasks synchronously; test runners have no UI thread to deadlock
+        DiagnosticIds.SyncWaitInAsyncCode,         // tests wait on tasks synchronously; test runners have no UI thread to deadlock
         DiagnosticIds.AsyncCounterpartInAsyncCode, // synchronous file and stream calls in test setup block nothing that matters
         DiagnosticIds.TransitiveBlocking,
-        DiagnosticIds.HttpClientPerOperation,     // a client per test keeps tests independent
-        DiagnosticIds.TokenNotForwarded);         // tests pass no tokens on purpose
+        DiagnosticIds.HttpClientPerOperation,      // a client per test keeps tests independent
+        DiagnosticIds.TokenNotForwarded);          // tests pass no tokens on purpose
+
+    private static readonly PresetMode[] Modes = (PresetMode[])Enum.GetValues(typeof(PresetMode));
+
+    /// <summary>The severities a configuration line may set (what the compiler accepts; "default" sets none).</summary>
+    private static readonly ImmutableHashSet<string> Severities = ImmutableHashSet.Create(
+        StringComparer.OrdinalIgnoreCase, "error", "warning", "suggestion", "silent", "refactoring", "none");
 
     public static PresetMode ReadMode(AnalyzerOptions options)
     {
         if (options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ModeKey, out var value))
         {
-            foreach (PresetMode mode in Enum.GetValues(typeof(PresetMode)))
+            value = value.Trim();
+            foreach (var mode in Modes)
             {
-                if (string.Equals(value.Trim(), mode.ToString(), StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(value, mode.ToString(), StringComparison.OrdinalIgnoreCase))
                     return mode;
             }
         }
@@ -44,40 +51,63 @@ internal static class SeverityPresets
         return PresetMode.Recommended;
     }
 
+    /// <summary>
+    /// Whether the preset turns the rule off in the whole compilation, no line of the user's turning it on for any file:
+    /// then its analyzer registers nothing, and the preset costs no analysis.
+    /// </summary>
+    public static bool TurnsOff(DiagnosticDescriptor rule, Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
+    {
+        if (!TurnsOff(ReadMode(options), rule.Id))
+            return false;
+        if (IsConfiguredByUser(rule, tree: null, options, compilation, cancellationToken))
+            return false;
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (IsConfiguredByUser(rule, tree, options, compilation, cancellationToken))
+                return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The diagnostic as the preset reports it, or null when the preset turns its rule off and nothing the user wrote turns it on.</summary>
     public static Diagnostic? Apply(Diagnostic diagnostic, AnalyzerOptions options, Compilation compilation, CancellationToken cancellationToken)
     {
-        switch (ReadMode(options))
-        {
-            case PresetMode.Suggestions:
-                return diagnostic.Severity > DiagnosticSeverity.Info ? WithSeverity(diagnostic, DiagnosticSeverity.Info) : diagnostic;
-            case PresetMode.None:
-                return IsConfiguredByUser(diagnostic, options, compilation, cancellationToken) ? diagnostic : null;
-            case PresetMode.Tests:
-                return OffInTests.Contains(diagnostic.Id) && !IsConfiguredByUser(diagnostic, options, compilation, cancellationToken) ? null : diagnostic;
-            default:
-                return diagnostic;
-        }
+        var mode = ReadMode(options);
+        if (mode == PresetMode.Suggestions)
+            return diagnostic.Severity > DiagnosticSeverity.Info ? WithSeverity(diagnostic, DiagnosticSeverity.Info) : diagnostic;
+        if (TurnsOff(mode, diagnostic.Id))
+            return IsConfiguredByUser(diagnostic.Descriptor, diagnostic.Location.SourceTree, options, compilation, cancellationToken) ? diagnostic : null;
+        return diagnostic;
     }
 
+    private static bool TurnsOff(PresetMode mode, string id)
+        => mode == PresetMode.None || (mode == PresetMode.Tests && OffInTests.Contains(id));
+
     /// <summary>
-    /// Whether a configuration line sets the rule's severity for the diagnostic's file: its own line (.editorconfig or a
-    /// global config), its category's line, or the all-analyzers line. The compiler then applies that line.
+    /// Whether a line of the user's sets the rule's severity, for one file or (without a tree) for every file: the rule's
+    /// own line (an .editorconfig section, a global config, or the compiler's options: WarningsAsErrors, NoWarn, a
+    /// ruleset), its category's line, or the all-analyzers line. The compiler then applies that line.
     /// </summary>
-    private static bool IsConfiguredByUser(Diagnostic diagnostic, AnalyzerOptions options, Compilation compilation, CancellationToken cancellationToken)
+    private static bool IsConfiguredByUser(DiagnosticDescriptor rule, SyntaxTree? tree, AnalyzerOptions options, Compilation compilation, CancellationToken cancellationToken)
     {
-        var tree = diagnostic.Location.SourceTree;
+        if (compilation.Options.SpecificDiagnosticOptions.TryGetValue(rule.Id, out var fromCompilerOptions) && fromCompilerOptions != ReportDiagnostic.Default)
+            return true;
+        var ruleLines = compilation.Options.SyntaxTreeOptionsProvider;
+        if (ruleLines is not null && ruleLines.TryGetGlobalDiagnosticValue(rule.Id, cancellationToken, out var global) && global != ReportDiagnostic.Default)
+            return true;
         if (tree is null)
             return false;
-        // A rule's own line: from the file's .editorconfig sections, or from a global config (asked apart).
-        var ruleLines = compilation.Options.SyntaxTreeOptionsProvider;
-        if (ruleLines is not null
-            && (ruleLines.TryGetDiagnosticValue(tree, diagnostic.Id, cancellationToken, out _) || ruleLines.TryGetGlobalDiagnosticValue(diagnostic.Id, cancellationToken, out _)))
+        if (ruleLines is not null && ruleLines.TryGetDiagnosticValue(tree, rule.Id, cancellationToken, out var inFile) && inFile != ReportDiagnostic.Default)
             return true;
-        var treeOptions = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-        return treeOptions.TryGetValue("dotnet_analyzer_diagnostic.category-" + diagnostic.Descriptor.Category + ".severity", out _)
-            || treeOptions.TryGetValue("dotnet_analyzer_diagnostic.severity", out _);
+
+        var lines = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+        return SetsSeverity(lines, "dotnet_analyzer_diagnostic.category-" + rule.Category + ".severity")
+            || SetsSeverity(lines, "dotnet_analyzer_diagnostic.severity");
     }
+
+    private static bool SetsSeverity(AnalyzerConfigOptions lines, string key)
+        => lines.TryGetValue(key, out var value) && Severities.Contains(value.Trim());
 
     /// <summary>The same diagnostic (message, locations, properties for the code fix) at another severity.</summary>
     private static Diagnostic WithSeverity(Diagnostic diagnostic, DiagnosticSeverity severity)

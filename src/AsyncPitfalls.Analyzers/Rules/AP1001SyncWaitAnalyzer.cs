@@ -44,6 +44,8 @@ public sealed class SyncWaitAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation, OperationKind.PropertyReference);

@@ -47,6 +47,8 @@ public sealed class AsyncCounterpartAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var exclusions = ExclusionsPerFile(start.Options, DiagnosticIds.AsyncCounterpartInAsyncCode);

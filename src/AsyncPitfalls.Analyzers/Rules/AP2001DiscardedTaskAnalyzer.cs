@@ -42,6 +42,8 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var options = TaskObservationOptions.PerFile(start.Options, DiagnosticIds.DiscardedTask);

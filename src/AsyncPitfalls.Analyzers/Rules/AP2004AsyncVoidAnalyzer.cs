@@ -35,6 +35,8 @@ public sealed class AsyncVoidAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var options = TaskObservationOptions.PerFile(start.Options, DiagnosticIds.AsyncVoid);

@@ -38,6 +38,8 @@ public sealed class AsyncLambdaToVoidDelegateAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.AnonymousFunction);

@@ -34,6 +34,8 @@ public sealed class BlockingWhileHoldingLockAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types))
                 return;
             var primitives = LockPrimitives.Create(types, start.Options, DiagnosticIds.BlockingWhileHoldingLock);

@@ -40,6 +40,8 @@ public sealed class HttpClientPerOperationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.HttpClient is null)
                 return;
             var factories = OptionCatalog.AllowedFactoryMethods.PerFile(start.Options, DiagnosticIds.HttpClientPerOperation);

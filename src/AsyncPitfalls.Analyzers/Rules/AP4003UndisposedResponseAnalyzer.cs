@@ -34,6 +34,8 @@ public sealed class UndisposedResponseAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.HttpResponseMessage is null)
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Await, OperationKind.Invocation);

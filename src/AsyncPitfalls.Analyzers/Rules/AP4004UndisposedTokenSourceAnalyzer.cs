@@ -33,6 +33,8 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationTokenSource is null)
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.ObjectCreation, OperationKind.Invocation);

@@ -49,6 +49,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.IAsyncDisposable is null)
                 return;
             var cheap = OptionCatalog.CheapDisposeTypes.PerFile(start.Options, DiagnosticIds.SyncDisposeOfAsyncDisposable);

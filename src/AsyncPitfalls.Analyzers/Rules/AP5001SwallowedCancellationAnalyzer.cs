@@ -39,6 +39,8 @@ public sealed class SwallowedCancellationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.OperationCanceledException is null)
                 return;
             var hostedService = start.Compilation.GetBestType("Microsoft.Extensions.Hosting.IHostedService");

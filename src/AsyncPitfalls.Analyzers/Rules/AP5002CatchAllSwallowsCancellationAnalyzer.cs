@@ -35,6 +35,8 @@ public sealed class CatchAllSwallowsCancellationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.OperationCanceledException is null || types.CancellationToken is null)
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.CatchClause);

@@ -42,6 +42,8 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationToken is null)
                 return;
             var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);

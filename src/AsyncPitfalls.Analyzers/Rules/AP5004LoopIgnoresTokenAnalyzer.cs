@@ -36,6 +36,8 @@ public sealed class LoopIgnoresTokenAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationToken is null)
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.Loop);

@@ -34,6 +34,8 @@ public sealed class CatchTaskCanceledOnlyAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (SeverityPresets.TurnsOff(Rule, start.Compilation, start.Options, start.CancellationToken))
+                return;
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.TaskCanceledException is null || types.OperationCanceledException is null)
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.CatchClause);

@@ -54,13 +54,16 @@ public sealed class PresetTests
     }
 
     /// <summary>"AP1002 Warning src/Worker.cs:8" for each diagnostic the build would keep (severity none drops it).</summary>
-    private static async Task<string[]> BuildAsync((string Path, string Text)[] configFiles, params (string Path, string Text)[] sources)
+    private static Task<string[]> BuildAsync((string Path, string Text)[] configFiles, params (string Path, string Text)[] sources)
+        => BuildAsync(configFiles, ImmutableDictionary<string, ReportDiagnostic>.Empty, sources);
+
+    private static async Task<string[]> BuildAsync((string Path, string Text)[] configFiles, ImmutableDictionary<string, ReportDiagnostic> compilerOptions, params (string Path, string Text)[] sources)
     {
         using var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, "Sample", "Sample", LanguageNames.CSharp,
             filePath: "/sample/Sample.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary).WithSpecificDiagnosticOptions(compilerOptions),
             metadataReferences: TestReferences.Framework));
         foreach (var (path, text) in sources.Length == 0 ? new[] { ("/sample/src/Worker.cs", Source) } : sources)
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), Path.GetFileName(path), SourceText.From(text), filePath: path);
@@ -175,6 +178,17 @@ public sealed class PresetTests
     public async Task AllAnalyzersLine_DoesNotLowerStrict()
         => Assert.Equal(new[] { "AP1001 Error src/Worker.cs:9", "AP1002 Error src/Worker.cs:8" },
             await BuildAsync(Mode("Strict", EditorConfig("dotnet_analyzer_diagnostic.severity = silent"))));
+
+    [Theory]
+    [InlineData("None")]
+    [InlineData("Tests")]
+    public async Task CompilerOption_WarningsAsErrors_CountsAsTheUsersLine(string mode)
+        => Assert.Equal(new[] { "AP1001 Error src/Worker.cs:9" },
+            (await BuildAsync(Mode(mode), ImmutableDictionary<string, ReportDiagnostic>.Empty.Add("AP1001", ReportDiagnostic.Error))).Where(d => d.StartsWith("AP1001", System.StringComparison.Ordinal)));
+
+    [Fact]
+    public async Task ALineWithASeverityTheCompilerRejects_DoesNotTurnARuleOnUnderNone()
+        => Assert.Empty(await BuildAsync(Mode("None", EditorConfig("dotnet_analyzer_diagnostic.severity = warnings"))));
 
     [Fact]
     public async Task ALineTurningARuleOnUnderNone_AppliesOnlyToTheFilesOfItsSection()
