@@ -52,7 +52,7 @@ build() { # label, extra arguments...
   local sarif="$work/$label.sarif"
   dotnet build "$probe/Probe.csproj" --no-incremental --nologo -v q -p:AsyncPitfallsVersion="$version" \
     -p:ErrorLog="$sarif%2Cversion=2.1" "$@" > "$work/$label.log" 2>&1 || true
-  [ -f "$sarif" ] || { cat "$work/$label.log"; echo "FAIL: $label wrote no SARIF log"; exit 1; }
+  [ -f "$sarif" ] || { cat "$work/$label.log" >&2; echo "FAIL: $label wrote no SARIF log" >&2; exit 1; }
   echo "$sarif"
 }
 
@@ -85,13 +85,13 @@ for preset in Recommended Strict Suggestions Tests None; do
   done
   expect+=" RuleLine:AP1001=$user_level RuleLine:AP1002=$(preset_level "$preset" AP1002) RuleLine:AP2006=$(preset_level "$preset" AP2006)"
   expect+=" CategoryLine:AP1001=$user_level CategoryLine:AP1002=$user_level CategoryLine:AP2006=$(preset_level "$preset" AP2006)"
-  sarif=$(build "$preset-editorconfig" "${mode_args[@]}")
+  sarif=$(build "$preset-editorconfig" ${mode_args[@]+"${mode_args[@]}"})
   python3 "$root/eng/adoption/sarif_check.py" "$sarif" "$root" "$expect" || { cat "$work/$preset-editorconfig.log"; echo "FAIL: $preset ($how) with .editorconfig lines"; exit 1; }
 
   rm -f "$probe/.editorconfig"
   printf 'is_global = true\ndotnet_diagnostic.AP1001.severity = %s\ndotnet_analyzer_diagnostic.category-AsyncPitfalls.UnawaitedTasks.severity = %s\ndotnet_analyzer_diagnostic.severity = %s\n' \
     "$user" "$user" "$user" > "$probe/team.globalconfig"
-  sarif=$(build "$preset-globalconfig" "${mode_args[@]}")
+  sarif=$(build "$preset-globalconfig" ${mode_args[@]+"${mode_args[@]}"})
   python3 "$root/eng/adoption/sarif_check.py" "$sarif" "$root" "Plain:AP1001=$user_level Plain:AP2006=$user_level Plain:AP1002=$all_line_level" \
     || { cat "$work/$preset-globalconfig.log"; echo "FAIL: $preset ($how) with a global config of the team's"; exit 1; }
   echo "ok: $preset ($how): the preset alone, and a rule, category and all-analyzers line in .editorconfig and in a global config"
@@ -112,3 +112,24 @@ log=$(dotnet build "$probe/Probe.csproj" --no-incremental --nologo -p:AsyncPitfa
 grep -q "warning AP0001" <<<"$log" || { echo "$log"; echo "FAIL: an unknown AsyncPitfallsMode gives no AP0001"; exit 1; }
 grep -q "warning AP1002" <<<"$log" || { echo "$log"; echo "FAIL: an unknown AsyncPitfallsMode does not keep the defaults"; exit 1; }
 echo "ok: an unknown AsyncPitfallsMode warns (AP0001) and keeps the defaults"
+
+# docs/ci.md's per-project SARIF recipe, taken from the page as written, in the two-project sample: CI=true turns
+# it on, and each project must write its own SARIF 2.1.0 log into the folder the build creates.
+recipe=$(awk '/^## A SARIF log per project/ {section=1} section && /^```xml/ {inside=1; next} inside && /^```/ {exit} inside {print}' "$root/docs/ci.md")
+[ -n "$recipe" ] || { echo "FAIL: docs/ci.md has no xml block under '## A SARIF log per project'"; exit 1; }
+python3 - "$work/Directory.Build.props" "$recipe" <<'PY'
+import sys
+path, recipe = sys.argv[1], sys.argv[2]
+text = open(path).read()
+open(path, "w").write(text.replace("</Project>", recipe + "\n</Project>"))
+PY
+dotnet build "$work/Adoption.sln" --no-incremental --nologo -v q -p:AsyncPitfallsVersion="$version" -p:CI=true > "$work/sarif-recipe.log" 2>&1 \
+  || { cat "$work/sarif-recipe.log"; echo "FAIL: the sample does not build with docs/ci.md's SARIF recipe"; exit 1; }
+for project in Orders.Core Orders.App; do
+  log="$work/artifacts/sarif/$project.net10.0.sarif"
+  [ -f "$log" ] || { ls -R "$work/artifacts" 2>/dev/null; echo "FAIL: docs/ci.md's SARIF recipe wrote no $log"; exit 1; }
+  python3 "$root/eng/adoption/sarif_check.py" "$log" "$root" "" || { echo "FAIL: $log"; exit 1; }
+  jq -e '[.runs[0].results[] | select(.ruleId == "AP1002")] | length == 1' "$log" > /dev/null \
+    || { echo "FAIL: $log does not hold the project's AP1002"; exit 1; }
+done
+echo "ok: docs/ci.md's SARIF recipe writes one SARIF 2.1.0 log per project of the sample, with its findings"
