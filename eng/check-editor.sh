@@ -6,7 +6,8 @@
 # which VS Code and Neovim 0.10+ ask for when the server offers them), that:
 #   1. AP1002 appears on the sample's marked line once the server has loaded the solution,
 #   2. a Thread.Sleep typed into another async method (an unsaved edit) gets AP1002 on its line,
-#   3. replacing it with 'await Task.Delay' makes that AP1002 go away,
+#   3. replacing it with 'await Task.Delay' (and a '#warning' line naming the round, whose CS1030 shows the
+#      diagnostics are for the fixed text) makes that AP1002 go away,
 # and prints how long each took, and (once) the code actions offered at the AP1002.
 # SKIP_PACK=1 reuses artifacts/ when the package is already there.
 set -euo pipefail

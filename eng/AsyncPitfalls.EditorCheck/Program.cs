@@ -7,7 +7,8 @@
 //      workspace/configuration and pushed in workspace/didChangeConfiguration), opens Orders.Core/OrderService.cs
 //      and waits for AP1002 on the line marked "AsyncPitfalls reports AP1002 here";
 //   2. each round, types a new Thread.Sleep into another async method (didChange, unsaved, as an editor buffer)
-//      and waits for AP1002 on that line, then replaces it with 'await Task.Delay' and waits for it to go away;
+//      and waits for AP1002 on that line, then replaces it with 'await Task.Delay' (plus a '#warning' line naming the
+//      round, so the fixed text's diagnostics are told apart from older ones) and waits for it to go away;
 //   3. shuts the server down (shutdown, exit) and prints the latencies.
 // --code-actions also asks for the code actions at the first AP1002 and prints their titles (not a pass/fail check).
 // --mode push: the client does not offer pull diagnostics, so csharp-ls publishes them (textDocument/publishDiagnostics)
@@ -31,6 +32,9 @@ public static class Program
     private const string Indent = "        ";
     private const string Pitfall = Indent + "Thread.Sleep(10); // typed by eng/AsyncPitfalls.EditorCheck";
     private const string Fixed = Indent + "await Task.Delay(10, cancellationToken);";
+
+    // Added with the fix, on the line after it: the compiler's CS1030 for it names the round (see RunAsync).
+    private static string FixedMarker(int round) => $"#warning round {round} fixed by eng/AsyncPitfalls.EditorCheck";
 
     public static async Task<int> Main(string[] args)
     {
@@ -137,13 +141,20 @@ public static class Program
                 inserted.Add(seen.At - sent);
                 Console.WriteLine($"ok: round {round}: typed Thread.Sleep on line {line + 1}, AP1002 shown after {Seconds(seen.At - sent)}");
 
-                sent = await ChangeAsync(line, 0, line, Pitfall.Length, Fixed);
+                // The text before the insertion had no AP diagnostic on this line either, and csharp-ls publishes no
+                // version, so "no AP1002 here" alone would also pass on a late publish for that older text. The same
+                // edit therefore adds a '#warning' naming the round on the next line: only diagnostics computed from
+                // the fixed text (or later) have that CS1030, whatever order publishes or answers arrive in.
+                var marker = FixedMarker(round);
+                sent = await ChangeAsync(line, 0, line, Pitfall.Length, Fixed + "\n" + marker);
                 seen = await _diagnostics.WaitAsync(
-                    d => !d.Any(x => x.Line == line && x.Code.StartsWith("AP", StringComparison.Ordinal)) && Has(d, "AP1002", markedLine),
-                    $"round {round}: no AP diagnostic on line {line + 1} after replacing the Thread.Sleep with 'await Task.Delay'",
+                    d => !d.Any(x => x.Line == line && x.Code.StartsWith("AP", StringComparison.Ordinal)) && Has(d, "AP1002", markedLine)
+                        && d.Any(x => x.Code == "CS1030" && x.Line == line + 1 && x.Message.Contains($"round {round} ", StringComparison.Ordinal)),
+                    $"round {round}: no AP diagnostic on line {line + 1} after replacing the Thread.Sleep with 'await Task.Delay' "
+                        + $"(and CS1030 for the '{marker}' the same edit added on line {line + 2})",
                     sent + options.EditTimeout);
                 fixedLatencies.Add(seen.At - sent);
-                Console.WriteLine($"ok: round {round}: replaced it with await Task.Delay, AP1002 gone after {Seconds(seen.At - sent)}");
+                Console.WriteLine($"ok: round {round}: replaced it with await Task.Delay, AP1002 gone (the #warning added with it shown) after {Seconds(seen.At - sent)}");
 
                 var errors = seen.Items.Where(x => x.Severity == 1).ToList();
                 if (errors.Count > 0)
