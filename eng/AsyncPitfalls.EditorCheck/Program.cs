@@ -359,14 +359,19 @@ public static class Program
             for (var i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                double SecondsValue() => double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && s < 1e6 ? s
+                    : throw new ArgumentException($"{args[i - 1]} takes a number of seconds (more than 0, less than 1e6), not '{args[i]}'");
                 switch (args[i])
                 {
                     case "--workspace": workspace = Path.GetFullPath(Value()); break;
                     case "--tool-dir": toolDirectory = Path.GetFullPath(Value()); break;
                     case "--mode": mode = Value(); break;
-                    case "--rounds": rounds = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                    case "--first-timeout": firstTimeout = double.Parse(Value(), CultureInfo.InvariantCulture); break;
-                    case "--edit-timeout": editTimeout = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--rounds":
+                        rounds = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                            : throw new ArgumentException($"--rounds takes a whole number, not '{args[i]}'");
+                        break;
+                    case "--first-timeout": firstTimeout = SecondsValue(); break;
+                    case "--edit-timeout": editTimeout = SecondsValue(); break;
                     case "--code-actions": codeActions = true; break;
                     case "--log": logPath = Path.GetFullPath(Value()); break;
                     case "--": serverArguments.AddRange(args[(i + 1)..]); i = args.Length; break;
