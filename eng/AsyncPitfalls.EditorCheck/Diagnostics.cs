@@ -75,9 +75,10 @@ internal sealed class PublishedDiagnostics(LspConnection server, string document
         {
             throw new CheckFailedException($"timed out waiting for {what}; {Describe(_last)}");
         }
-        catch (ChannelClosedException)
+        catch (ChannelClosedException e)
         {
-            throw new CheckFailedException($"the server stopped (stdout closed) while the check waited for {what}; {Describe(_last)}");
+            // The connection completes the queue with why it stopped reading (see LspConnection.ReadLoopAsync).
+            throw new CheckFailedException($"{e.InnerException?.Message ?? "the server stopped"}, while the check waited for {what}; {Describe(_last)}");
         }
 
         TimeSpan Remaining(TimeSpan until) => until - clock.Elapsed > TimeSpan.Zero ? until - clock.Elapsed : TimeSpan.Zero;
