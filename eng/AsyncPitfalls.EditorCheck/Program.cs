@@ -20,6 +20,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 
@@ -57,6 +58,9 @@ public static class Program
         var arguments = new[] { "tool", "run", "csharp-ls", "--" }.Concat(options.ServerArguments);
         var server = LspConnection.Start("dotnet", arguments, options.ToolDirectory, clock, log);
         Console.WriteLine($"started csharp-ls (dotnet tool run, pid {server.ProcessId}) for {options.Workspace}, {options.Mode} diagnostics; transcript: {logPath}");
+        // On SIGTERM (eng/check-editor.sh's timeout and trap send it) the runtime exits without running the finally
+        // below; kill the server and everything it started here instead.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => server.Kill());
         try
         {
             await new Session(server, options, clock).RunAsync();
