@@ -72,8 +72,9 @@ for mode in push pull; do
   # The driver has its own timeouts (180 s to the first diagnostics, 60 s per edit) and kills the server on
   # them; this outer bound only guards against the driver itself hanging: TERM to the group, KILL 10 s later.
   # In the background, so the trap can run (and end the group) while it is waited for.
+  # ${extra[@]+...}: bash before 4.4 calls an empty array unbound under set -u.
   timeout --signal=TERM --kill-after=10 420 dotnet "$driver" --workspace "$work/Adoption" --tool-dir "$root" \
-    --mode "$mode" "${extra[@]}" --log "$work/$mode.log" &
+    --mode "$mode" ${extra[@]+"${extra[@]}"} --log "$work/$mode.log" &
   driver_group=$!
   wait "$driver_group" || { echo "FAIL: csharp-ls did not show the package's diagnostics ($mode diagnostics)"; exit 1; }
   driver_group=
