@@ -6,7 +6,8 @@
 # which VS Code and Neovim 0.10+ ask for when the server offers them), that:
 #   1. AP1002 appears on the sample's marked line once the server has loaded the solution,
 #   2. a Thread.Sleep typed into another async method (an unsaved edit) gets AP1002 on its line,
-#   3. replacing it with 'await Task.Delay' makes that AP1002 go away,
+#   3. replacing it with 'await Task.Delay' (and a '#warning' line naming the round, whose CS1030 shows the
+#      diagnostics are for the fixed text) makes that AP1002 go away,
 # and prints how long each took, and (once) the code actions offered at the AP1002.
 # SKIP_PACK=1 reuses artifacts/ when the package is already there.
 set -euo pipefail
@@ -25,7 +26,20 @@ log=$(dotnet build eng/AsyncPitfalls.EditorCheck -c Release --nologo -v quiet 2>
 driver="$root/eng/AsyncPitfalls.EditorCheck/bin/Release/net10.0/AsyncPitfalls.EditorCheck.dll"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The driver runs under 'timeout', which (without --foreground) leads a process group of its own that holds the
+# driver, csharp-ls and whatever that starts; on any exit of this script the group is ended before the workspace it
+# reads is deleted: TERM first, so the driver can shut the server down, then KILL, since a driver that is killed
+# outright never runs its own cleanup.
+driver_group=
+cleanup() {
+  if [ -n "$driver_group" ]; then
+    kill -TERM -- "-$driver_group" 2>/dev/null || true
+    for _ in $(seq 20); do kill -0 -- "-$driver_group" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$driver_group" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 # A fresh cache, so no stale copy of the same version can stand in for the package just packed; the tool is
 # restored into it too, as on a clean clone.
 export NUGET_PACKAGES="$work/nuget"
@@ -56,7 +70,12 @@ for mode in push pull; do
   extra=()
   if [ "$mode" = push ]; then extra=(--code-actions); fi
   # The driver has its own timeouts (180 s to the first diagnostics, 60 s per edit) and kills the server on
-  # them; this outer bound only guards against the driver itself hanging.
-  timeout --kill-after=10 420 dotnet "$driver" --workspace "$work/Adoption" --tool-dir "$root" --mode "$mode" \
-    "${extra[@]}" --log "$work/$mode.log" || { echo "FAIL: csharp-ls did not show the package's diagnostics ($mode diagnostics)"; exit 1; }
+  # them; this outer bound only guards against the driver itself hanging: TERM to the group, KILL 10 s later.
+  # In the background, so the trap can run (and end the group) while it is waited for.
+  # ${extra[@]+...}: bash before 4.4 calls an empty array unbound under set -u.
+  timeout --signal=TERM --kill-after=10 420 dotnet "$driver" --workspace "$work/Adoption" --tool-dir "$root" \
+    --mode "$mode" ${extra[@]+"${extra[@]}"} --log "$work/$mode.log" &
+  driver_group=$!
+  wait "$driver_group" || { echo "FAIL: csharp-ls did not show the package's diagnostics ($mode diagnostics)"; exit 1; }
+  driver_group=
 done

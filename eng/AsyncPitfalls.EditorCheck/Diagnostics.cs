@@ -62,7 +62,8 @@ internal sealed class PublishedDiagnostics(LspConnection server, string document
                 if (method != "textDocument/publishDiagnostics" || !IsDocument((string?)parameters?["uri"]))
                     continue;
                 // A server that says which version it looked at lets stale results be skipped; csharp-ls sends none,
-                // so the expectations are written to tell the states of the document apart by content.
+                // so the expectations are written to tell the states of the document apart by content (each state
+                // has a diagnostic no older state has), not by when a publish arrives.
                 if (parameters?["version"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && (int)v < _version)
                     continue;
                 _last = new DiagnosticsSnapshot(at, LspDiagnostic.ListFrom(parameters?["diagnostics"]));
@@ -74,9 +75,10 @@ internal sealed class PublishedDiagnostics(LspConnection server, string document
         {
             throw new CheckFailedException($"timed out waiting for {what}; {Describe(_last)}");
         }
-        catch (ChannelClosedException)
+        catch (ChannelClosedException e)
         {
-            throw new CheckFailedException($"the server stopped (stdout closed) while the check waited for {what}; {Describe(_last)}");
+            // The connection completes the queue with why it stopped reading (see LspConnection.ReadLoopAsync).
+            throw new CheckFailedException($"{e.InnerException?.Message ?? "the server stopped"}, while the check waited for {what}; {Describe(_last)}");
         }
 
         TimeSpan Remaining(TimeSpan until) => until - clock.Elapsed > TimeSpan.Zero ? until - clock.Elapsed : TimeSpan.Zero;
@@ -94,7 +96,9 @@ internal sealed class PublishedDiagnostics(LspConnection server, string document
 
 /// <summary>
 /// Pull: the client asks (textDocument/diagnostic) right after each change, and again every 250 ms until the answer
-/// shows what is expected. The server answers in order after the change, so the first answer normally does.
+/// shows what is expected. Every request is sent from <see cref="WaitAsync"/>, which the session calls only after
+/// its didChange was written (ChangeAsync awaits it; writes are serialized), so each answer is to a question asked
+/// after the change; the expectations still tell the document's states apart by content, as for push.
 /// </summary>
 internal sealed class PulledDiagnostics(LspConnection server, string documentUri, Stopwatch clock) : IDiagnosticsSource
 {

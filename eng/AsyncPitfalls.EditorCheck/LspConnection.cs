@@ -31,6 +31,7 @@ internal sealed class LspConnection : IAsyncDisposable
     private readonly Task _reader;
     private readonly Task _stderrReader;
     private int _nextId;
+    private string? _stopped; // why the reader stopped; set, like _pending's entries, under lock (_pending)
 
     private LspConnection(Process process, Stopwatch clock, TextWriter log)
     {
@@ -77,7 +78,14 @@ internal sealed class LspConnection : IAsyncDisposable
     {
         var id = Interlocked.Increment(ref _nextId);
         var completion = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = completion;
+        lock (_pending)
+        {
+            // Nothing would answer it: fail now rather than at the timeout.
+            if (_stopped is not null)
+                throw new CheckFailedException($"no answer to {method}: {_stopped}");
+            _pending[id] = completion;
+        }
+
         await SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters }).ConfigureAwait(false);
         try
         {
@@ -155,25 +163,42 @@ internal sealed class LspConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
+        string stopped;
         try
         {
-            while (await ReadMessageAsync().ConfigureAwait(false) is { } message)
-                await DispatchAsync(message).ConfigureAwait(false);
-            Log("read", "the server closed its stdout");
+            while (await ReadMessageAsync().ConfigureAwait(false) is { } body)
+            {
+                // LSP messages are JSON objects; anything else (a batch array, a bare value) is not one to act on.
+                if (JsonNode.Parse(body) is JsonObject message)
+                    await DispatchAsync(message).ConfigureAwait(false);
+                else
+                    Log("read", "skipped a message that is not a JSON object: " + Shorten(Encoding.UTF8.GetString(body)));
+            }
+
+            stopped = "the server closed its stdout";
         }
-        catch (Exception e) when (e is IOException or JsonException or FormatException or ObjectDisposedException)
+        catch (Exception e)
         {
-            Log("read", "stopped: " + e.Message);
+            // Whatever stops the reading (broken framing, JSON that does not parse, a message of an unexpected
+            // shape) leaves the check nothing to wait for: every wait below fails now, saying why.
+            stopped = $"reading the server's messages failed ({e.GetType().Name}: {e.Message})";
         }
-        finally
+
+        Log("read", "stopped: " + stopped);
+        List<TaskCompletionSource<JsonNode?>> pending;
+        lock (_pending)
         {
-            _notifications.Writer.TryComplete();
-            foreach (var pending in _pending.Values)
-                pending.TrySetException(new CheckFailedException("the server stopped answering (stdout closed)"));
+            _stopped = stopped;
+            pending = [.. _pending.Values];
         }
+
+        _notifications.Writer.TryComplete(new CheckFailedException(stopped));
+        foreach (var completion in pending)
+            completion.TrySetException(new CheckFailedException(stopped));
     }
 
-    private async Task<JsonObject?> ReadMessageAsync()
+    /// <summary>The body of the next message, or null when stdout ends between messages.</summary>
+    private async Task<byte[]?> ReadMessageAsync()
     {
         int? length = null;
         while (true)
@@ -192,7 +217,7 @@ internal sealed class LspConnection : IAsyncDisposable
             throw new FormatException("a message without Content-Length");
         var body = new byte[length.Value];
         await _output.ReadExactlyAsync(body).ConfigureAwait(false);
-        return JsonNode.Parse(body)?.AsObject();
+        return body;
     }
 
     // Header lines are ASCII and end in CRLF; read byte by byte so no body bytes are buffered away.
@@ -237,11 +262,9 @@ internal sealed class LspConnection : IAsyncDisposable
         }
     }
 
-    private static string Describe(JsonObject message)
-    {
-        var text = message.ToJsonString();
-        return text.Length <= 20000 ? text : text[..20000] + $"... ({text.Length} chars)";
-    }
+    private static string Describe(JsonObject message) => Shorten(message.ToJsonString());
+
+    private static string Shorten(string text) => text.Length <= 20000 ? text : text[..20000] + $"... ({text.Length} chars)";
 
     private void Log(string kind, string text)
     {

@@ -7,7 +7,8 @@
 //      workspace/configuration and pushed in workspace/didChangeConfiguration), opens Orders.Core/OrderService.cs
 //      and waits for AP1002 on the line marked "AsyncPitfalls reports AP1002 here";
 //   2. each round, types a new Thread.Sleep into another async method (didChange, unsaved, as an editor buffer)
-//      and waits for AP1002 on that line, then replaces it with 'await Task.Delay' and waits for it to go away;
+//      and waits for AP1002 on that line, then replaces it with 'await Task.Delay' (plus a '#warning' line naming the
+//      round, so the fixed text's diagnostics are told apart from older ones) and waits for it to go away;
 //   3. shuts the server down (shutdown, exit) and prints the latencies.
 // --code-actions also asks for the code actions at the first AP1002 and prints their titles (not a pass/fail check).
 // --mode push: the client does not offer pull diagnostics, so csharp-ls publishes them (textDocument/publishDiagnostics)
@@ -19,6 +20,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 
@@ -31,6 +33,9 @@ public static class Program
     private const string Indent = "        ";
     private const string Pitfall = Indent + "Thread.Sleep(10); // typed by eng/AsyncPitfalls.EditorCheck";
     private const string Fixed = Indent + "await Task.Delay(10, cancellationToken);";
+
+    // Added with the fix, on the line after it: the compiler's CS1030 for it names the round (see RunAsync).
+    private static string FixedMarker(int round) => $"#warning round {round} fixed by eng/AsyncPitfalls.EditorCheck";
 
     public static async Task<int> Main(string[] args)
     {
@@ -53,6 +58,9 @@ public static class Program
         var arguments = new[] { "tool", "run", "csharp-ls", "--" }.Concat(options.ServerArguments);
         var server = LspConnection.Start("dotnet", arguments, options.ToolDirectory, clock, log);
         Console.WriteLine($"started csharp-ls (dotnet tool run, pid {server.ProcessId}) for {options.Workspace}, {options.Mode} diagnostics; transcript: {logPath}");
+        // On SIGTERM (eng/check-editor.sh's timeout and trap send it) the runtime exits without running the finally
+        // below; kill the server and everything it started here instead.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => server.Kill());
         try
         {
             await new Session(server, options, clock).RunAsync();
@@ -137,13 +145,20 @@ public static class Program
                 inserted.Add(seen.At - sent);
                 Console.WriteLine($"ok: round {round}: typed Thread.Sleep on line {line + 1}, AP1002 shown after {Seconds(seen.At - sent)}");
 
-                sent = await ChangeAsync(line, 0, line, Pitfall.Length, Fixed);
+                // The text before the insertion had no AP diagnostic on this line either, and csharp-ls publishes no
+                // version, so "no AP1002 here" alone would also pass on a late publish for that older text. The same
+                // edit therefore adds a '#warning' naming the round on the next line: only diagnostics computed from
+                // the fixed text (or later) have that CS1030, whatever order publishes or answers arrive in.
+                var marker = FixedMarker(round);
+                sent = await ChangeAsync(line, 0, line, Pitfall.Length, Fixed + "\n" + marker);
                 seen = await _diagnostics.WaitAsync(
-                    d => !d.Any(x => x.Line == line && x.Code.StartsWith("AP", StringComparison.Ordinal)) && Has(d, "AP1002", markedLine),
-                    $"round {round}: no AP diagnostic on line {line + 1} after replacing the Thread.Sleep with 'await Task.Delay'",
+                    d => !d.Any(x => x.Line == line && x.Code.StartsWith("AP", StringComparison.Ordinal)) && Has(d, "AP1002", markedLine)
+                        && d.Any(x => x.Code == "CS1030" && x.Line == line + 1 && x.Message.Contains($"round {round} ", StringComparison.Ordinal)),
+                    $"round {round}: no AP diagnostic on line {line + 1} after replacing the Thread.Sleep with 'await Task.Delay' "
+                        + $"(and CS1030 for the '{marker}' the same edit added on line {line + 2})",
                     sent + options.EditTimeout);
                 fixedLatencies.Add(seen.At - sent);
-                Console.WriteLine($"ok: round {round}: replaced it with await Task.Delay, AP1002 gone after {Seconds(seen.At - sent)}");
+                Console.WriteLine($"ok: round {round}: replaced it with await Task.Delay, AP1002 gone (the #warning added with it shown) after {Seconds(seen.At - sent)}");
 
                 var errors = seen.Items.Where(x => x.Severity == 1).ToList();
                 if (errors.Count > 0)
@@ -348,14 +363,19 @@ public static class Program
             for (var i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                double SecondsValue() => double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && s < 1e6 ? s
+                    : throw new ArgumentException($"{args[i - 1]} takes a number of seconds (more than 0, less than 1e6), not '{args[i]}'");
                 switch (args[i])
                 {
                     case "--workspace": workspace = Path.GetFullPath(Value()); break;
                     case "--tool-dir": toolDirectory = Path.GetFullPath(Value()); break;
                     case "--mode": mode = Value(); break;
-                    case "--rounds": rounds = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-                    case "--first-timeout": firstTimeout = double.Parse(Value(), CultureInfo.InvariantCulture); break;
-                    case "--edit-timeout": editTimeout = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--rounds":
+                        rounds = int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                            : throw new ArgumentException($"--rounds takes a whole number, not '{args[i]}'");
+                        break;
+                    case "--first-timeout": firstTimeout = SecondsValue(); break;
+                    case "--edit-timeout": editTimeout = SecondsValue(); break;
                     case "--code-actions": codeActions = true; break;
                     case "--log": logPath = Path.GetFullPath(Value()); break;
                     case "--": serverArguments.AddRange(args[(i + 1)..]); i = args.Length; break;
