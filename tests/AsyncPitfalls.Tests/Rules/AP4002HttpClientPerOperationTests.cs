@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Threading.Tasks;
 using AsyncPitfalls.Rules;
 using AsyncPitfalls.Tests.Verifiers;
@@ -9,6 +11,8 @@ namespace AsyncPitfalls.Tests.Rules;
 public sealed class AP4002HttpClientPerOperationTests
 {
     private const string Usings = AP4001UndisposedHttpClientTests.Usings;
+    private const string FieldKey = "AP4002.HoistToStaticField";
+    private const string TopLevelLocalKey = "AP4002.HoistToTopLevelLocal";
 
     [Fact]
     public Task Reports_PerRequestClients_EvenDisposed_AndInLoops()
@@ -490,6 +494,124 @@ public sealed class AP4002HttpClientPerOperationTests
             async Task Local() { var c = new HttpClient(); await Local(); await Other(); }
             """ + AspNetCore, OutputKind.ConsoleApplication);
 
+    /// <summary>The top-level variant has its own title and key; the field variant keeps its own; a static handler gets none.</summary>
+    [Fact]
+    public async Task Fix_TitlesAndKeys_PerVariant()
+    {
+        var actions = await FormatFixAll.ActionsAsync(new HttpClientPerOperationAnalyzer(), new HttpClientPerOperationCodeFix(), MixedTopLevelProgram, OutputKind.ConsoleApplication);
+        Assert.Equal(
+            new[]
+            {
+                Array.Empty<(string, string?)>(),
+                new (string, string?)[] { ("Create one HttpClient for all requests, before the handlers", TopLevelLocalKey) },
+                new (string, string?)[] { ("Create one HttpClient for all requests, before the handlers", TopLevelLocalKey) },
+                new (string, string?)[] { ("Create one HttpClient before the loop, for all its iterations", TopLevelLocalKey) },
+                new (string, string?)[] { ("Create one HttpClient for all requests, before the handlers", TopLevelLocalKey) },
+                new (string, string?)[] { ("Move it to a static readonly HttpClient field", FieldKey) },
+            },
+            actions.Select(a => a.ToArray()).ToArray());
+    }
+
+    /// <summary>
+    /// Fix All (as dotnet format runs it, from whichever diagnostic) hoists every client the fix is offered for, each
+    /// its own way: top-level locals named in text order, each before its statement (before the first one for the
+    /// local function), and a field in the class; the static handler keeps its client.
+    /// </summary>
+    [Fact]
+    public async Task FixAll_TopLevelLocalsAndField_EachTheirOwnWay()
+        => Assert.Equal(Usings + """
+            using Microsoft.AspNetCore.Builder;
+
+            var sharedHttpClient4 = new HttpClient();
+            var app = WebApplication.CreateBuilder(args).Build();
+            app.MapGet("/static", static async () =>
+            {
+                using var client = new HttpClient();
+                return await client.GetStringAsync("https://example.com/static");
+            });
+            var sharedHttpClient = new HttpClient();
+            app.MapGet("/weather", async () =>
+            {
+                return await sharedHttpClient.GetStringAsync("https://example.com/weather");
+            });
+            var sharedHttpClient2 = new HttpClient();
+            app.Use(next => async context =>
+            {
+                await sharedHttpClient2.GetStringAsync("https://example.com/audit");
+                await next(context);
+            });
+            app.MapGet("/news", async () => await Fetch("https://example.com/news"));
+            var sharedHttpClient3 = new HttpClient();
+            for (var i = 0; i < 3; i++)
+            {
+                Console.WriteLine(await sharedHttpClient3.GetStringAsync("https://example.com/warm-up"));
+            }
+            app.Run();
+
+            async Task<string> Fetch(string url)
+            {
+                return await sharedHttpClient4.GetStringAsync(url);
+            }
+
+            class Fetcher
+            {
+                private static readonly HttpClient SharedHttpClient = new HttpClient();
+
+                public async Task<string> GetAsync(string url)
+                {
+                    return await SharedHttpClient.GetStringAsync(url);
+                }
+            }
+
+            """ + AspNetCore,
+            await FormatFixAll.ApplyAsync(new HttpClientPerOperationAnalyzer(), new HttpClientPerOperationCodeFix(), MixedTopLevelProgram, OutputKind.ConsoleApplication));
+
+    /// <summary>Top-level statements with a client in each place the fix treats its own way, and a class after them.</summary>
+    private const string MixedTopLevelProgram = Usings + """
+        using Microsoft.AspNetCore.Builder;
+
+        var app = WebApplication.CreateBuilder(args).Build();
+        app.MapGet("/static", static async () =>
+        {
+            using var client = new HttpClient();
+            return await client.GetStringAsync("https://example.com/static");
+        });
+        app.MapGet("/weather", async () =>
+        {
+            using var client = new HttpClient();
+            return await client.GetStringAsync("https://example.com/weather");
+        });
+        app.Use(next => async context =>
+        {
+            using var client = new HttpClient();
+            await client.GetStringAsync("https://example.com/audit");
+            await next(context);
+        });
+        app.MapGet("/news", async () => await Fetch("https://example.com/news"));
+        for (var i = 0; i < 3; i++)
+        {
+            var client = new HttpClient();
+            Console.WriteLine(await client.GetStringAsync("https://example.com/warm-up"));
+        }
+        app.Run();
+
+        async Task<string> Fetch(string url)
+        {
+            using var client = new HttpClient();
+            return await client.GetStringAsync(url);
+        }
+
+        class Fetcher
+        {
+            public async Task<string> GetAsync(string url)
+            {
+                using var client = new HttpClient();
+                return await client.GetStringAsync(url);
+            }
+        }
+
+        """ + AspNetCore;
+
     /// <summary>
     /// Issue 27: top-level statements have no type for a static field, so the client becomes a local that the
     /// handlers capture, declared before the statement that maps the handler, or before the first statement for a
@@ -499,6 +621,7 @@ public sealed class AP4002HttpClientPerOperationTests
     public Task Fix_MinimalApiHandlers_InTopLevelStatements_HoistToATopLevelLocal()
         => new Verify.Test
         {
+            CodeActionEquivalenceKey = TopLevelLocalKey,
             TestState =
             {
                 OutputKind = OutputKind.ConsoleApplication,
@@ -591,6 +714,7 @@ public sealed class AP4002HttpClientPerOperationTests
     public Task Fix_MinimalApiHandler_InMain_HoistsToAStaticField()
         => new Verify.Test
         {
+            CodeActionEquivalenceKey = FieldKey,
             TestState =
             {
                 Sources =
