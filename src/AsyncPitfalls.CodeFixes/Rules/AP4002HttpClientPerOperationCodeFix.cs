@@ -19,7 +19,8 @@ namespace AsyncPitfalls.Rules;
 /// AP4002: moves the client into a <c>private static readonly HttpClient</c> field (uniquely named)
 /// and uses the field where the local was; in top-level statements, which have no type to hold a
 /// field, into a local declared before the statement that holds the construction (before the first
-/// statement, for a local function, which may be used before it is declared), that the handlers capture. Offered when the construction (arguments and
+/// statement, for a local function, which may be used before it is declared), that the handlers capture.
+/// Each variant has its own title and equivalence key. Offered when the construction (arguments and
 /// initializer: a timeout, a base address, constants) reads nothing local, and the local is only
 /// used to send requests: configuring it after creation (headers, Dispose) would then happen on
 /// every call against the shared client.
@@ -27,20 +28,29 @@ namespace AsyncPitfalls.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HttpClientPerOperationCodeFix)), Shared]
 public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
 {
-    private const string EquivalenceKey = "AP4002.HoistToStaticField";
+    private const string FieldKey = "AP4002.HoistToStaticField";
+    private const string TopLevelLocalKey = "AP4002.HoistToTopLevelLocal";
+    private const string FieldTitle = "Move it to a static readonly HttpClient field";
+    private const string HandlersLocalTitle = "Create one HttpClient for all requests, before the handlers";
+    private const string LoopLocalTitle = "Create one HttpClient before the loop, for all its iterations";
+    // Marks, during Fix All, the constructions still to hoist.
+    private const string MarkerKind = "AP4002.Hoist";
     private const string BaseFieldName = "SharedHttpClient";
     private const string BaseLocalName = "sharedHttpClient";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HttpClientPerOperation);
 
     // Each hoist adds a field to the same type: applied one after the other, so names stay unique.
+    // The two keys are never alternatives for one diagnostic (where the client is decides between a field and a
+    // top-level local): Fix All from either hoists every client its own way, so that it gives one result whichever
+    // diagnostic it starts from, as dotnet format needs.
     public override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (context, document, diagnostics) =>
         {
             var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
             if (root is null)
                 return document;
-            var marker = new SyntaxAnnotation(EquivalenceKey);
+            var marker = new SyntaxAnnotation(MarkerKind);
             // Only the diagnostics the fix is offered for: Fix All may start from any diagnostic, with any key.
             var targets = diagnostics.Where(IsHoistable).Select(d => root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true)).ToList();
             document = document.WithSyntaxRoot(root.ReplaceNodes(targets, (_, current) => current.WithAdditionalAnnotations(marker)));
@@ -67,12 +77,22 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
         {
             if (!IsHoistable(diagnostic)
                 || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not BaseObjectCreationExpressionSyntax creation
-                || Plan(creation) is null)
+                || Plan(creation) is not { } plan)
                 continue;
-            context.RegisterCodeFix(CodeAction.Create("Move it to a static readonly HttpClient field",
-                async ct => await HoistAsync(context.Document, creation, ct).ConfigureAwait(false) ?? context.Document, EquivalenceKey), diagnostic);
+            var (title, key) = plan.Home is TypeDeclarationSyntax
+                ? (FieldTitle, FieldKey)
+                : (IsInFunction(creation) ? HandlersLocalTitle : LoopLocalTitle, TopLevelLocalKey);
+            context.RegisterCodeFix(CodeAction.Create(title,
+                async ct => await HoistAsync(context.Document, creation, ct).ConfigureAwait(false) ?? context.Document, key), diagnostic);
         }
     }
+
+    /// <summary>
+    /// In top-level statements the rule reports a client in a handler (a lambda or a local function, or in a loop
+    /// there) or in a loop of the statements themselves: the title says which the local is hoisted out of.
+    /// </summary>
+    private static bool IsInFunction(SyntaxNode creation)
+        => creation.Ancestors().TakeWhile(a => a is not GlobalStatementSyntax).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
 
     /// <summary>The analyzer found the construction static-safe: it reads no instance, local or method type parameter.</summary>
     private static bool IsHoistable(Diagnostic diagnostic)
@@ -172,7 +192,7 @@ public sealed class HttpClientPerOperationCodeFix : CodeFixProvider
                 SyntaxFactory.VariableDeclaration(AwaitSyntax.FrameworkType("System.Net.Http.HttpClient"),
                     SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(fieldName)
                         // Without Fix All's marker: the moved construction is done with.
-                        .WithInitializer(SyntaxFactory.EqualsValueClause(creation.WithoutTrivia().WithoutAnnotations(EquivalenceKey))))))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(creation.WithoutTrivia().WithoutAnnotations(MarkerKind))))))
             .WithModifiers(SyntaxFactory.TokenList(
                 SyntaxFactory.Token(SyntaxKind.PrivateKeyword), SyntaxFactory.Token(SyntaxKind.StaticKeyword), SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword)))
             .WithAdditionalAnnotations(Formatter.Annotation);

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Threading.Tasks;
 using AsyncPitfalls.Rules;
 using AsyncPitfalls.Tests.Verifiers;
@@ -9,6 +11,8 @@ namespace AsyncPitfalls.Tests.Rules;
 public sealed class AP4002HttpClientPerOperationTests
 {
     private const string Usings = AP4001UndisposedHttpClientTests.Usings;
+    private const string FieldKey = "AP4002.HoistToStaticField";
+    private const string TopLevelLocalKey = "AP4002.HoistToTopLevelLocal";
 
     [Fact]
     public Task Reports_PerRequestClients_EvenDisposed_AndInLoops()
@@ -102,7 +106,8 @@ public sealed class AP4002HttpClientPerOperationTests
 
     /// <summary>
     /// Just enough of ASP.NET Core for minimal APIs: the endpoint mappings (<c>Delegate</c> handlers on
-    /// <c>IEndpointRouteBuilder</c>), <c>Run</c> and <c>Use</c> (per-request delegates on <c>IApplicationBuilder</c>),
+    /// <c>IEndpointRouteBuilder</c>), <c>Run</c> and <c>Use</c> (per-request delegates on <c>IApplicationBuilder</c>, and
+    /// <c>Use</c>'s middleware factory, run once, that returns one),
     /// <c>Map</c> (a pipeline branch configured once) and a DI registration.
     /// </summary>
     internal const string AspNetCore = """
@@ -124,7 +129,10 @@ public sealed class AP4002HttpClientPerOperationTests
             using Microsoft.AspNetCore.Routing;
             using Microsoft.Extensions.DependencyInjection;
 
-            public interface IApplicationBuilder { }
+            public interface IApplicationBuilder
+            {
+                IApplicationBuilder Use(Func<RequestDelegate, RequestDelegate> middleware);
+            }
             public sealed class WebApplicationBuilder
             {
                 public IServiceCollection Services { get; } = new ServiceCollection();
@@ -134,6 +142,7 @@ public sealed class AP4002HttpClientPerOperationTests
             {
                 public static WebApplicationBuilder CreateBuilder(string[] args) => new WebApplicationBuilder();
                 public void Run(string? url = null) { }
+                public IApplicationBuilder Use(Func<RequestDelegate, RequestDelegate> middleware) => this;
             }
             public static class EndpointRouteBuilderExtensions
             {
@@ -281,6 +290,329 @@ public sealed class AP4002HttpClientPerOperationTests
         }.RunAsync();
 
     /// <summary>
+    /// A middleware factory (<c>Func&lt;RequestDelegate, RequestDelegate&gt;</c>) runs once, when the pipeline is built;
+    /// the request delegate it returns, written as an expression body or after a <c>return</c>, serves every request.
+    /// </summary>
+    [Fact]
+    public Task Reports_RequestDelegateReturnedByMiddlewareFactory()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+                    using Microsoft.AspNetCore.Http;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.Use(next => async context => { using var client = {|#0:new HttpClient()|}; await client.GetStringAsync("https://example.com"); await next(context); });
+                    app.Use(next =>
+                    {
+                        var started = DateTime.UtcNow;
+                        return async context =>
+                        {
+                            using var client = {|#1:new HttpClient()|};
+                            Console.WriteLine(await client.GetStringAsync("https://example.com") + started);
+                            await next(context);
+                        };
+                    });
+                    app.Run();
+                    """,
+                    AspNetCore,
+                },
+                ExpectedDiagnostics =
+                {
+                    Verify.Diagnostic().WithLocation(0).WithArguments("in the handler passed to 'Use'"),
+                    Verify.Diagnostic().WithLocation(1).WithArguments("in the handler passed to 'Use'"),
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// The look-alikes that run once: a client the factory creates before returning the request delegate (which
+    /// then shares it), a factory returning <c>next</c> itself, a factory stored and not seen to be registered,
+    /// and a Use that is not ASP.NET's.
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_MiddlewareFactoryCode_RunsAtStartup()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+                    using Microsoft.AspNetCore.Http;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.Use(next => next);
+                    app.Use(next =>
+                    {
+                        var client = new HttpClient();
+                        return async context => { await client.GetStringAsync("https://example.com"); await next(context); };
+                    });
+                    Func<RequestDelegate, RequestDelegate> stored = next => async context => { using var client = new HttpClient(); await next(context); };
+                    Pipeline.Use(next => async context => { using var client = new HttpClient(); await next(context); });
+                    app.Run();
+
+                    static class Pipeline
+                    {
+                        public static void Use(Func<RequestDelegate, RequestDelegate> middleware) { }
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// A local function only handlers call runs per request: called from two handlers (the message names the first
+    /// in the text), through another local function only a handler calls, and calling itself.
+    /// </summary>
+    [Fact]
+    public Task Reports_LocalFunction_CalledOnlyFromHandlers()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+                    using Microsoft.AspNetCore.Http;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    app.MapGet("/weather", async () => await Fetch("https://example.com/weather"));
+                    app.MapGet("/news", async () => (await Fetch("https://example.com/news")).Length);
+                    app.Run(async context => await Relay(context));
+                    app.MapGet("/retry", () => WithRetries("https://example.com", 3));
+                    app.Run();
+
+                    async Task<string> Fetch(string url)
+                    {
+                        using var client = {|#0:new HttpClient()|};
+                        return await client.GetStringAsync(url);
+                    }
+
+                    async Task Relay(HttpContext context) => await Audit(context.RequestAborted);
+
+                    async Task Audit(CancellationToken cancellationToken)
+                    {
+                        using var client = {|#1:new HttpClient()|};
+                        await client.GetStringAsync("https://example.com/audit", cancellationToken);
+                    }
+
+                    async Task<string> WithRetries(string url, int left)
+                    {
+                        using var client = {|#2:new HttpClient()|};
+                        try { return await client.GetStringAsync(url); }
+                        catch (HttpRequestException) when (left > 0) { return await WithRetries(url, left - 1); }
+                    }
+                    """,
+                    AspNetCore,
+                },
+                ExpectedDiagnostics =
+                {
+                    Verify.Diagnostic().WithLocation(0).WithArguments("in the handler of MapGet(\"/weather\")"),
+                    Verify.Diagnostic().WithLocation(1).WithArguments("in the handler passed to 'Run'"),
+                    Verify.Diagnostic().WithLocation(2).WithArguments("in the handler of MapGet(\"/retry\")"),
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// Local functions that also run at start-up, or whose calls are out of sight, stay start-up code: one called
+    /// once before the handlers are mapped too, one also stored in a delegate, one nobody calls, and two that only
+    /// call each other (a cycle is left out, not followed).
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_LocalFunction_NotOnlyCalledFromHandlers()
+        => new Verify.Test
+        {
+            TestState =
+            {
+                OutputKind = OutputKind.ConsoleApplication,
+                Sources =
+                {
+                    Usings + """
+                    using Microsoft.AspNetCore.Builder;
+
+                    var app = WebApplication.CreateBuilder(args).Build();
+                    await Warm("https://example.com");
+                    app.MapGet("/weather", async () => await Warm("https://example.com/weather"));
+                    Func<string, Task<string>> later = Stored;
+                    app.MapGet("/stored", async () => await Stored("https://example.com/stored"));
+                    app.MapGet("/ping", () => Ping(3));
+                    app.Run();
+
+                    async Task<string> Warm(string url)
+                    {
+                        using var client = new HttpClient();
+                        return await client.GetStringAsync(url);
+                    }
+
+                    async Task<string> Stored(string url)
+                    {
+                        using var client = new HttpClient();
+                        return await client.GetStringAsync(url);
+                    }
+
+                    async Task<string> Unused(string url)
+                    {
+                        using var client = new HttpClient();
+                        return await client.GetStringAsync(url);
+                    }
+
+                    async Task<int> Ping(int left) => left > 0 ? await Pong(left - 1) : 0;
+
+                    async Task<int> Pong(int left)
+                    {
+                        using var client = new HttpClient();
+                        return (await client.GetStringAsync("https://example.com")).Length + await Ping(left);
+                    }
+                    """,
+                    AspNetCore,
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>Half-typed handlers, a middleware factory and local functions calling themselves or nothing known: no crash.</summary>
+    [Fact]
+    public Task NoCrash_HalfTypedHandlers()
+        => Verify.VerifyNoCrashAsync(Usings + """
+            using Microsoft.AspNetCore.Builder;
+
+            var app = WebApplication.CreateBuilder(args).Build();
+            app.Use(next => async context => { using var client = new HttpClient(; return; });
+            app.Use(next => { return async context => new HttpClient().GetStringAsync(; });
+            app.MapGet("/", () => Missing(Local()));
+            async Task Local() { var c = new HttpClient(); await Local(); await Other(); }
+            """ + AspNetCore, OutputKind.ConsoleApplication);
+
+    /// <summary>The top-level variant has its own title and key; the field variant keeps its own; a static handler gets none.</summary>
+    [Fact]
+    public async Task Fix_TitlesAndKeys_PerVariant()
+    {
+        var actions = await FormatFixAll.ActionsAsync(new HttpClientPerOperationAnalyzer(), new HttpClientPerOperationCodeFix(), MixedTopLevelProgram, OutputKind.ConsoleApplication);
+        Assert.Equal(
+            new[]
+            {
+                Array.Empty<(string, string?)>(),
+                new (string, string?)[] { ("Create one HttpClient for all requests, before the handlers", TopLevelLocalKey) },
+                new (string, string?)[] { ("Create one HttpClient for all requests, before the handlers", TopLevelLocalKey) },
+                new (string, string?)[] { ("Create one HttpClient before the loop, for all its iterations", TopLevelLocalKey) },
+                new (string, string?)[] { ("Create one HttpClient for all requests, before the handlers", TopLevelLocalKey) },
+                new (string, string?)[] { ("Move it to a static readonly HttpClient field", FieldKey) },
+            },
+            actions.Select(a => a.ToArray()).ToArray());
+    }
+
+    /// <summary>
+    /// Fix All (as dotnet format runs it, from whichever diagnostic) hoists every client the fix is offered for, each
+    /// its own way: top-level locals named in text order, each before its statement (before the first one for the
+    /// local function), and a field in the class; the static handler keeps its client.
+    /// </summary>
+    [Fact]
+    public async Task FixAll_TopLevelLocalsAndField_EachTheirOwnWay()
+        => Assert.Equal(Usings + """
+            using Microsoft.AspNetCore.Builder;
+
+            var sharedHttpClient4 = new HttpClient();
+            var app = WebApplication.CreateBuilder(args).Build();
+            app.MapGet("/static", static async () =>
+            {
+                using var client = new HttpClient();
+                return await client.GetStringAsync("https://example.com/static");
+            });
+            var sharedHttpClient = new HttpClient();
+            app.MapGet("/weather", async () =>
+            {
+                return await sharedHttpClient.GetStringAsync("https://example.com/weather");
+            });
+            var sharedHttpClient2 = new HttpClient();
+            app.Use(next => async context =>
+            {
+                await sharedHttpClient2.GetStringAsync("https://example.com/audit");
+                await next(context);
+            });
+            app.MapGet("/news", async () => await Fetch("https://example.com/news"));
+            var sharedHttpClient3 = new HttpClient();
+            for (var i = 0; i < 3; i++)
+            {
+                Console.WriteLine(await sharedHttpClient3.GetStringAsync("https://example.com/warm-up"));
+            }
+            app.Run();
+
+            async Task<string> Fetch(string url)
+            {
+                return await sharedHttpClient4.GetStringAsync(url);
+            }
+
+            class Fetcher
+            {
+                private static readonly HttpClient SharedHttpClient = new HttpClient();
+
+                public async Task<string> GetAsync(string url)
+                {
+                    return await SharedHttpClient.GetStringAsync(url);
+                }
+            }
+
+            """ + AspNetCore,
+            await FormatFixAll.ApplyAsync(new HttpClientPerOperationAnalyzer(), new HttpClientPerOperationCodeFix(), MixedTopLevelProgram, OutputKind.ConsoleApplication));
+
+    /// <summary>Top-level statements with a client in each place the fix treats its own way, and a class after them.</summary>
+    private const string MixedTopLevelProgram = Usings + """
+        using Microsoft.AspNetCore.Builder;
+
+        var app = WebApplication.CreateBuilder(args).Build();
+        app.MapGet("/static", static async () =>
+        {
+            using var client = new HttpClient();
+            return await client.GetStringAsync("https://example.com/static");
+        });
+        app.MapGet("/weather", async () =>
+        {
+            using var client = new HttpClient();
+            return await client.GetStringAsync("https://example.com/weather");
+        });
+        app.Use(next => async context =>
+        {
+            using var client = new HttpClient();
+            await client.GetStringAsync("https://example.com/audit");
+            await next(context);
+        });
+        app.MapGet("/news", async () => await Fetch("https://example.com/news"));
+        for (var i = 0; i < 3; i++)
+        {
+            var client = new HttpClient();
+            Console.WriteLine(await client.GetStringAsync("https://example.com/warm-up"));
+        }
+        app.Run();
+
+        async Task<string> Fetch(string url)
+        {
+            using var client = new HttpClient();
+            return await client.GetStringAsync(url);
+        }
+
+        class Fetcher
+        {
+            public async Task<string> GetAsync(string url)
+            {
+                using var client = new HttpClient();
+                return await client.GetStringAsync(url);
+            }
+        }
+
+        """ + AspNetCore;
+
+    /// <summary>
     /// Issue 27: top-level statements have no type for a static field, so the client becomes a local that the
     /// handlers capture, declared before the statement that maps the handler, or before the first statement for a
     /// local function (it can be passed to MapGet before its declaration).
@@ -289,6 +621,7 @@ public sealed class AP4002HttpClientPerOperationTests
     public Task Fix_MinimalApiHandlers_InTopLevelStatements_HoistToATopLevelLocal()
         => new Verify.Test
         {
+            CodeActionEquivalenceKey = TopLevelLocalKey,
             TestState =
             {
                 OutputKind = OutputKind.ConsoleApplication,
@@ -381,6 +714,7 @@ public sealed class AP4002HttpClientPerOperationTests
     public Task Fix_MinimalApiHandler_InMain_HoistsToAStaticField()
         => new Verify.Test
         {
+            CodeActionEquivalenceKey = FieldKey,
             TestState =
             {
                 Sources =

@@ -29,9 +29,10 @@ namespace AsyncPitfalls.Tests.Verifiers;
 /// </summary>
 public static class FormatFixAll
 {
-    public static async Task<string> ApplyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider provider, string source, CancellationToken cancellationToken = default)
+    /// <param name="outputKind">A console application for top-level statements; a library by default.</param>
+    public static async Task<string> ApplyAsync(DiagnosticAnalyzer analyzer, CodeFixProvider provider, string source, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary, CancellationToken cancellationToken = default)
     {
-        var document = CreateDocument(source);
+        var document = CreateDocument(source, outputKind);
         var id = provider.FixableDiagnosticIds.Single();
         var diagnostics = await AnalyzeAsync(document.Project, analyzer, id, cancellationToken);
         if (diagnostics.IsEmpty)
@@ -58,9 +59,9 @@ public static class FormatFixAll
     }
 
     /// <summary>Every action the provider registers for the diagnostics of the source, in order: (title, equivalence key) per diagnostic.</summary>
-    public static async Task<IReadOnlyList<IReadOnlyList<(string Title, string? Key)>>> ActionsAsync(DiagnosticAnalyzer analyzer, CodeFixProvider provider, string source, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<IReadOnlyList<(string Title, string? Key)>>> ActionsAsync(DiagnosticAnalyzer analyzer, CodeFixProvider provider, string source, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary, CancellationToken cancellationToken = default)
     {
-        var document = CreateDocument(source);
+        var document = CreateDocument(source, outputKind);
         var diagnostics = await AnalyzeAsync(document.Project, analyzer, provider.FixableDiagnosticIds.Single(), cancellationToken);
         var result = new List<IReadOnlyList<(string, string?)>>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
@@ -102,13 +103,13 @@ public static class FormatFixAll
         return diagnostics.Where(d => d.Id == id && !d.IsSuppressed && d.Location.IsInSource).ToImmutableArray();
     }
 
-    private static Document CreateDocument(string source)
+    private static Document CreateDocument(string source, OutputKind outputKind)
     {
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();
         var solution = workspace.CurrentSolution
             .AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, "Test", "Test", LanguageNames.CSharp,
-                compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
+                compilationOptions: new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable),
                 parseOptions: new CSharpParseOptions(LanguageVersion.Preview),
                 metadataReferences: TestReferences.Framework))
             .AddDocument(DocumentId.CreateNewId(projectId), "Test0.cs", SourceText.From(source), filePath: "/0/Test0.cs");
