@@ -102,7 +102,7 @@ internal static class CodeLoader
                 return;
             var framework = string.IsNullOrEmpty(value.TargetFramework) ? "" : $" ({value.TargetFramework})";
             lock (writer)
-                writer.WriteLine($"  loaded {Path.GetFileName(value.FilePath)}{framework} in {value.ElapsedTime.TotalSeconds:0.0} s ({_clock.Elapsed.TotalSeconds:0.0} s)");
+                writer.WriteLine($"  loaded {Path.GetFileName(value.FilePath)}{framework} at {_clock.Elapsed.TotalSeconds:0.0} s");
         }
     }
 }
