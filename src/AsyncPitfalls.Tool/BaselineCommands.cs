@@ -28,19 +28,19 @@ internal static class BaselineCommands
     public static string Locate(CodeTarget target, string? named)
         => named is null ? Path.Combine(target.RepositoryRoot, FileName) : Path.GetFullPath(named);
 
-    public static async Task<int> WriteAsync(CodeTarget target, string baselinePath, int parallelism, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<int> WriteAsync(CodeTarget target, string baselinePath, RunLimits limits, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
-        var current = await FingerprintAsync(target, baselinePath, parallelism, progress, cancellationToken);
+        var current = await FingerprintAsync(target, baselinePath, limits, progress, cancellationToken);
         await File.WriteAllTextAsync(baselinePath, BaselineFormat.Write(current.Keys), Utf8, cancellationToken);
         output.WriteLine($"Wrote {current.Count} finding(s) to {baselinePath}");
         return ExitCodes.Success;
     }
 
-    public static async Task<int> CheckAsync(CodeTarget target, string baselinePath, int parallelism, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<int> CheckAsync(CodeTarget target, string baselinePath, RunLimits limits, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         if (!TryRead(baselinePath, progress, out var baseline))
             return ExitCodes.UsageError;
-        var current = await FingerprintAsync(target, baselinePath, parallelism, progress, cancellationToken);
+        var current = await FingerprintAsync(target, baselinePath, limits, progress, cancellationToken);
         var comparison = Compare(baseline, current);
         var folder = Path.GetDirectoryName(baselinePath)!;
 
@@ -64,11 +64,11 @@ internal static class BaselineCommands
         return comparison.New.Count > 0 ? ExitCodes.Findings : ExitCodes.Success;
     }
 
-    public static async Task<int> PruneAsync(CodeTarget target, string baselinePath, int parallelism, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<int> PruneAsync(CodeTarget target, string baselinePath, RunLimits limits, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         if (!TryRead(baselinePath, progress, out var baseline))
             return ExitCodes.UsageError;
-        var current = await FingerprintAsync(target, baselinePath, parallelism, progress, cancellationToken);
+        var current = await FingerprintAsync(target, baselinePath, limits, progress, cancellationToken);
         var comparison = Compare(baseline, current);
         await File.WriteAllTextAsync(baselinePath, BaselineFormat.Write(comparison.Unchanged), Utf8, cancellationToken);
         output.WriteLine($"Removed {comparison.Fixed.Count} fixed finding(s) from {baselinePath}; {comparison.Unchanged.Count} remain"
@@ -122,9 +122,9 @@ internal static class BaselineCommands
     /// file) has the same fingerprint in each, and the suppressor matches it in each build.
     /// </summary>
     private static async Task<Dictionary<BaselineEntry, Finding>> FingerprintAsync(
-        CodeTarget target, string baselinePath, int parallelism, TextWriter progress, CancellationToken cancellationToken)
+        CodeTarget target, string baselinePath, RunLimits limits, TextWriter progress, CancellationToken cancellationToken)
     {
-        var settings = new AnalysisSettings(RuleCatalog.All, Preset: null, FingerprintDirectory: Path.GetDirectoryName(baselinePath)!, parallelism);
+        var settings = new AnalysisSettings(RuleCatalog.All, Preset: null, FingerprintDirectory: Path.GetDirectoryName(baselinePath)!, limits);
         var result = await Scanner.RunAsync(target, settings, progress, cancellationToken);
         var current = new Dictionary<BaselineEntry, Finding>();
         foreach (var finding in result.Projects.SelectMany(p => p.Findings))

@@ -67,9 +67,20 @@ internal static class ToolCommands
 
     private static Option<int> ParallelismOption() => new("--max-parallelism")
     {
-        Description = "How many projects are analyzed at once (default: the number of processors). Each holds one compilation in memory.",
+        Description = "How many projects are analyzed at once (default: the number of processors).",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
+
+    private static Option<int?> MemoryLimitOption() => new("--memory-limit")
+    {
+        Description = "Megabytes of managed heap above which compiled projects are dropped from memory, to be compiled again "
+            + "if a later project references them (default: a third of the memory available).",
+    };
+
+    private static RunLimits Limits(ParseResult parsed, Option<int> parallelism, Option<int?> memoryLimit)
+        => new(
+            Math.Max(1, parsed.GetValue(parallelism)),
+            parsed.GetValue(memoryLimit) is { } megabytes ? Math.Max(0, megabytes) * 1024L * 1024L : RunLimits.DefaultMemoryLimitBytes);
 
     private static Command Scan(TextWriter output, TextWriter errors)
     {
@@ -83,9 +94,10 @@ internal static class ToolCommands
         var rules = new Option<string?>("--rules") { Description = "Only these rules, comma-separated (AP1001,AP1002)." };
         var failOnFindings = new Option<bool>("--fail-on-findings") { Description = "Exit with 1 when anything is found." };
         var parallelism = ParallelismOption();
+        var memoryLimit = MemoryLimitOption();
         var command = new Command("scan", "Report what the rules find: a summary per rule (count, severity, an example) and per project.")
         {
-            path, format, file, preset, rules, failOnFindings, parallelism,
+            path, format, file, preset, rules, failOnFindings, parallelism, memoryLimit,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -100,7 +112,7 @@ internal static class ToolCommands
             if (!CodeTarget.TryResolve(parsed.GetValue(path)!, out var target, out var pathError))
                 return Fail(errors, pathError);
 
-            var settings = new AnalysisSettings(catalog, chosenPreset, FingerprintDirectory: null, parsed.GetValue(parallelism));
+            var settings = new AnalysisSettings(catalog, chosenPreset, FingerprintDirectory: null, Limits(parsed, parallelism, memoryLimit));
             var result = await Scanner.RunAsync(target, settings, errors, cancellationToken);
             var report = new ScanReport(target.SolutionPath ?? (target.ProjectPaths.Length == 1 ? target.ProjectPaths[0] : target.RepositoryRoot), target.RepositoryRoot, chosenPreset, catalog, result);
             var text = formatName switch
@@ -137,20 +149,21 @@ internal static class ToolCommands
         return command;
     }
 
-    private delegate Task<int> BaselineAction(CodeTarget target, string baselinePath, int parallelism, TextWriter output, TextWriter progress, CancellationToken cancellationToken);
+    private delegate Task<int> BaselineAction(CodeTarget target, string baselinePath, RunLimits limits, TextWriter output, TextWriter progress, CancellationToken cancellationToken);
 
     private static Command BaselineVerb(string name, string description, TextWriter output, TextWriter errors, BaselineAction action)
     {
         var path = PathArgument();
         var file = new Option<string?>("--baseline") { Description = $"The baseline file. Default: {BaselineCommands.FileName} in the folder holding .git above the path, else the path's folder." };
         var parallelism = ParallelismOption();
-        var command = new Command(name, description) { path, file, parallelism };
+        var memoryLimit = MemoryLimitOption();
+        var command = new Command(name, description) { path, file, parallelism, memoryLimit };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             if (!CodeTarget.TryResolve(parsed.GetValue(path)!, out var target, out var pathError))
                 return Fail(errors, pathError);
             var baselinePath = BaselineCommands.Locate(target, parsed.GetValue(file));
-            return await action(target, baselinePath, parsed.GetValue(parallelism), output, errors, cancellationToken);
+            return await action(target, baselinePath, Limits(parsed, parallelism, memoryLimit), output, errors, cancellationToken);
         });
         return command;
     }

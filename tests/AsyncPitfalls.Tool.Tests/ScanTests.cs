@@ -89,6 +89,18 @@ public sealed class ScanTests : IClassFixture<SampleCodeFixture>
     }
 
     [Fact]
+    public async Task Scan_MemoryLimitZero_DropsCompilationsAfterEveryProject_AndFindsTheSame()
+    {
+        var cached = await ToolRunner.RunAsync("scan", _sample.Root, "--format", "sarif");
+        var dropped = await ToolRunner.RunAsync("scan", _sample.Root, "--format", "sarif", "--memory-limit", "0", "--max-parallelism", "1");
+
+        Assert.True(dropped.ExitCode == 0, dropped.ToString());
+        Assert.Contains("the cached compilations were dropped 2 time(s)", dropped.Errors);
+        Assert.DoesNotContain("dropped", cached.Errors);
+        Assert.Equal(cached.Output, dropped.Output);
+    }
+
+    [Fact]
     public async Task Scan_EditorConfig_IsHonoured()
     {
         using var sample = new SampleCode();

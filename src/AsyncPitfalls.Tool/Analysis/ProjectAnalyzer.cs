@@ -17,36 +17,50 @@ using Microsoft.CodeAnalysis.Text;
 namespace AsyncPitfalls.Tool.Analysis;
 
 /// <summary>What to run and what to keep.</summary>
-internal sealed record AnalysisSettings(RuleCatalog Rules, ToolPreset? Preset, string? FingerprintDirectory, int MaxParallelism);
+internal sealed record AnalysisSettings(RuleCatalog Rules, ToolPreset? Preset, string? FingerprintDirectory, RunLimits Limits);
+
+/// <summary>How many projects are analyzed at once, and the managed heap above which cached compilations are dropped.</summary>
+internal sealed record RunLimits(int MaxParallelism, long MemoryLimitBytes)
+{
+    /// <summary>The default memory limit: a third of what the process may use.</summary>
+    public static long DefaultMemoryLimitBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 3;
+}
 
 /// <summary>
-/// Runs the rules over every C# project, up to <see cref="AnalysisSettings.MaxParallelism"/> at once. Each project is
-/// compiled in a snapshot of its own (the project and the projects it references, nothing else), analyzed, reduced to
-/// its findings, and dropped: memory holds at most that many compilations (with their references), never the
-/// whole solution's. The price: a project referenced by several is parsed once for each of them.
+/// Runs the rules over every C# project, up to <see cref="RunLimits.MaxParallelism"/> at once, dependencies
+/// first, so a project's references are compiled once and reused by the projects that reference them. Of each project
+/// only the findings are kept; its compilation stays cached (for the projects that reference it) until the managed heap
+/// passes <see cref="RunLimits.MemoryLimitBytes"/>: then the whole cache is dropped and the next projects start
+/// from a fresh snapshot, recompiling the references they need. Memory stays near the limit whatever the size of the
+/// solution, at the price of compiling some projects again.
 /// </summary>
 internal static class ProjectAnalyzer
 {
-    public static async Task<ImmutableArray<ProjectResult>> AnalyzeAsync(
+    public static async Task<(ImmutableArray<ProjectResult> Projects, int Resets)> AnalyzeAsync(
         LoadedCode code, AnalysisSettings settings, TextWriter progress, ConcurrentBag<AnalyzerFailure> failures, CancellationToken cancellationToken)
     {
-        var byId = code.Projects.ToDictionary(p => p.Id);
-        var targets = code.Projects.Where(p => p.Language == LanguageNames.CSharp).ToList();
+        var snapshots = new SolutionSnapshots(code.Host, code.Projects.Select(p => WithPreset(p, settings.Preset)).ToImmutableArray(), settings.Limits.MemoryLimitBytes);
+        var first = snapshots.Current;
+        var targets = first.GetProjectDependencyGraph().GetTopologicallySortedProjects(cancellationToken)
+            .Where(id => first.GetProject(id)?.Language == LanguageNames.CSharp)
+            .ToList();
         var results = new ProjectResult?[targets.Count];
         var done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.MaxParallelism), CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Limits.MaxParallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, targets.Count), options, async (index, ct) =>
         {
-            var result = await AnalyzeOneAsync(code.Host, targets[index], byId, settings, failures, ct);
+            var project = snapshots.Current.GetProject(targets[index])!;
+            var result = await AnalyzeOneAsync(project, settings, failures, ct);
             results[index] = result;
+            snapshots.AfterProject();
             var finished = Interlocked.Increment(ref done);
             var errors = result.CompilerErrors > 0 ? $", {result.CompilerErrors} compiler errors (restored? results may be incomplete)" : "";
             lock (progress)
-                progress.WriteLine($"  [{finished}/{targets.Count}] {targets[index].Name}: {result.Findings.Length} findings in {result.Duration.TotalSeconds:0.0} s{errors}");
+                progress.WriteLine($"  [{finished}/{targets.Count}] {project.Name}: {result.Findings.Length} findings in {result.Duration.TotalSeconds:0.0} s{errors}");
         });
 
         // The target frameworks of one project are one row.
-        return results
+        var projects = results
             .Select(r => r!)
             .GroupBy(r => r.ProjectPath, StringComparer.Ordinal)
             .Select(g => new ProjectResult(
@@ -58,26 +72,15 @@ internal static class ProjectAnalyzer
                 TimeSpan.FromTicks(g.Sum(r => r.Duration.Ticks))))
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToImmutableArray();
+        return (projects, snapshots.Resets);
     }
 
     private static async Task<ProjectResult> AnalyzeOneAsync(
-        Microsoft.CodeAnalysis.Host.HostServices host,
-        ProjectInfo target,
-        Dictionary<ProjectId, ProjectInfo> byId,
-        AnalysisSettings settings,
-        ConcurrentBag<AnalyzerFailure> failures,
-        CancellationToken cancellationToken)
+        Project project, AnalysisSettings settings, ConcurrentBag<AnalyzerFailure> failures, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var (name, framework) = SplitName(target.Name);
-        var projectPath = target.FilePath ?? target.Name;
-
-        var infos = ReferenceClosure(target.Id, byId)
-            .Select(id => id == target.Id ? WithPreset(byId[id], settings.Preset) : byId[id])
-            .ToList();
-        using var workspace = new AdhocWorkspace(host);
-        var solution = workspace.AddSolution(SolutionInfo.Create(SolutionId.CreateNewId(), VersionStamp.Default, projects: infos));
-        var project = solution.GetProject(target.Id)!;
+        var (name, framework) = SplitName(project.Name);
+        var projectPath = project.FilePath ?? project.Name;
         var compilation = await project.GetCompilationAsync(cancellationToken);
         if (compilation is null)
             return new ProjectResult(name, projectPath, Frameworks(framework), [], 0, clock.Elapsed);
@@ -96,9 +99,11 @@ internal static class ProjectAnalyzer
         foreach (var diagnostic in all)
         {
             if (diagnostic.Id == "AD0001")
-                failures.Add(new AnalyzerFailure(target.Name, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+                failures.Add(new AnalyzerFailure(project.Name, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
             else if (ruleIds.Contains(diagnostic.Id))
             {
+                // What the build reports, and so what the package's baseline suppressor fingerprints: not what a
+                // #pragma, [SuppressMessage] or a 'none' severity line suppresses.
                 if (diagnostic.Severity != DiagnosticSeverity.Hidden && !diagnostic.IsSuppressed)
                     reported.Add(diagnostic);
             }
@@ -137,23 +142,6 @@ internal static class ProjectAnalyzer
             span.EndLinePosition.Character + 1,
             projectPath,
             entry);
-    }
-
-    /// <summary>The project and every project it references, directly or not.</summary>
-    private static List<ProjectId> ReferenceClosure(ProjectId root, Dictionary<ProjectId, ProjectInfo> byId)
-    {
-        var seen = new HashSet<ProjectId> { root };
-        var order = new List<ProjectId> { root };
-        for (var i = 0; i < order.Count; i++)
-        {
-            foreach (var reference in byId[order[i]].ProjectReferences)
-            {
-                if (byId.ContainsKey(reference.ProjectId) && seen.Add(reference.ProjectId))
-                    order.Add(reference.ProjectId);
-            }
-        }
-
-        return order;
     }
 
     /// <summary>The project with the preset passed to the analyzers the way the package's build files pass it.</summary>

@@ -20,15 +20,16 @@ internal static class Scanner
         foreach (var problem in code.Problems.Distinct())
             progress.WriteLine($"  warning: {problem}");
         var csharp = code.Projects.Count(p => p.Language == Microsoft.CodeAnalysis.LanguageNames.CSharp);
-        progress.WriteLine($"Loaded {csharp} C# project(s) in {loadTime.TotalSeconds:0.0} s; analyzing with {settings.Rules.Rules.Length} rule(s), {settings.MaxParallelism} at a time");
+        progress.WriteLine($"Loaded {csharp} C# project(s) in {loadTime.TotalSeconds:0.0} s; analyzing with {settings.Rules.Rules.Length} rule(s), {settings.Limits.MaxParallelism} at a time");
 
         clock.Restart();
         var failures = new ConcurrentBag<AnalyzerFailure>();
-        var projects = await ProjectAnalyzer.AnalyzeAsync(code, settings, progress, failures, cancellationToken);
+        var (projects, resets) = await ProjectAnalyzer.AnalyzeAsync(code, settings, progress, failures, cancellationToken);
         var analysisTime = clock.Elapsed;
         foreach (var failure in failures.OrderBy(f => f.ProjectName, System.StringComparer.Ordinal))
             progress.WriteLine($"  warning: an analyzer failed in {failure.ProjectName}: {failure.Message}");
-        progress.WriteLine($"Analyzed in {analysisTime.TotalSeconds:0.0} s");
+        var dropped = resets == 0 ? "" : $"; the cached compilations were dropped {resets} time(s) to stay under the memory limit";
+        progress.WriteLine($"Analyzed in {analysisTime.TotalSeconds:0.0} s{dropped}");
         return new AnalysisResult(projects, failures.ToImmutableArray(), loadTime, analysisTime);
     }
 }
