@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
@@ -20,7 +21,9 @@ internal static class Scanner
         foreach (var problem in code.Problems.Distinct())
             progress.WriteLine($"  warning: {problem}");
         var csharp = code.Projects.Count(p => p.Language == Microsoft.CodeAnalysis.LanguageNames.CSharp);
-        progress.WriteLine($"Loaded {csharp} C# project(s) in {loadTime.TotalSeconds:0.0} s; analyzing with {settings.Rules.Rules.Length} rule(s), {settings.Limits.MaxParallelism} at a time");
+        progress.WriteLine(
+            $"Loaded {csharp} C# project(s) in {loadTime.TotalSeconds:0.0} s ({Megabytes(GC.GetTotalMemory(false))} MB managed heap); analyzing with "
+            + $"{settings.Rules.Rules.Length} rule(s), {settings.Limits.MaxParallelism} at a time, memory limit {Megabytes(settings.Limits.MemoryLimitBytes)} MB");
 
         clock.Restart();
         var failures = new ConcurrentBag<AnalyzerFailure>();
@@ -32,4 +35,6 @@ internal static class Scanner
         progress.WriteLine($"Analyzed in {analysisTime.TotalSeconds:0.0} s{dropped}");
         return new AnalysisResult(projects, failures.ToImmutableArray(), loadTime, analysisTime);
     }
+
+    private static long Megabytes(long bytes) => bytes / (1024 * 1024);
 }
