@@ -35,8 +35,9 @@ public static class AnalyzerSets
 
     public const string DriverBaselineName = "driver baseline";
 
+    /// <summary>The rules; not the baseline suppressor, which does nothing without a baseline (--baseline-cost measures it).</summary>
     public static AnalyzerSet AsyncPitfalls() =>
-        new(AsyncPitfallsName, Instantiate(typeof(global::AsyncPitfalls.DiagnosticIds).Assembly));
+        new(AsyncPitfallsName, Instantiate(typeof(global::AsyncPitfalls.DiagnosticIds).Assembly).Where(a => a is not DiagnosticSuppressor).ToImmutableArray());
 
     /// <summary>
     /// One analyzer that asks for every method body's operations and does nothing with them: what the driver

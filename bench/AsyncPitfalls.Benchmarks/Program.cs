@@ -36,6 +36,9 @@ public static class Program
           --max-rule-ratio <x>
                               exit 1 when any AsyncPitfalls analyzer takes more than x times the compile time on a real
                               corpus (the CI guard: --quick --max-rule-ratio 0.05)
+          --baseline-cost     measure only the baseline suppressor: on the generated corpora of --sizes (as generated, and
+                              with every pitfall slot taken) and the real corpora of an explicit --real, a baseline of
+                              every finding; its time next to the analyzers' (issue 28: under 5%)
           --list-diagnostics <file>
                               measure nothing: write every AsyncPitfalls diagnostic on the corpora of --sizes and
                               --real to <file>, sorted (to prove that a change keeps the diagnostics identical)
@@ -56,6 +59,8 @@ public static class Program
         string[]? rules = null;
         string? diagnosticsList = null;
         double? maxRuleRatio = null;
+        var baselineCost = false;
+        var realGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -65,6 +70,7 @@ public static class Program
                     break;
                 case "--real" when i + 1 < args.Length:
                     real = args[++i] is "none" ? new List<string>() : args[i].Split(',').ToList();
+                    realGiven = true;
                     break;
                 case "--iterations" when i + 1 < args.Length:
                     iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -92,6 +98,9 @@ public static class Program
                 case "--max-rule-ratio" when i + 1 < args.Length:
                     maxRuleRatio = double.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--baseline-cost":
+                    baselineCost = true;
+                    break;
                 case "--list-diagnostics" when i + 1 < args.Length:
                     diagnosticsList = args[++i];
                     break;
@@ -116,6 +125,14 @@ public static class Program
         var restored = new RealCodeLibraries(System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(Program).Assembly).First(a => a.Key == "RealCodeDirectory").Value!);
         if (diagnosticsList is not null)
             return await ListDiagnosticsAsync(ours, sizes.Select(size => Corpus.Generated(size)).Concat(real.Select(spec => Corpus.Real(restored, spec))), diagnosticsList);
+        if (baselineCost)
+        {
+            var measured = sizes.Select(size => ($"generated {Corpus.FormatLines(size)}", Corpus.Generated(size)))
+                .Concat(sizes.Select(size => ($"generated {Corpus.FormatLines(size)}, every pitfall slot taken", Corpus.Generated(size, pitfallEvery: 1))))
+                .Concat((realGiven ? real : new List<string>()).Select(spec => (spec, Corpus.Real(restored, spec))))
+                .ToList();
+            return await BaselineCost.RunAsync(ours, measured, iterations, CancellationToken.None);
+        }
         var sets = new List<AnalyzerSet> { ours };
         sets.AddRange(AnalyzerSets.Peers(peers));
         foreach (var set in sets)

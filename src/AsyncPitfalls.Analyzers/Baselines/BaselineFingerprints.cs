@@ -40,6 +40,7 @@ internal static class BaselineFingerprints
         var filesByTree = new Dictionary<SyntaxTree, string>();
         var modelsByTree = new Dictionary<SyntaxTree, SemanticModel?>();
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var memberIds = new Dictionary<SyntaxNode, string>();
         var keys = new List<Key>();
         using (var sha = SHA256.Create())
         {
@@ -75,7 +76,7 @@ internal static class BaselineFingerprints
                         modelsByTree.Add(tree, model);
                     }
                     if (model is not null)
-                        member = MemberId(model, location.SourceSpan.Start, cancellationToken);
+                        member = MemberId(model, location.SourceSpan.Start, memberIds, cancellationToken);
                 }
 
                 var message = diagnostic.GetMessage(CultureInfo.InvariantCulture) ?? "";
@@ -155,27 +156,49 @@ internal static class BaselineFingerprints
     /// synthesized entry point in top-level statements. Empty at namespace level and when there is no symbol.
     /// </summary>
     public static string MemberId(SemanticModel model, int position, CancellationToken cancellationToken)
+        => MemberId(model, position, ids: null, cancellationToken);
+
+    /// <summary>As above, with the ids found so far by declaration (many findings share a member).</summary>
+    private static string MemberId(SemanticModel model, int position, Dictionary<SyntaxNode, string>? ids, CancellationToken cancellationToken)
     {
         var root = model.SyntaxTree.GetRoot(cancellationToken);
         if (position < 0 || position > root.FullSpan.End)
             return "";
-        for (var node = root.FindToken(position).Parent; node is not null; node = node.Parent)
+        var declaration = MemberDeclaration(root.FindToken(position).Parent, position);
+        if (declaration is null)
+            return "";
+        if (ids is not null && ids.TryGetValue(declaration, out var known))
+            return known;
+
+        var id = declaration is GlobalStatementSyntax
+            ? IdOf(ContainingMember(model.GetEnclosingSymbol(position, cancellationToken)))
+            : IdOf(model.GetDeclaredSymbol(declaration, cancellationToken));
+        ids?.Add(declaration, id);
+        return id;
+    }
+
+    /// <summary>
+    /// The innermost member declaration, field variable or top-level statement around <paramref name="node"/>; null at
+    /// namespace level. Every position in a top-level statement has the same member (the entry point).
+    /// </summary>
+    private static SyntaxNode? MemberDeclaration(SyntaxNode? node, int position)
+    {
+        for (; node is not null; node = node.Parent)
         {
             switch (node)
             {
                 case BaseNamespaceDeclarationSyntax:
-                    return "";
+                    return null;
                 case GlobalStatementSyntax:
-                    return IdOf(ContainingMember(model.GetEnclosingSymbol(position, cancellationToken)));
+                    return node;
                 case BaseFieldDeclarationSyntax field:
                     var variables = field.Declaration.Variables;
-                    var variable = variables.FirstOrDefault(v => v.FullSpan.Contains(position)) ?? variables.FirstOrDefault();
-                    return variable is null ? "" : IdOf(model.GetDeclaredSymbol(variable, cancellationToken));
-                case MemberDeclarationSyntax member:
-                    return IdOf(model.GetDeclaredSymbol(member, cancellationToken));
+                    return variables.FirstOrDefault(v => v.FullSpan.Contains(position)) ?? variables.FirstOrDefault();
+                case MemberDeclarationSyntax:
+                    return node;
             }
         }
-        return "";
+        return null;
     }
 
     /// <summary>
