@@ -4,9 +4,11 @@
 # then run. Asserts that:
 #   1. 'scan samples/Adoption' (a folder: it finds Adoption.sln) reports the sample's two AP1002 warnings,
 #   2. 'scan AsyncPitfalls.sln --format markdown' (this repository's own solution) writes a Markdown summary,
-#   3. a baseline round on a copy of samples/Adoption: 'baseline write' records its findings; 'check' passes; a new
-#      Thread.Sleep fails 'check' (exit 1) with its file and line; a fixed one is listed; 'prune' drops it,
-# and prints how long each run took. SKIP_PACK=1 reuses the packed packages when they are there.
+#   3. a baseline round on a copy of samples/Adoption: 'baseline write' records its findings; 'check' passes, and so
+#      does 'dotnet build -warnaserror' (the package's suppressor reads the same file); a new Thread.Sleep fails 'check'
+#      (exit 1) with its file and line, and the build on exactly that line; a fixed one is listed; 'prune' drops it,
+# and prints how long each run took. SKIP_PACK=1 reuses the packed packages when they are there (.ci/run: the analyzer
+# package of the adoption step).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,8 +20,9 @@ if [ "${SKIP_PACK:-}" != "1" ] || [ ! -f "$tool_package" ]; then
   dotnet pack src/AsyncPitfalls.Tool/AsyncPitfalls.Tool.csproj -c Release --nologo -v quiet
 fi
 [ -f "$tool_package" ] || { echo "FAIL: $tool_package was not written"; exit 1; }
-# samples/Adoption consumes the analyzer package (GlobalPackageReference); the tool does not need it, the sample's restore does.
-if [ ! -f "$package" ]; then
+# samples/Adoption consumes the analyzer package (GlobalPackageReference): its restore needs it, and its builds below
+# check that the package's baseline suppressor agrees with the baseline the tool writes.
+if [ "${SKIP_PACK:-}" != "1" ] || [ ! -f "$package" ]; then
   dotnet pack nuget/AsyncPitfalls.Package.csproj -c Release --nologo -v quiet
 fi
 
@@ -90,6 +93,9 @@ echo "ok: baseline write recorded $entries findings in asyncpitfalls.baseline.js
 run "$work/out.txt" baseline check "$adoption" || fail "$work/out.txt" "'baseline check' failed right after 'baseline write'"
 grep -q "0 new, 0 fixed, $entries unchanged" "$work/out.txt" || fail "$work/out.txt" "'baseline check' right after 'baseline write' is not clean"
 echo "ok: baseline check passes right after baseline write (${seconds} s)"
+build() { dotnet build "$adoption/Adoption.sln" --no-incremental --nologo -p:AsyncPitfallsVersion="$version" "$@" 2>&1; }
+log=$(build -warnaserror) || { echo "$log"; echo "FAIL: with the tool's baseline, the package's build still fails on the baselined findings"; exit 1; }
+echo "ok: with the baseline the tool wrote, 'dotnet build -warnaserror' of the sample passes (the package's suppressor agrees)"
 
 # A new Thread.Sleep in a new member (which moves the lines below it), and the top-level one fixed.
 service="$adoption/src/Orders.Core/OrderService.cs"
@@ -103,6 +109,11 @@ grep -q "1 new, 1 fixed, $((entries - 1)) unchanged" "$work/out.txt" || fail "$w
 grep -q '  src/Orders.App/Program.cs: AP1002' "$work/out.txt" || fail "$work/out.txt" "the fixed finding is not listed"
 echo "ok: baseline check fails on a new Thread.Sleep (exit 1, OrderService.cs:$sleep_line) and lists the fixed one (${seconds} s)"
 cat "$work/out.txt"
+if log=$(build -warnaserror); then echo "$log"; echo "FAIL: the build passes with a finding the baseline lacks"; exit 1; fi
+errors=$(grep -E ': error AP[0-9]+' <<<"$log" | sed 's/ \[.*//' | sort -u)
+[ "$(grep -c . <<<"$errors")" -eq 1 ] && grep -q "OrderService.cs($sleep_line,[0-9]*): error AP1002" <<<"$errors" \
+  || { echo "$log"; echo "FAIL: the build's errors are not exactly the new AP1002 at OrderService.cs:$sleep_line"; exit 1; }
+echo "ok: the build fails on exactly the new finding too"
 
 run "$work/out.txt" baseline prune "$adoption" || fail "$work/out.txt" "'baseline prune' failed"
 [ "$(grep -c '"rule": ' "$baseline")" -eq $((entries - 1)) ] || { cat "$baseline"; echo "FAIL: 'baseline prune' did not remove exactly the fixed entry"; exit 1; }
