@@ -7,6 +7,10 @@
 #   3. a baseline round on a copy of samples/Adoption: 'baseline write' records its findings; 'check' passes, and so
 #      does 'dotnet build -warnaserror' (the package's suppressor reads the same file); a new Thread.Sleep fails 'check'
 #      (exit 1) with its file and line, and the build on exactly that line; a fixed one is listed; 'prune' drops it,
+#   4. a team's code with many findings (samples/FixCorpus's application code added to a copy of samples/Adoption,
+#      every rule a warning), gated with AsyncPitfallsWarningsAsErrors: it fails before a baseline; passes with the
+#      baseline 'baseline write' made; still passes after lines are inserted in every file and two members swap
+#      places; and fails on every finding again once the baseline file is deleted,
 # and prints how long each run took. SKIP_PACK=1 reuses the packed packages when they are there (.ci/run: the analyzer
 # package of the adoption step).
 set -euo pipefail
@@ -119,3 +123,52 @@ run "$work/out.txt" baseline prune "$adoption" || fail "$work/out.txt" "'baselin
 [ "$(grep -c '"rule": ' "$baseline")" -eq $((entries - 1)) ] || { cat "$baseline"; echo "FAIL: 'baseline prune' did not remove exactly the fixed entry"; exit 1; }
 if grep -q 'Orders.App' "$baseline"; then cat "$baseline"; echo "FAIL: 'baseline prune' kept the fixed entry"; exit 1; fi
 echo "ok: baseline prune removed the fixed entry and added nothing (${seconds} s)"
+
+# 4. A team's code with many findings: the fix corpus's application code in a copy of the sample, every rule a warning,
+#    the build gated on the package's warnings only (the corpus's own nullable warnings stay warnings).
+team="$work/team"
+cp -r samples/Adoption/. "$team/"
+sed -i "s#value=\"../../artifacts\"#value=\"$root/artifacts\"#" "$team/NuGet.config"
+mkdir -p "$team/src/Orders.Core/Legacy"
+(cd samples/FixCorpus && find . -name '*.cs' -not -path './obj/*' -not -path './bin/*' -exec cp --parents {} "$team/src/Orders.Core/Legacy/" \;)
+cp samples/FixCorpus/FixCorpus.globalconfig "$team/src/Orders.Core/AllRulesAsWarnings.globalconfig"
+cat > "$team/src/Orders.Core/Orders.Core.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk">
+  <ItemGroup>
+    <GlobalAnalyzerConfigFiles Include="AllRulesAsWarnings.globalconfig" />
+  </ItemGroup>
+</Project>
+XML
+gate() { dotnet build "$team/Adoption.sln" --no-incremental --nologo -p:AsyncPitfallsVersion="$version" -p:AsyncPitfallsWarningsAsErrors=true 2>&1; }
+ap_errors() { grep -E ': error AP[0-9]+' <<<"$1" | sed 's/ \[.*//' | sort -u | grep -c . || true; }
+if log=$(gate); then echo "$log"; echo "FAIL: the team's code with many findings passes the gate without a baseline"; exit 1; fi
+before=$(ap_errors "$log")
+[ "$before" -ge 20 ] || { echo "$log"; echo "FAIL: expected many findings in the team's code, got $before"; exit 1; }
+echo "ok: the team's code fails the gate on $before findings before a baseline"
+
+run "$work/out.txt" baseline write "$team" || fail "$work/out.txt" "'baseline write' on the team's code failed"
+log=$(gate) || { echo "$log"; echo "FAIL: the gate fails on the team's code with its baseline"; exit 1; }
+echo "ok: with the baseline ($(grep -c '"rule": ' "$team/asyncpitfalls.baseline.json") entries) the gate passes"
+
+# Unrelated edits: lines inserted at the top of every file, and two members of OrderService trade places.
+find "$team/src/Orders.Core" -name '*.cs' -not -path '*/obj/*' -exec sed -i '1i // Reviewed in the migration.\n// Owner: the orders team.\n' {} \;
+python3 - "$team/src/Orders.Core/OrderService.cs" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+members = re.findall(r"\n    public async Task<string> Wait\w+Async\(.*?\n    }\n", text, re.S)
+assert len(members) == 2, members
+first, second = members
+text = text.replace(first, "\0").replace(second, first).replace("\0", second)
+open(path, "w").write(text)
+PY
+log=$(gate) || { echo "$log"; echo "FAIL: the gate fails after unrelated edits: inserted lines and reordered members"; exit 1; }
+run "$work/out.txt" baseline check "$team" || fail "$work/out.txt" "'baseline check' fails after unrelated edits"
+echo "ok: inserted lines in every file and reordered members keep every finding baselined (gate and 'baseline check')"
+
+rm "$team/asyncpitfalls.baseline.json"
+if log=$(gate); then echo "$log"; echo "FAIL: the gate passes after the baseline file is deleted"; exit 1; fi
+after=$(ap_errors "$log")
+[ "$after" -eq "$before" ] || { echo "$log"; echo "FAIL: without the baseline the gate reports $after findings, not the $before of before"; exit 1; }
+echo "ok: with the baseline file deleted, every one of the $before findings fails the gate again"
+
