@@ -34,4 +34,7 @@ internal sealed class CompilationCaches
 
     /// <summary>What source method bodies mention (bridge checks).</summary>
     public MethodBodies Bodies { get; } = new();
+
+    /// <summary>The token a type's instance members hold for the operation it serves; filled by <see cref="MemberTokens"/>.</summary>
+    public ConcurrentDictionary<INamedTypeSymbol, TokenInScope> MemberTokens { get; } = new(SymbolEqualityComparer.Default);
 }

@@ -16,11 +16,18 @@ internal static class TokenMakesNoDifference
     public static bool IsToken(IOperation? value, ISymbol token, KnownTypes types)
     {
         value = OperationTree.Unwrap(value);
+        if (IsMember(value, token))
+            return true;
         if (value is IPropertyReferenceOperation { Instance: { } instance } property
             && CancellationTokens.IsCancellationToken(property.Type, types))
             value = instance;
-        return SymbolEqualityComparer.Default.Equals(OperationNames.TryGetVariable(value), token);
+        return IsMember(value, token) || SymbolEqualityComparer.Default.Equals(OperationNames.TryGetVariable(value), token);
     }
+
+    /// <summary>A property of this object that holds the token, or carries it (a record's <c>Token</c>, a controller's <c>HttpContext</c>).</summary>
+    private static bool IsMember(IOperation? value, ISymbol token)
+        => token is IPropertySymbol && value is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property
+            && SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, token.OriginalDefinition);
 
     /// <summary>
     /// The task the call returns is waited on with the token (<c>var t = socket.ConnectAsync(ep); await t.WaitAsync(timeout, ct)</c>),
@@ -262,6 +269,15 @@ internal static class TokenMakesNoDifference
     {
         if (SourceBody(reference.Method, reference.SemanticModel) is not { } body)
             return false;
+        // A member token (a field, a property, a primary-constructor parameter) that the method reads itself.
+        if (token is IFieldSymbol or IPropertySymbol || token is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } })
+        {
+            foreach (var read in body.Descendants())
+            {
+                if (read is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation && IsToken(read, token, types))
+                    return true;
+            }
+        }
         var root = OperationTree.Root(reference);
         foreach (var node in root.Descendants())
         {

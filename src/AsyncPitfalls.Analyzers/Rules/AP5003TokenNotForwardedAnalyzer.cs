@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -20,6 +21,9 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Diagnostic property: present when the token can go last, by position.</summary>
     internal const string PositionalProperty = "Positional";
+
+    /// <summary>Diagnostic property on an <c>await foreach</c>: "Sequence" (append <c>.WithCancellation(token)</c>) or "ConfigureAwait" (insert it before).</summary>
+    internal const string EnumerationProperty = "Enumeration";
 
     internal static readonly DiagnosticDescriptor Rule = new(
         id: DiagnosticIds.TokenNotForwarded,
@@ -49,6 +53,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
             var inMemory = new InMemoryTypes(start.Compilation, types);
             start.RegisterOperationAction(c => Analyze(c, types, inMemory, overloads), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeAwaitForEach(c, types, overloads), OperationKind.Loop);
         });
     }
 
@@ -85,7 +90,7 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
             || omittedParameter is null && CompilationCaches.For(types).Bodies.Mentions(tokenTaker, caller.Name)))
             return;
         if (ArgumentCarriesToken(invocation, types)
-            || !CancellationTokens.TryFindInScope(invocation, context.ContainingSymbol, types, out var token)
+            || !TryFindToken(invocation, context.ContainingSymbol, types, out var token)
             || DelegateArgumentUses(invocation, token.Symbol, types) || EnumeratedWithAToken(invocation, types))
             return;
 
@@ -102,6 +107,120 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
         if (omittedParameter is null && AllPositional(invocation) || omittedParameter is not null && IsNextPosition(invocation, omittedParameter))
             properties[PositionalProperty] = "true";
         context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties.ToImmutable(), SymbolNames.Qualified(method), token.Expression));
+    }
+
+    /// <summary>
+    /// The token in scope (<see cref="CancellationTokens.TryFindInScope"/>), or, where the functions around the call hold
+    /// none, the token the method's object keeps for its operation (<see cref="MemberTokens"/>).
+    /// </summary>
+    private static bool TryFindToken(IOperation operation, ISymbol containingSymbol, KnownTypes types, out TokenInScope token)
+        => CancellationTokens.TryFindInScope(operation, containingSymbol, types, out token)
+            || MemberTokens.TryFind(operation, containingSymbol, types, out token);
+
+    /// <summary>
+    /// <c>await foreach (var item in sequence)</c> with a token in scope: the enumeration's <c>GetAsyncEnumerator</c> takes
+    /// a token and gets <c>default</c>; <c>.WithCancellation(token)</c> hands it to the sequence. Not reported when the
+    /// sequence was made with a token (<c>GetItemsAsync(ct)</c>, a local set from such a call), when the call that makes it
+    /// could take one (that call is reported, or not, on its own), or when it comes from an async iterator of this
+    /// compilation without an <c>[EnumeratorCancellation]</c> parameter, which ignores the token.
+    /// </summary>
+    private static void AnalyzeAwaitForEach(OperationAnalysisContext context, KnownTypes types, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+    {
+        if (context.Operation is not IForEachLoopOperation { IsAsynchronous: true } loop
+            || loop.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax syntax
+            || OperationTree.Unwrap(loop.Collection) is not { Type: { } collectionType } collection)
+            return;
+
+        // '.ConfigureAwait(false)' on the sequence: the token goes before it. Any other configured sequence has been given one.
+        var sequence = collection;
+        var configured = false;
+        var enumeration = "IAsyncEnumerable.GetAsyncEnumerator";
+        if (IsConfiguredEnumerable(collectionType))
+        {
+            if (collection is not IInvocationOperation { TargetMethod: { Name: "ConfigureAwait", IsExtensionMethod: true }, Arguments.Length: 2 } configure
+                || OperationTree.Unwrap(configure.Arguments[0].Value) is not { Type: { } sequenceType } receiver
+                || IsConfiguredEnumerable(sequenceType))
+                return;
+            sequence = receiver;
+            configured = true;
+        }
+        else if (loop.SemanticModel?.GetForEachStatementInfo(syntax).GetEnumeratorMethod is not { } getEnumerator
+            || !HasTokenParameter(getEnumerator, types))
+        {
+            return;
+        }
+        else
+        {
+            enumeration = SymbolNames.Qualified(getEnumerator);
+        }
+
+        if (MadeWithToken(sequence, types, overloads)
+            || sequence is ILocalReferenceOperation { Local: { } local } && MadeWithToken(Initializer(local, loop), types, overloads)
+            || !TryFindToken(loop, context.ContainingSymbol, types, out var token))
+            return;
+
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties[DiagnosticProperties.CancellationToken] = token.Expression;
+        properties[EnumerationProperty] = configured ? "ConfigureAwait" : "Sequence";
+        context.Report(Diagnostic.Create(Rule, syntax.Expression.GetLocation(), properties.ToImmutable(), enumeration, token.Expression));
+    }
+
+    private static bool IsConfiguredEnumerable(ITypeSymbol type)
+        => type is INamedTypeSymbol { Name: "ConfiguredCancelableAsyncEnumerable", ContainingNamespace.Name: "CompilerServices" };
+
+    private static bool HasTokenParameter(IMethodSymbol method, KnownTypes types)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (CancellationTokens.IsCancellationToken(parameter.Type, types))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The sequence got a token where it was made, or the call that makes it could take one (and is judged as a call).</summary>
+    private static bool MadeWithToken(IOperation? sequence, KnownTypes types, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+    {
+        sequence = OperationTree.Unwrap(sequence);
+        if (sequence is null)
+            return false;
+        foreach (var node in sequence.DescendantsAndSelf())
+        {
+            if (node is IArgumentOperation argument
+                && (CancellationTokens.IsCancellationToken(argument.Parameter?.Type, types) && argument.ArgumentKind != ArgumentKind.DefaultValue
+                    || CancellationTokens.CarriesToken(argument, types)))
+                return true;
+        }
+        if (sequence is not IInvocationOperation call)
+            return false;
+        var method = call.TargetMethod;
+        if (PassesToken(call, types, out var omitted) || omitted is not null || TokenOverload(method.OriginalDefinition, types, overloads) is not null)
+            return true;
+        // An async iterator of this compilation without an [EnumeratorCancellation] parameter ignores the enumerator's token.
+        if (method.IsAsync && method.DeclaringSyntaxReferences.Length > 0)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                foreach (var attribute in parameter.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.Name == "EnumeratorCancellationAttribute")
+                        return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The value a local is declared with, in the body around <paramref name="operation"/>.</summary>
+    private static IOperation? Initializer(ILocalSymbol local, IOperation operation)
+    {
+        foreach (var node in OperationTree.Root(operation).Descendants())
+        {
+            if (node is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                return declarator.Initializer?.Value;
+        }
+        return null;
     }
 
     /// <summary>
@@ -187,11 +306,11 @@ public sealed class TokenNotForwardedAnalyzer : DiagnosticAnalyzer
                 return true;
             if (value is not (IDelegateCreationOperation or IAnonymousFunctionOperation))
                 continue;
-            // The token in scope is a parameter or a local (or the local token source it comes from).
+            // The token in scope is a parameter or a local (or the local token source it comes from), or a member.
             foreach (var node in argument.Value.Descendants())
             {
-                if (node is ILocalReferenceOperation or IParameterReferenceOperation
-                    && SymbolEqualityComparer.Default.Equals(OperationNames.TryGetVariable(node), token))
+                if (node is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
+                    && TokenMakesNoDifference.IsToken(node, token, types))
                     return true;
             }
         }

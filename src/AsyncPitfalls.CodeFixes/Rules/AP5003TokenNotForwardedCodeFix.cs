@@ -7,7 +7,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace AsyncPitfalls.Rules;
 
-/// <summary>AP5003: passes the token in scope, last by position where the arguments line up, otherwise by name.</summary>
+/// <summary>
+/// AP5003: passes the token in scope, last by position where the arguments line up, otherwise by name; on an
+/// <c>await foreach</c>, hands it to the sequence with <c>.WithCancellation(token)</c>, before a <c>.ConfigureAwait(false)</c>.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TokenNotForwardedCodeFix)), Shared]
 public sealed class TokenNotForwardedCodeFix : EditCodeFixProvider
 {
@@ -18,8 +21,11 @@ public sealed class TokenNotForwardedCodeFix : EditCodeFixProvider
 
     protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
     {
+        if (!diagnostic.Properties.TryGetValue(DiagnosticProperties.CancellationToken, out var token) || token is null)
+            return null;
+        if (diagnostic.Properties.TryGetValue(TokenNotForwardedAnalyzer.EnumerationProperty, out var enumeration) && enumeration is not null)
+            return WithCancellation(context, diagnostic, token, enumeration == "ConfigureAwait");
         if (context.FindNode(diagnostic) is not InvocationExpressionSyntax invocation
-            || !diagnostic.Properties.TryGetValue(DiagnosticProperties.CancellationToken, out var token) || token is null
             || !diagnostic.Properties.TryGetValue(TokenNotForwardedAnalyzer.ParameterProperty, out var parameter) || parameter is null)
             return null;
         var positional = diagnostic.Properties.ContainsKey(TokenNotForwardedAnalyzer.PositionalProperty);
@@ -31,5 +37,52 @@ public sealed class TokenNotForwardedCodeFix : EditCodeFixProvider
                 argument = argument.WithNameColon(SyntaxFactory.NameColon(parameter));
             return ((ArgumentListSyntax)current).AddArguments(argument);
         });
+    }
+
+    /// <summary><c>await foreach (var x in items)</c> becomes <c>items.WithCancellation(token)</c>; <c>items.ConfigureAwait(false)</c> becomes <c>items.WithCancellation(token).ConfigureAwait(false)</c>.</summary>
+    private static CodeEdit? WithCancellation(EditContext context, Diagnostic diagnostic, string token, bool beforeConfigureAwait)
+    {
+        if (context.FindNode(diagnostic) is not ExpressionSyntax collection
+            || collection.Parent is not CommonForEachStatementSyntax loop || loop.Expression != collection)
+            return null;
+        var sequence = collection;
+        if (beforeConfigureAwait)
+        {
+            if (collection is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } configure })
+                return null;
+            sequence = configure.Expression;
+        }
+
+        // WithCancellation is an extension method of System.Threading.Tasks: import it where the file does not.
+        var probe = Append(sequence, token);
+        var imported = context.Model.GetSpeculativeSymbolInfo(collection.SpanStart, probe, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol;
+        var edit = CodeEdit.Replace($"Pass '{token}' with WithCancellation", sequence, current => Append((ExpressionSyntax)current, token));
+        if (!imported && context.Root is CompilationUnitSyntax unit)
+        {
+            var endOfLine = SyntaxFactory.LineFeed;
+            foreach (var trivia in unit.DescendantTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    endOfLine = trivia;
+                    break;
+                }
+            }
+            edit = edit.AndOnce(unit, current => ((CompilationUnitSyntax)current).AddUsings(
+                SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("System.Threading.Tasks")).NormalizeWhitespace().WithTrailingTrivia(endOfLine)));
+        }
+        return edit;
+    }
+
+    private static InvocationExpressionSyntax Append(ExpressionSyntax sequence, string token)
+    {
+        var receiver = sequence.WithoutTrivia();
+        if (receiver is not (IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax
+            or ParenthesizedExpressionSyntax or ThisExpressionSyntax or GenericNameSyntax))
+            receiver = SyntaxFactory.ParenthesizedExpression(receiver);
+        return SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName("WithCancellation")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(token)))))
+            .WithTriviaFrom(sequence);
     }
 }
