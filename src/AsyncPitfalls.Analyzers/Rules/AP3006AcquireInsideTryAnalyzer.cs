@@ -158,7 +158,7 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
                 {
                     if (IsDeclaredIn(local, statement))
                         return (acquisition, TimedWaitFix.HoistLocal, local.Name);
-                    return (acquisition, IsDeclaredBefore(local, @try) ? TimedWaitFix.Guard : null, local.Name);
+                    return (acquisition, IsDeclaredFalseBefore(local, @try) ? TimedWaitFix.Guard : null, local.Name);
                 }
                 return (acquisition, null, null);
             }
@@ -244,9 +244,17 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
     private static bool IsDeclaredIn(ILocalSymbol local, IOperation statement)
         => local.DeclaringSyntaxReferences.Length == 1 && statement.Syntax.Span.Contains(local.DeclaringSyntaxReferences[0].Span);
 
-    private static bool IsDeclaredBefore(ILocalSymbol local, ITryOperation @try)
+    /// <summary>
+    /// <c>var taken = false;</c> before the try: the finally can read it whether or not the wait ran (a local declared
+    /// without a value could not be read there).
+    /// </summary>
+    private static bool IsDeclaredFalseBefore(ILocalSymbol local, ITryOperation @try)
         => local.DeclaringSyntaxReferences.Length == 1 && local.DeclaringSyntaxReferences[0] is { } reference
-            && reference.SyntaxTree == @try.Syntax.SyntaxTree && reference.Span.End <= @try.Syntax.SpanStart;
+            && reference.SyntaxTree == @try.Syntax.SyntaxTree && reference.Span.End <= @try.Syntax.SpanStart
+            && reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+            {
+                Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression },
+            };
 
     private static bool References(ILocalSymbol local, IOperation root)
     {

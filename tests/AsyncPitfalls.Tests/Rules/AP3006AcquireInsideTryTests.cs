@@ -597,8 +597,8 @@ public sealed class AP3006AcquireInsideTryTests
             }
             """);
 
-    // The result is checked inside the try (no flag to keep without rewriting the check), or the local's name is declared
-    // again elsewhere in the method: no fix.
+    // The result is checked inside the try (no flag to keep without rewriting the check), the local's name is declared
+    // again elsewhere in the method, or the local has no value before the try (the finally could not read it): no fix.
     [Fact]
     public Task NoFix_WhenTheResultCannotBeKeptAsIs()
         => new Verify.Test
@@ -637,6 +637,17 @@ public sealed class AP3006AcquireInsideTryTests
                                 var ok = 1;
                                 Console.WriteLine(ok);
                             }
+                        }
+
+                        public async Task UnassignedAsync(Func<Task> work)
+                        {
+                            bool taken;
+                            try
+                            {
+                                taken = await [|_gate.WaitAsync(1000)|];
+                                await work();
+                            }
+                            finally { _gate.Release(); }
                         }
                     }
                     """,
