@@ -783,6 +783,50 @@ public sealed class AP3002ReleaseNotInFinallyTests
             }
             """);
 
+    // C# 7.3 (netstandard2.0, .NET Framework): the fixed code is the same there; the framework compiles it at 7.3.
+    [Fact]
+    public Task Fix_BelowCSharp8_MovesTheReleaseTheSameWay()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task SaveAsync(Func<Task> write)
+                {
+                    await [|_gate.WaitAsync()|];
+                    try
+                    {
+                        await write();
+                        _gate.Release();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task SaveAsync(Func<Task> write)
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        await write();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """);
+
     // The release has work after it in the try (moving it would hold the lock longer), a catch releases (moving would
     // release twice), or the releases are in a catch and after the try: no fix.
     [Fact]

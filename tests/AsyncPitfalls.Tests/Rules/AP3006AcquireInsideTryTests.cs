@@ -536,6 +536,74 @@ public sealed class AP3006AcquireInsideTryTests
             }
             """);
 
+    // C# 7.3 (netstandard2.0, .NET Framework): the fixed code is the same there; the framework compiles it at 7.3.
+    [Fact]
+    public Task Fix_BelowCSharp8_KeepsTheResultTheSameWay()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task RunAsync(Func<Task> work)
+                {
+                    await [|_gate.WaitAsync(1000)|];
+                    try
+                    {
+                        await work();
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public void Run(Action work)
+                {
+                    try
+                    {
+                        [|_gate.Wait(1000)|];
+                        work();
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task RunAsync(Func<Task> work)
+                {
+                    var gateAcquired = await _gate.WaitAsync(1000);
+                    try
+                    {
+                        await work();
+                    }
+                    finally
+                    {
+                        if (gateAcquired) _gate.Release();
+                    }
+                }
+
+                public void Run(Action work)
+                {
+                    var gateAcquired = false;
+                    try
+                    {
+                        gateAcquired = _gate.Wait(1000);
+                        work();
+                    }
+                    finally
+                    {
+                        if (gateAcquired) _gate.Release();
+                    }
+                }
+            }
+            """);
+
     // Two dropped waits in one block: each flag is named after its semaphore, whichever Fix All starts from.
     [Fact]
     public Task FixAll_NamesEachFlagAfterItsSemaphore()
