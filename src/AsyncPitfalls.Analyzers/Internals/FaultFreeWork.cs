@@ -103,6 +103,20 @@ internal static class FaultFreeWork
         _ => false,
     };
 
+    /// <summary>
+    /// A statement that calls nothing and goes nowhere: it assigns or declares plain values (<see cref="IsPlainValue"/>),
+    /// counts (<c>_count++</c>) or does nothing. No exception comes out of it, and control goes on to the next statement.
+    /// </summary>
+    public static bool CannotThrowOrLeave(IOperation statement) => statement switch
+    {
+        IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment } => IsPlainValue(assignment.Target) && IsPlainValue(assignment.Value),
+        IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation { OperatorMethod: null } increment } => IsPlainValue(increment.Target),
+        IVariableDeclarationGroupOperation group => group.Declarations.All(declaration => declaration.Initializer is null
+            && declaration.Declarators.All(declarator => declarator.Initializer is null || IsPlainValue(declarator.Initializer.Value))),
+        IEmptyOperation => true,
+        _ => false,
+    };
+
     private static bool IsEarlyReturn(IOperation operation) => operation switch
     {
         IReturnOperation { ReturnedValue: null } => true,

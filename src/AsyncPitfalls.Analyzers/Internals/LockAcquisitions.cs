@@ -267,6 +267,49 @@ internal sealed class LockPrimitives
     public IOperation? TryGetStatementRelease(IOperation statement)
         => statement is IExpressionStatementOperation expression ? TryGetReleasedLock(expression.Operation) : null;
 
+    /// <summary>
+    /// The first acquisition of the lock <paramref name="lockExpression"/> names anywhere in <paramref name="root"/>
+    /// (in a condition, an initializer, a nested block), in source order; lambdas and local functions, which run
+    /// some other time, are not searched.
+    /// </summary>
+    public LockAcquisition? FindAcquisitionOf(IOperation root, IOperation lockExpression)
+    {
+        foreach (var node in InThisFunction(root))
+        {
+            if (node is IAwaitOperation or IInvocationOperation && TryGetAcquisition(node) is { } acquisition && SameLock(acquisition.LockExpression, lockExpression))
+                return acquisition;
+        }
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="root"/> releases the lock <paramref name="lockExpression"/> names anywhere (lambdas and local functions excluded).</summary>
+    public bool ReleasesAnywhere(IOperation root, IOperation lockExpression)
+    {
+        foreach (var node in InThisFunction(root))
+        {
+            if (node is IInvocationOperation && TryGetReleasedLock(node) is { } released && SameLock(released, lockExpression))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary><paramref name="root"/> and its descendants in source order, without the bodies of lambdas and local functions.</summary>
+    public static System.Collections.Generic.IEnumerable<IOperation> InThisFunction(IOperation root)
+    {
+        var stack = new System.Collections.Generic.Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            yield return node;
+            if (node is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                continue;
+            var children = node.ChildOperations.ToList();
+            for (var i = children.Count - 1; i >= 0; i--)
+                stack.Push(children[i]);
+        }
+    }
+
     /// <summary>Whether two lock expressions name the same lock: same identity, or the same local/parameter.</summary>
     public static bool SameLock(IOperation? left, IOperation? right)
     {

@@ -32,6 +32,8 @@ public sealed class ReleaseNotInFinallyCodeFix : EditCodeFixProvider
 
     protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
     {
+        if (diagnostic.Properties.ContainsKey(ReleaseNotInFinallyAnalyzer.SkippedReleaseProperty))
+            return MoveToFinally(context, diagnostic);
         if (diagnostic.AdditionalLocations.Count != 1
             || context.FindNode(diagnostic).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax block } acquire
             || context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan) is not StatementSyntax release
@@ -46,6 +48,35 @@ public sealed class ReleaseNotInFinallyCodeFix : EditCodeFixProvider
 
         return CodeEdit.Replace("Release in a finally block", block, current => Wrap((BlockSyntax)current, acquire, release, inferredTypes))
             .AndTrack(acquire, release);
+    }
+
+    /// <summary>
+    /// The release is the last statement of the try that follows the acquisition (a plain <c>return x;</c> may follow it):
+    /// it moves to the start of the try's finally (a new one when there is none). The success path releases at the same
+    /// point as before; a failing one now releases too, after the catch.
+    /// </summary>
+    private static CodeEdit? MoveToFinally(EditContext context, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.ContainsKey(ReleaseNotInFinallyAnalyzer.MoveToFinallyProperty)
+            || diagnostic.AdditionalLocations.Count != 1
+            || context.Root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan) is not ExpressionStatementSyntax release
+            || release.Parent is not BlockSyntax { Parent: TryStatementSyntax @try } body
+            || body != @try.Block)
+            return null;
+        return CodeEdit.Replace("Release in a finally block", @try, current => MoveIntoFinally((TryStatementSyntax)current, release))
+            .AndTrack(release);
+    }
+
+    private static TryStatementSyntax MoveIntoFinally(TryStatementSyntax @try, ExpressionStatementSyntax originalRelease)
+    {
+        if (@try.GetCurrentNode(originalRelease) is not { Parent: BlockSyntax body } release || body != @try.Block)
+            return @try;
+        var newTry = @try.WithBlock(body.WithStatements(body.Statements.Remove(release)));
+        newTry = newTry.Finally is { Block.Statements.Count: > 0 } @finally
+            ? newTry.WithFinally(@finally.WithBlock(@finally.Block.WithStatements(@finally.Block.Statements.Insert(0,
+                release.WithLeadingTrivia(@finally.Block.Statements[0].GetLeadingTrivia()).WithTrailingTrivia(release.GetTrailingTrivia())))))
+            : newTry.WithFinally(SyntaxFactory.FinallyClause(SyntaxFactory.Block(release.WithoutTrivia().WithAdditionalAnnotations(Formatter.Annotation))));
+        return newTry.WithAdditionalAnnotations(Formatter.Annotation);
     }
 
     /// <summary>The block with the statements between the acquisition and the release in a try, and the release in its finally.</summary>

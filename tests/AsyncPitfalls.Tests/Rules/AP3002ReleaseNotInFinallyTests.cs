@@ -419,6 +419,491 @@ public sealed class AP3002ReleaseNotInFinallyTests
             },
         }.RunAsync();
 
+    // Issue 29: the release is in the try that follows the acquisition, not in its finally. When the work throws, a catch
+    // that does not release (it logs, or rethrows), no catch at all, or a typed catch lets the permit leak.
+    [Fact]
+    public Task Reports_ReleaseOnlyInsideTheTry()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+
+                public async Task SaveAsync(Func<Task> write, CancellationToken ct)
+                {
+                    await {|#0:_gate.WaitAsync(ct)|};
+                    try
+                    {
+                        await write();
+                        _gate.Release();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                    }
+                }
+
+                public async Task<int> CountAsync(Func<Task<int>> count, CancellationToken ct)
+                {
+                    await {|#1:_gate.WaitAsync(ct)|};
+                    try
+                    {
+                        var n = await count();
+                        _gate.Release();
+                        return n;
+                    }
+                    finally
+                    {
+                        Console.WriteLine("counted");
+                    }
+                }
+
+                public async Task LoadAsync(Func<Task> load, CancellationToken ct)
+                {
+                    await {|#2:_gate.WaitAsync(ct)|};
+                    try
+                    {
+                        await load();
+                        _gate.Release();
+                    }
+                    catch (TimeoutException)
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'_gate' is not released in 'SaveAsync' when the code before its release at line 15 throws and the catch at line 17 does not release it: it stays held and later callers wait forever; release it in a finally"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("'_gate' is not released in 'CountAsync' when the code in the try before its release at line 29 throws: it stays held and later callers wait forever; release it in a finally"),
+            Verify.Diagnostic().WithLocation(2).WithMessage("'_gate' is not released in 'LoadAsync' when the code before its release at line 44 throws an exception no catch handles: it stays held and later callers wait forever; release it in a finally"));
+
+    // Issue 29: a release in a catch plus one after the try. Each path that skips both is reported: the code between the
+    // try and the release, an exception the catch does not handle, the catch's own code before its release, a return.
+    [Fact]
+    public Task Reports_ReleaseInACatchAndAfterTheTry_WhenAPathSkipsBoth()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                private int _last;
+
+                public async Task SaveAsync(Func<Task<int>> write, CancellationToken ct)
+                {
+                    await {|#0:_gate.WaitAsync(ct)|};
+                    int written;
+                    try
+                    {
+                        written = await write();
+                    }
+                    catch
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+                    Console.WriteLine(written.ToString());
+                    _gate.Release();
+                }
+
+                public async Task SendAsync(Func<Task> send, CancellationToken ct)
+                {
+                    await {|#1:_gate.WaitAsync(ct)|};
+                    try
+                    {
+                        await send();
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+                    _gate.Release();
+                }
+
+                public async Task LogAsync(Func<Task> send, CancellationToken ct)
+                {
+                    await {|#2:_gate.WaitAsync(ct)|};
+                    try
+                    {
+                        await send();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e.Message);
+                        _gate.Release();
+                        throw;
+                    }
+                    _gate.Release();
+                }
+
+                public async Task CachedAsync(Func<Task> send, bool cached, CancellationToken ct)
+                {
+                    await {|#3:_gate.WaitAsync(ct)|};
+                    try
+                    {
+                        if (cached)
+                            return;
+                        await send();
+                    }
+                    catch
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+                    _last++;
+                    _gate.Release();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'_gate' is not released in 'SaveAsync' when the code after the try throws before the release at line 24: it stays held and later callers wait forever; release it in a finally"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("'_gate' is not released in 'SendAsync' when the try throws an exception no catch handles, before the release at line 39: it stays held and later callers wait forever; release it in a finally"),
+            Verify.Diagnostic().WithLocation(2).WithMessage("'_gate' is not released in 'LogAsync' when the code of the catch at line 49 throws before its release at line 52: it stays held and later callers wait forever; release it in a finally"),
+            Verify.Diagnostic().WithLocation(3).WithMessage("'_gate' is not released in 'CachedAsync' when the try returns at line 64, before the release at line 73: it stays held and later callers wait forever; release it in a finally"));
+
+    // Every path releases (a catch-all that releases first, then the release right after the try; a release first in the
+    // try; a catch-all that releases in the catch too), or the release stands where the rule does not judge it (a finally,
+    // a try around, nested in an if), or the semaphore is a signal (released here, waited for elsewhere), or a wrapper.
+    [Fact]
+    public Task NoDiagnostic_EveryPathReleases_SignalsAndWrappers()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                private readonly SemaphoreSlim _signal = new(0);
+                private int _count;
+
+                public async Task CatchAllThenAfterAsync(Func<Task> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        await work();
+                    }
+                    catch
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+                    _count++;
+                    _gate.Release();
+                }
+
+                public async Task SwallowThenAfterAsync(Func<Task> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        await work();
+                    }
+                    catch (Exception)
+                    {
+                        _count = 0;
+                    }
+                    _gate.Release();
+                }
+
+                public async Task<int> BothInTryAndCatchAsync(Func<Task<int>> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        var n = await work();
+                        _gate.Release();
+                        return n;
+                    }
+                    catch
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+                }
+
+                public async Task ReleaseFirstAsync(Func<Task> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        _gate.Release();
+                        await work();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                }
+
+                public async Task InFinallyAsync(Func<Task> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        await work();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public async Task AroundAsync(Func<Task> work, CancellationToken ct)
+                {
+                    try
+                    {
+                        await _gate.WaitAsync(ct);
+                        try
+                        {
+                            await work();
+                            _gate.Release();
+                        }
+                        catch (TimeoutException)
+                        {
+                        }
+                    }
+                    catch
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+                }
+
+                public async Task NestedAsync(Func<Task<bool>> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        if (await work())
+                            _gate.Release();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                }
+
+                // A signal: the producer releases, a consumer waits elsewhere.
+                public async Task ProduceAsync(Func<Task> enqueue)
+                {
+                    try
+                    {
+                        await enqueue();
+                        _signal.Release();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                    }
+                }
+
+                public async Task<IDisposable> LockAsync(CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    return new Releaser(_gate);
+                }
+
+                private sealed class Releaser : IDisposable
+                {
+                    private readonly SemaphoreSlim _semaphore;
+                    public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+                    public void Dispose() => _semaphore.Release();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_MovesTheReleaseIntoTheFinally_FixAllInOneClass()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+
+                public async Task SaveAsync(Func<Task> write, CancellationToken ct)
+                {
+                    await [|_gate.WaitAsync(ct)|];
+                    try
+                    {
+                        await write();
+                        _gate.Release();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                    }
+                }
+
+                public async Task<int> CountAsync(Func<Task<int>> count, CancellationToken ct)
+                {
+                    await [|_gate.WaitAsync(ct)|];
+                    try
+                    {
+                        var n = await count();
+                        _gate.Release();
+                        return n;
+                    }
+                    finally
+                    {
+                        Console.WriteLine("counted");
+                    }
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+
+                public async Task SaveAsync(Func<Task> write, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        await write();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public async Task<int> CountAsync(Func<Task<int>> count, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        var n = await count();
+                        return n;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                        Console.WriteLine("counted");
+                    }
+                }
+            }
+            """);
+
+    // C# 7.3 (netstandard2.0, .NET Framework): the fixed code is the same there; the framework compiles it at 7.3.
+    [Fact]
+    public Task Fix_BelowCSharp8_MovesTheReleaseTheSameWay()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task SaveAsync(Func<Task> write)
+                {
+                    await [|_gate.WaitAsync()|];
+                    try
+                    {
+                        await write();
+                        _gate.Release();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                }
+            }
+            """, Usings + """
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task SaveAsync(Func<Task> write)
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        await write();
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """);
+
+    // The release has work after it in the try (moving it would hold the lock longer), a catch releases (moving would
+    // release twice), or the releases are in a catch and after the try: no fix.
+    [Fact]
+    public Task NoFix_WhenTheReleaseCannotMoveUnchanged()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + """
+                    class Store
+                    {
+                        private readonly SemaphoreSlim _gate = new(1, 1);
+
+                        public async Task SaveAsync(Func<Task> write, Func<Task> notify, CancellationToken ct)
+                        {
+                            await [|_gate.WaitAsync(ct)|];
+                            try
+                            {
+                                await write();
+                                _gate.Release();
+                                await notify();
+                            }
+                            catch (Exception e)
+                            {
+                                Console.WriteLine(e);
+                            }
+                        }
+
+                        public async Task LoadAsync(Func<Task> load, CancellationToken ct)
+                        {
+                            await [|_gate.WaitAsync(ct)|];
+                            try
+                            {
+                                await load();
+                                _gate.Release();
+                            }
+                            catch (TimeoutException)
+                            {
+                                _gate.Release();
+                            }
+                        }
+
+                        public async Task SendAsync(Func<Task> send, CancellationToken ct)
+                        {
+                            await [|_gate.WaitAsync(ct)|];
+                            try
+                            {
+                                await send();
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                _gate.Release();
+                                throw;
+                            }
+                            _gate.Release();
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoCrash_OnHalfTypedTries()
+        => Verify.VerifyNoCrashAsync(Usings + """
+            class Broken
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                public async Task M() { await _gate.WaitAsync(); try { await X(); _gate.Release( } catch { }
+                public async Task N() { await _gate.WaitAsync(); try { } catch (Ex { _gate.Release(); throw } _gate.Release(); }
+                public async Task O() { await _gate.WaitAsync(); try { return; } _gate.Release(); }
+            }
+            """);
+
     [Fact]
     public Task NoCrash_OnHalfTypedCode()
         => Verify.VerifyNoCrashAsync(Usings + """
