@@ -15,6 +15,12 @@ internal enum WhenAnyRace
 
     /// <summary>First one wins, and the others are neither cancelled nor awaited.</summary>
     FirstWins,
+
+    /// <summary>
+    /// <c>(read, Task.Delay(t))</c> as an idle timeout in a read loop: when the delay wins, the iteration gives up the
+    /// read it started (breaks, returns, throws, or reads again) without cancelling it.
+    /// </summary>
+    AbandonedRead,
 }
 
 /// <summary>
@@ -28,19 +34,36 @@ internal static class WhenAnyRaces
     /// <paramref name="timedWork"/> is the work of the timeout shape.
     /// </summary>
     public static WhenAnyRace Classify(IInvocationOperation race, KnownTypes types, out IOperation? timedWork)
+        => Classify(race, types, out timedWork, out _);
+
+    /// <inheritdoc cref="Classify(IInvocationOperation, KnownTypes, out IOperation?)"/>
+    /// <param name="abandonedRead">For <see cref="WhenAnyRace.AbandonedRead"/>: the read given up, and what the loop does next.</param>
+    public static WhenAnyRace Classify(IInvocationOperation race, KnownTypes types, out IOperation? timedWork, out AbandonedRead? abandonedRead)
     {
         timedWork = null;
+        abandonedRead = null;
         var tasks = Tasks(race, types);
         var root = OperationTree.Root(race);
-        // Completion-order processing (while (tasks.Count > 0) { ... WhenAny(tasks) ... }) awaits every task eventually.
-        if (CancellationHandlers.InsideLoop(race) || CancelsATokenSource(root, types))
+        if (CancelsATokenSource(root, types))
             return WhenAnyRace.LeavesNothing;
+        // Completion-order processing (while (tasks.Count > 0) { ... WhenAny(tasks) ... }) awaits every task eventually;
+        // in a loop only an idle timeout that gives up a fresh read is reported.
+        if (InnermostLoop(race) is { } loop)
+        {
+            abandonedRead = IdleReads.Abandons(race, loop, tasks, types);
+            if (abandonedRead is not null)
+            {
+                timedWork = abandonedRead.Call;
+                return WhenAnyRace.AbandonedRead;
+            }
+            return WhenAnyRace.LeavesNothing;
+        }
 
         var delays = 0;
         IOperation? work = null;
         foreach (var task in tasks)
         {
-            if (OperationTree.Unwrap(task) is IInvocationOperation { TargetMethod.Name: "Delay" } delay && SymbolEqualityComparer.Default.Equals(delay.TargetMethod.ContainingType, types.Task))
+            if (IsDelay(task, types))
                 delays++;
             else
                 work = task;
@@ -53,6 +76,25 @@ internal static class WhenAnyRaces
         }
         return delays == 0 && !AwaitedElsewhere(tasks, race, root) ? WhenAnyRace.FirstWins : WhenAnyRace.LeavesNothing;
     }
+
+    private static ILoopOperation? InnermostLoop(IOperation operation)
+    {
+        foreach (var current in operation.Ancestors())
+        {
+            switch (current)
+            {
+                case ILoopOperation loop:
+                    return loop;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;
+            }
+        }
+        return null;
+    }
+
+    internal static bool IsDelay(IOperation? operation, KnownTypes types)
+        => OperationTree.Unwrap(operation) is IInvocationOperation { TargetMethod.Name: "Delay" } delay
+            && SymbolEqualityComparer.Default.Equals(delay.TargetMethod.ContainingType, types.Task);
 
     /// <summary>
     /// The tasks passed, as written. <c>WhenAny(a, b)</c> binds to a params array, or on .NET 9+ to a

@@ -52,7 +52,13 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
         if (invocation.TargetMethod is not { Name: "WhenAny", IsStatic: true } method || !SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Task))
             return;
 
-        var race = WhenAnyRaces.Classify(invocation, types, out var work);
+        var race = WhenAnyRaces.Classify(invocation, types, out var work, out var abandonedRead);
+        if (race == WhenAnyRace.AbandonedRead && abandonedRead is not null)
+        {
+            context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), DescribeAbandonedRead(abandonedRead)));
+            return;
+        }
+
         if (race == WhenAnyRace.Timeout && work is not null)
         {
             var name = OperationNames.TryGetName(work) is { } n ? $"'{n}'" : "the work";
@@ -71,5 +77,15 @@ public sealed class WhenAnyLeavesWorkRunningAnalyzer : DiagnosticAnalyzer
             context.Report(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(),
                 "Task.WhenAny returns at the first completed task and leaves the others running unobserved; cancel them or await them"));
         }
+    }
+
+    /// <summary>"'read' (Stream.ReadAsync)", or "'ChannelReader.ReadAsync'" for a read written in the race.</summary>
+    private static string DescribeAbandonedRead(AbandonedRead read)
+    {
+        var method = $"{read.Call.TargetMethod.ContainingType.Name}.{read.Call.TargetMethod.Name}";
+        var what = read.Local is { } local ? $"'{local.Name}' ({method})" : $"'{method}'";
+        var then = read.LoopGoesOn ? "the loop reads again while it is still pending" : "the loop leaves it pending";
+        return $"Task.WhenAny with Task.Delay as an idle timeout abandons the read {what} when the delay wins and {then}: "
+            + "it can still take data that nobody receives; pass the read a token and cancel it when the delay wins, or keep the pending read for the next iteration";
     }
 }

@@ -24,10 +24,14 @@ public sealed class UnobservedTaskCollectionCodeFix : AwaitInsertingCodeFix
         if (!diagnostic.Properties.TryGetValue(UnobservedTaskCollectionAnalyzer.CollectionProperty, out var collection) || collection is null
             || AnchorStatement(context.FindNode(diagnostic)) is not { } anchor)
             return null;
+        // A dispatch loop that only an exception ends (while (true) { var job = await reader.ReadAsync(ct); ... }):
+        // code after it never runs, so a WhenAll there would await nothing.
+        if (anchor is not LocalDeclarationStatementSyntax && context.Model.AnalyzeControlFlow(anchor) is { Succeeded: true, EndPointIsReachable: false })
+            return null;
 
         var whenAll = SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitSyntax.TaskType(), SyntaxFactory.IdentifierName("WhenAll")),
-            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(collection)))));
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(collection)))));
         return InsertAwaitingAfter($"Add 'await Task.WhenAll({collection})'", anchor,
             SyntaxFactory.ExpressionStatement(AwaitSyntax.Await(whenAll, context.ConfigureAwaitFalse)));
     }

@@ -71,6 +71,251 @@ public sealed class AP5005WhenAnyLeavesWorkRunningTests
             }
             """);
 
+    // ---- Read loops with an idle timeout (issue 29) ----
+
+    private const string ReadLoopUsings = Usings + """
+        using System.Net.Sockets;
+        using System.Threading.Channels;
+
+        """;
+
+    [Fact]
+    public Task Reports_IdleTimeoutInAReadLoop_ThatAbandonsTheRead()
+        => new Verify.Test
+        {
+            TestCode = ReadLoopUsings + """
+                class Connection
+                {
+                    private readonly Socket _socket;
+                    private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>();
+
+                    public Connection(Socket socket) => _socket = socket;
+
+                    public async Task PumpAsync(Stream stream, Action<byte[], int> onData)
+                    {
+                        var buffer = new byte[4096];
+                        while (true)
+                        {
+                            var read = stream.ReadAsync(buffer, 0, buffer.Length);
+                            if (await {|#0:Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(30)))|} != read)
+                                break;
+                            var count = await read;
+                            if (count == 0)
+                                return;
+                            onData(buffer, count);
+                        }
+                    }
+
+                    public async Task ReadLinesAsync(StreamReader reader, Action<string?> onLine, Action onIdle)
+                    {
+                        while (true)
+                        {
+                            var line = reader.ReadLineAsync();
+                            var winner = await {|#1:Task.WhenAny(line, Task.Delay(5000))|}.ConfigureAwait(false);
+                            if (winner != line)
+                            {
+                                onIdle();
+                                continue;
+                            }
+                            onLine(await line.ConfigureAwait(false));
+                        }
+                    }
+
+                    public async Task DrainAsync(Action<string> handle, CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            var next = _inbox.Reader.ReadAsync(ct).AsTask();
+                            if (await {|#2:Task.WhenAny(next, Task.Delay(1000, ct))|} == next)
+                                handle(await next);
+                        }
+                    }
+
+                    public async Task<int> ReceiveAsync(ArraySegment<byte> buffer, TimeSpan idle)
+                    {
+                        var total = 0;
+                        for (var i = 0; i < 10; i++)
+                        {
+                            var idleDelay = Task.Delay(idle);
+                            var receive = _socket.ReceiveAsync(buffer, SocketFlags.None);
+                            if (await {|#3:Task.WhenAny(receive, idleDelay)|} == idleDelay)
+                                throw new TimeoutException("the peer went quiet");
+                            total += await receive;
+                        }
+                        return total;
+                    }
+
+                    public async Task WaitForWorkAsync(Action flush)
+                    {
+                        var idle = Task.Delay(250);
+                        while (true)
+                        {
+                            if (await {|#4:Task.WhenAny(_inbox.Reader.WaitToReadAsync().AsTask(), idle)|} == idle)
+                                return;
+                            flush();
+                        }
+                    }
+                }
+                """,
+            ExpectedDiagnostics =
+            {
+                Verify.Diagnostic().WithLocation(0).WithMessage("Task.WhenAny with Task.Delay as an idle timeout abandons the read 'read' (Stream.ReadAsync) when the delay wins and the loop leaves it pending: it can still take data that nobody receives; pass the read a token and cancel it when the delay wins, or keep the pending read for the next iteration"),
+                Verify.Diagnostic().WithLocation(1).WithMessage("Task.WhenAny with Task.Delay as an idle timeout abandons the read 'line' (StreamReader.ReadLineAsync) when the delay wins and the loop reads again while it is still pending: it can still take data that nobody receives; pass the read a token and cancel it when the delay wins, or keep the pending read for the next iteration"),
+                Verify.Diagnostic().WithLocation(2).WithMessage("Task.WhenAny with Task.Delay as an idle timeout abandons the read 'next' (ChannelReader.ReadAsync) when the delay wins and the loop reads again while it is still pending: it can still take data that nobody receives; pass the read a token and cancel it when the delay wins, or keep the pending read for the next iteration"),
+                Verify.Diagnostic().WithLocation(3).WithMessage("Task.WhenAny with Task.Delay as an idle timeout abandons the read 'receive' (Socket.ReceiveAsync) when the delay wins and the loop leaves it pending: it can still take data that nobody receives; pass the read a token and cancel it when the delay wins, or keep the pending read for the next iteration"),
+                Verify.Diagnostic().WithLocation(4).WithMessage("Task.WhenAny with Task.Delay as an idle timeout abandons the read 'ChannelReader.WaitToReadAsync' when the delay wins and the loop leaves it pending: it can still take data that nobody receives; pass the read a token and cancel it when the delay wins, or keep the pending read for the next iteration"),
+            },
+            // Which token to cancel, and whether the loop may go on after it, is the loop's design: no fix is offered.
+            ExpectNoFix = true,
+        }.RunAsync();
+
+    /// <summary>
+    /// The correct read loops: the read's token is cancelled when the delay wins (or a CancelAfter timeout
+    /// replaces the race), the pending read is kept and raced again in the next iteration, the loop leaves
+    /// and closes what it reads from, the delay's branch still awaits the read; and races in loops that are
+    /// not reads (a retry of other work, completion order).
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_ReadLoopsThatCancelKeepOrCloseTheRead()
+        => Verify.VerifyAnalyzerAsync(ReadLoopUsings + """
+            class Connection
+            {
+                private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>();
+                private Task<int>? _pending;
+
+                public async Task CancelsTheReadAsync(Stream stream, CancellationToken ct)
+                {
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        using var readCancellation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        var read = stream.ReadAsync(buffer, 0, buffer.Length, readCancellation.Token);
+                        if (await Task.WhenAny(read, Task.Delay(30000, ct)) != read)
+                        {
+                            readCancellation.Cancel();
+                            break;
+                        }
+                        if (await read == 0)
+                            return;
+                    }
+                }
+
+                public async Task CancelAfterAsync(Stream stream, CancellationToken ct)
+                {
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        idle.CancelAfter(30000);
+                        if (await stream.ReadAsync(buffer, 0, buffer.Length, idle.Token) == 0)
+                            return;
+                    }
+                }
+
+                public async Task KeepsThePendingReadAsync(Stream stream, Func<Task> sendKeepAlive)
+                {
+                    var buffer = new byte[4096];
+                    Task<int>? read = null;
+                    while (true)
+                    {
+                        read ??= stream.ReadAsync(buffer, 0, buffer.Length);
+                        if (await Task.WhenAny(read, Task.Delay(15000)) != read)
+                        {
+                            await sendKeepAlive();
+                            continue;
+                        }
+                        if (await read == 0)
+                            return;
+                        read = null;
+                    }
+                }
+
+                public async Task ClosesTheConnectionAsync(TcpClient client)
+                {
+                    using var stream = client.GetStream();
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        var read = stream.ReadAsync(buffer, 0, buffer.Length);
+                        if (await Task.WhenAny(read, Task.Delay(30000)) != read)
+                            return;
+                        if (await read == 0)
+                            return;
+                    }
+                }
+
+                public async Task DisposesInTheBranchAsync(Stream stream)
+                {
+                    var buffer = new byte[4096];
+                    while (true)
+                    {
+                        var read = stream.ReadAsync(buffer, 0, buffer.Length);
+                        if (await Task.WhenAny(read, Task.Delay(30000)) != read)
+                        {
+                            stream.Dispose();
+                            break;
+                        }
+                        await read;
+                    }
+                }
+
+                public async Task ClosesAfterTheLoopAsync(Socket socket, ArraySegment<byte> buffer)
+                {
+                    while (true)
+                    {
+                        var receive = socket.ReceiveAsync(buffer, SocketFlags.None);
+                        if (await Task.WhenAny(receive, Task.Delay(30000)) != receive)
+                            break;
+                        await receive;
+                    }
+                    socket.Close();
+                }
+
+                public async Task LogsASlowReadAndWaitsOnAsync(StreamReader reader, Action<string?> onLine)
+                {
+                    while (true)
+                    {
+                        var line = reader.ReadLineAsync();
+                        var delay = Task.Delay(5000);
+                        if (await Task.WhenAny(line, delay) == delay)
+                            Console.WriteLine("slow peer");
+                        onLine(await line);
+                    }
+                }
+
+                public async Task HandsThePendingReadOnAsync(Stream stream, byte[] buffer)
+                {
+                    while (true)
+                    {
+                        var read = stream.ReadAsync(buffer, 0, buffer.Length);
+                        _pending = read;
+                        if (await Task.WhenAny(read, Task.Delay(5000)) != read)
+                            break;
+                    }
+                }
+
+                public async Task RetriesOtherWorkAsync(Func<Task<string>> load)
+                {
+                    for (var attempt = 0; attempt < 3; attempt++)
+                    {
+                        var work = load();
+                        if (await Task.WhenAny(work, Task.Delay(1000)) != work)
+                            continue;
+                        Console.WriteLine(await work);
+                        return;
+                    }
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("while (true) { var read = stream.ReadAsync(; if (await Task.WhenAny(read, Task.Delay(1000)) != read) break; }")]
+    [InlineData("while (true) { var read = stream.ReadAsync(new byte[1], 0, 1); if (await Task.WhenAny(read, Task.Delay()) != ) break; }")]
+    [InlineData("while (true) { var winner = await Task.WhenAny(stream.ReadAsync(new byte[1], 0, 1), idle); if (winner == idle) continue }")]
+    [InlineData("for (;;) { Task<int> read; if (await Task.WhenAny(read, Task.Delay(1000)) != read) throw; }")]
+    public Task NoCrash_OnHalfTypedReadLoops(string body)
+        => Verify.VerifyNoCrashAsync(Usings + "class Client { public async Task M(Stream stream) { " + body + " } }");
+
     /// <summary>A repository whose calls take an optional token, one overload with a trailing token, and one call that takes none.</summary>
     private const string Repository = """
         class Repository
