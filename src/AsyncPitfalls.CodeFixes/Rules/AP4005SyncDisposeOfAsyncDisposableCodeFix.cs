@@ -206,8 +206,9 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     {
         while (resource is ParenthesizedExpressionSyntax parenthesized)
             resource = parenthesized.Expression;
-        return resource is BaseObjectCreationExpressionSyntax
-            || context.Model.GetTypeInfo(resource, context.CancellationToken).Nullability.FlowState == NullableFlowState.NotNull;
+        var info = context.Model.GetTypeInfo(resource, context.CancellationToken);
+        return resource is BaseObjectCreationExpressionSyntax || info.Nullability.FlowState == NullableFlowState.NotNull
+            || info.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
     }
 
     /// <summary>

@@ -864,6 +864,33 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
             }
             """ + DependencyInjection);
 
+    // A plain 'using' of CreateAsyncScope() (reported as any IAsyncDisposable) is configured the same way: a struct, but one whose
+    // boxed copy disposes the same scope; a value type is never null.
+    [Fact]
+    public Task Fix_UsingOfCreateAsyncScope_ConfiguredWhereTheFileConfiguresItsAwaits()
+        => Verify.VerifyCodeFixAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes)
+                {
+                    [|using|] var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                }
+            }
+            """ + DependencyInjection, Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes)
+                {
+                    var scope = scopes.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            """ + DependencyInjection);
+
     /// <summary>
     /// No fix where the local, once an AsyncServiceScope, might not serve as the IServiceScope did (copied into another
     /// local, tested with 'is'), where CreateAsyncScope() does not bind (its namespace not imported), or below C# 8.
