@@ -34,7 +34,23 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
             + "so with '_ = ' or an observe-and-forget helper such as task.Forget().",
         helpLinkUri: HelpLinks.For(DiagnosticIds.DiscardedTask));
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+    /// <summary>
+    /// The same rule for a discarded <c>ContinueWith</c> whose continuation never reads the task it continues: awaiting or
+    /// discarding the continuation would not observe the first task, so the message says what does.
+    /// </summary>
+    internal static readonly DiagnosticDescriptor ContinuationRule = new(
+        id: DiagnosticIds.DiscardedTask,
+        title: "Do not discard awaitable results",
+        messageFormat: "The continuation of {0} in {1} ignores the task it continues and is itself discarded: nothing observes the exception of {0}; await {0}, or read the task's Exception in the continuation",
+        category: RuleCategories.UnawaitedTasks,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A Task, ValueTask or other awaitable used as a statement is started and forgotten: the caller goes on before "
+            + "it finishes, and if it fails the exception is never seen. Await it; if running it in the background is intended, say "
+            + "so with '_ = ' or an observe-and-forget helper such as task.Forget().",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.DiscardedTask));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, ContinuationRule);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -66,8 +82,17 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         // A continuation observes the antecedent; the continuation task itself is rarely worth awaiting.
         // Also through '?.': task?.ContinueWith(t => Log(t.Exception), TaskContinuationOptions.OnlyOnFaulted).
         var produced = OperationTree.WhenNotNull(value);
-        if (produced is IInvocationOperation { TargetMethod.Name: "ContinueWith" })
+        if (produced is IInvocationOperation { TargetMethod.Name: "ContinueWith" } continuation)
+        {
+            // Unless the continuation never reads the task it continues, and nothing else holds that task.
+            if (ReferenceEquals(produced, value) && IgnoredAntecedent(continuation, types, options, context.CancellationToken) is { } antecedent)
+            {
+                context.Report(Diagnostic.Create(ContinuationRule, value.Syntax.GetLocation(),
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.ContinuationIgnoresAntecedent, "true"),
+                    antecedent, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
+            }
             return;
+        }
         // task.ObserveErrors(): an observe helper that hands the task back; dropping that is what it is for.
         if (produced is IInvocationOperation helperCall && helpers.IsObserveHelper(helperCall.TargetMethod, options))
             return;
@@ -91,6 +116,86 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
 
         context.Report(Diagnostic.Create(Rule, value.Syntax.GetLocation(), properties,
             OperationNames.DescribeProducer(value), AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
+    }
+
+    /// <summary>
+    /// How the message names the antecedent of <c>first.ContinueWith(_ =&gt; ...)</c> when nothing observes it: the continuation is a
+    /// lambda that never reads its task parameter (<c>_</c>, or a name it never uses), no continuation option filters on the
+    /// antecedent's state (<c>OnlyOnFaulted</c>, <c>NotOnRanToCompletion</c>: the author handled that state), and the antecedent is a
+    /// task no one else holds: a call's result (not <c>Task.Delay</c>, which only ends cancelled, nor work that cannot fault), or a
+    /// local read only here. A parameter, field or property belongs to code that may observe it; a method group may read the task.
+    /// </summary>
+    private static string? IgnoredAntecedent(IInvocationOperation continuation, KnownTypes types, TaskObservationOptions options, CancellationToken cancellationToken)
+    {
+        var taskType = continuation.TargetMethod.ContainingType?.OriginalDefinition;
+        if (taskType is null || !SymbolEqualityComparer.Default.Equals(taskType, types.Task) && !SymbolEqualityComparer.Default.Equals(taskType, types.TaskOfT)
+            || OperationTree.Unwrap(continuation.Instance) is not { } antecedent)
+            return null;
+
+        IAnonymousFunctionOperation? lambda = null;
+        foreach (var argument in continuation.Arguments)
+        {
+            var argumentValue = OperationTree.Unwrap(argument.Value);
+            if (argumentValue is IDelegateCreationOperation creation)
+            {
+                if (OperationTree.Unwrap(creation.Target) is not IAnonymousFunctionOperation function)
+                    return null;
+                lambda = function;
+            }
+            else if (argument.Value.Type?.Name == "TaskContinuationOptions"
+                && (argument.Value.ConstantValue is not { HasValue: true, Value: int flags } || (flags & StateFilters) != 0))
+            {
+                return null;
+            }
+        }
+        if (lambda is null || lambda.Symbol.Parameters.IsEmpty || ReadsParameter(lambda.Body, lambda.Symbol.Parameters[0]))
+            return null;
+
+        switch (antecedent)
+        {
+            case ILocalReferenceOperation local:
+                // Read only here, and written only by its declaration, with a call that may fault.
+                foreach (var reference in OperationTree.ReferencesTo(local.Local, continuation))
+                {
+                    if (!ReferenceEquals(reference, local))
+                        return null;
+                }
+                return OperationTree.Unwrap(Initializer(local.Local, continuation)) is IInvocationOperation initializer && MayFault(initializer, types, options, cancellationToken)
+                    ? "'" + local.Local.Name + "'"
+                    : null;
+            case IInvocationOperation call:
+                return MayFault(call, types, options, cancellationToken) ? OperationNames.DescribeProducer(call) : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Not <c>Task.Delay</c>, which only ends cancelled (a cancelled task raises nothing unobserved), nor work that catches everything.</summary>
+    private static bool MayFault(IInvocationOperation call, KnownTypes types, TaskObservationOptions options, CancellationToken cancellationToken)
+        => !(call.TargetMethod.Name == "Delay" && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, types.Task))
+            && !RunsFaultFreeWork(call, types, options, cancellationToken);
+
+    private static IOperation? Initializer(ILocalSymbol local, IOperation operation)
+    {
+        foreach (var node in OperationTree.Root(operation).Descendants())
+        {
+            if (node is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                return declarator.GetVariableInitializer()?.Value;
+        }
+        return null;
+    }
+
+    /// <summary>TaskContinuationOptions.NotOnRanToCompletion | NotOnFaulted | NotOnCanceled, of which every OnlyOn* is made.</summary>
+    private const int StateFilters = 0x10000 | 0x20000 | 0x40000;
+
+    private static bool ReadsParameter(IOperation body, IParameterSymbol parameter)
+    {
+        foreach (var node in body.Descendants())
+        {
+            if (node is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

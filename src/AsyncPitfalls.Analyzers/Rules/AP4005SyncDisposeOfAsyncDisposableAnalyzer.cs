@@ -36,12 +36,39 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
         category: RuleCategories.Resources,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Types that implement IAsyncDisposable have clean-up that does I/O (flushing buffered writes, closing a "
-            + "connection gracefully). Disposing them with a plain using runs that clean-up synchronously, blocking the thread "
-            + "in the middle of async code. Use await using. Types whose synchronous Dispose is cheap are not reported.",
+        description: Description,
         helpLinkUri: HelpLinks.For(DiagnosticIds.SyncDisposeOfAsyncDisposable));
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+    private const string Description = "Types that implement IAsyncDisposable have clean-up that does I/O (flushing buffered writes, closing a "
+        + "connection gracefully). Disposing them with a plain using runs that clean-up synchronously, blocking the thread "
+        + "in the middle of async code. Use await using. Types whose synchronous Dispose is cheap are not reported.";
+
+    /// <summary>
+    /// The same rule for <c>using var scope = factory.CreateScope()</c> where <c>CreateAsyncScope()</c> exists
+    /// (Microsoft.Extensions.DependencyInjection 6 and later): IServiceScope is not IAsyncDisposable, the scope behind it is.
+    /// </summary>
+    internal static readonly DiagnosticDescriptor ScopeRule = new(
+        id: DiagnosticIds.SyncDisposeOfAsyncDisposable,
+        title: "Use await using for IAsyncDisposable resources in async code",
+        messageFormat: "'{0}' from {1} is disposed synchronously in {2}: a scope's Dispose blocks on the asynchronous clean-up of its services, and throws for a service that is only IAsyncDisposable; use 'await using' with CreateAsyncScope()",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: Description,
+        helpLinkUri: HelpLinks.For(DiagnosticIds.SyncDisposeOfAsyncDisposable));
+
+    /// <summary>The same rule for a type with a <c>DisposeAsync()</c> method by pattern but no IAsyncDisposable: 'await using' calls it.</summary>
+    internal static readonly DiagnosticDescriptor PatternRule = new(
+        id: DiagnosticIds.SyncDisposeOfAsyncDisposable,
+        title: "Use await using for IAsyncDisposable resources in async code",
+        messageFormat: "'{0}' ({1}) has a DisposeAsync method but is disposed synchronously in {2}: its asynchronous clean-up never runs; use 'await using', which calls '{3}'",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: Description,
+        helpLinkUri: HelpLinks.For(DiagnosticIds.SyncDisposeOfAsyncDisposable));
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, ScopeRule, PatternRule);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -54,12 +81,13 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.IAsyncDisposable is null)
                 return;
             var cheap = OptionCatalog.CheapDisposeTypes.PerFile(start.Options, DiagnosticIds.SyncDisposeOfAsyncDisposable);
-            start.RegisterOperationAction(c => AnalyzeUsing(c, types, cheap), OperationKind.Using, OperationKind.UsingDeclaration);
+            var scopes = ServiceScopes.Create(start.Compilation);
+            start.RegisterOperationAction(c => AnalyzeUsing(c, types, cheap, scopes), OperationKind.Using, OperationKind.UsingDeclaration);
             start.RegisterOperationAction(c => AnalyzeDisposeCall(c, types, cheap), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeUsing(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> cheap)
+    private static void AnalyzeUsing(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> cheap, ServiceScopes? scopes)
     {
         var (isAsynchronous, resources) = context.Operation switch
         {
@@ -79,7 +107,92 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
                     declarator.Symbol.Name, declarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
                 return;
             }
+            if (node is IVariableDeclaratorOperation scopeDeclarator && scopes is not null
+                && OperationTree.Unwrap(scopeDeclarator.GetVariableInitializer()?.Value) is IInvocationOperation creation && scopes.HasAsyncCounterpart(creation))
+            {
+                context.Report(Diagnostic.Create(ScopeRule, UsingKeyword(context.Operation) ?? scopeDeclarator.Syntax.GetLocation(),
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.CreateAsyncScope, "true"),
+                    scopeDeclarator.Symbol.Name, OperationNames.DescribeProducer(creation), AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol)));
+                return;
+            }
+            if (node is IVariableDeclaratorOperation patternDeclarator && DisposeAsyncByPattern(patternDeclarator.Symbol.Type, types) is { } disposeAsync
+                && !IsOrDerivesFrom(patternDeclarator.Symbol.Type, cheap.For(context.Operation.Syntax.SyntaxTree)) && !LeavesNothingToFlush(patternDeclarator, context.Operation))
+            {
+                context.Report(Diagnostic.Create(PatternRule, UsingKeyword(context.Operation) ?? patternDeclarator.Syntax.GetLocation(),
+                    patternDeclarator.Symbol.Name, patternDeclarator.Symbol.Type.Name, AsyncCode.DescribeEnclosingFunction(context.Operation, context.ContainingSymbol),
+                    SymbolNames.Qualified(disposeAsync)));
+                return;
+            }
         }
+    }
+
+    /// <summary>
+    /// A public, parameterless instance <c>DisposeAsync()</c> returning Task or ValueTask on a type that is not IAsyncDisposable:
+    /// 'await using' calls it by pattern, a plain using never does. Not a method that implements another interface's member
+    /// (xUnit's <c>IAsyncLifetime.DisposeAsync</c> is a test fixture's lifecycle hook, not the resource's clean-up).
+    /// </summary>
+    private static IMethodSymbol? DisposeAsyncByPattern(ITypeSymbol type, KnownTypes types)
+    {
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.AllInterfaces.Contains(types.IAsyncDisposable!, SymbolEqualityComparer.Default))
+            return null;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers("DisposeAsync"))
+            {
+                if (member is not IMethodSymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, Parameters.IsEmpty: true, IsGenericMethod: false, ReturnType: var returned } method
+                    || !SymbolEqualityComparer.Default.Equals(returned, types.Task) && !SymbolEqualityComparer.Default.Equals(returned, types.ValueTask))
+                    continue;
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var interfaceMember in @interface.GetMembers("DisposeAsync"))
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMember), method))
+                            return null;
+                    }
+                }
+                return method;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Microsoft.Extensions.DependencyInjection's scopes, resolved once per compilation; null where the compilation has no
+    /// <c>AsyncServiceScope</c> (before version 6, <c>CreateAsyncScope()</c> does not exist).
+    /// </summary>
+    private sealed class ServiceScopes
+    {
+        private readonly INamedTypeSymbol _scope;
+        private readonly INamedTypeSymbol _factory;
+        private readonly INamedTypeSymbol _provider;
+
+        private ServiceScopes(INamedTypeSymbol scope, INamedTypeSymbol factory, INamedTypeSymbol provider)
+            => (_scope, _factory, _provider) = (scope, factory, provider);
+
+        public static ServiceScopes? Create(Compilation compilation)
+            => compilation.GetBestType("Microsoft.Extensions.DependencyInjection.AsyncServiceScope") is not null
+                && compilation.GetBestType("Microsoft.Extensions.DependencyInjection.IServiceScope") is { } scope
+                && compilation.GetBestType("Microsoft.Extensions.DependencyInjection.IServiceScopeFactory") is { } factory
+                && compilation.GetBestType("System.IServiceProvider") is { } provider
+                    ? new ServiceScopes(scope, factory, provider)
+                    : null;
+
+        /// <summary>
+        /// <c>factory.CreateScope()</c> or <c>provider.CreateScope()</c> returning IServiceScope, on a receiver that
+        /// <c>CreateAsyncScope()</c> extends: an IServiceScopeFactory or an IServiceProvider.
+        /// </summary>
+        public bool HasAsyncCounterpart(IInvocationOperation creation)
+        {
+            if (creation.TargetMethod.Name != "CreateScope" || !SymbolEqualityComparer.Default.Equals(creation.TargetMethod.ReturnType, _scope))
+                return false;
+            var receiver = creation.TargetMethod.IsExtensionMethod && creation.Instance is null
+                ? creation.Arguments.FirstOrDefault()?.Value
+                : creation.Instance;
+            return OperationTree.Unwrap(receiver)?.Type is { } type && (Is(type, _factory) || Is(type, _provider));
+        }
+
+        private static bool Is(ITypeSymbol type, INamedTypeSymbol @interface)
+            => SymbolEqualityComparer.Default.Equals(type, @interface) || type.AllInterfaces.Contains(@interface, SymbolEqualityComparer.Default);
     }
 
     private static void AnalyzeDisposeCall(OperationAnalysisContext context, KnownTypes types, PerFileOptions<SymbolNameList> cheap)

@@ -53,8 +53,12 @@ public sealed class DiscardedTaskCodeFix : AwaitInsertingCodeFix
     /// function that returns nothing (<c>void Save() => store.SaveAsync();</c>, <c>() => store.SaveAsync()</c>
     /// as an Action). Awaiting or discarding it there is a statement's rewrite in expression form.
     /// </summary>
+    /// <remarks>
+    /// None for a <c>ContinueWith</c> whose continuation ignores the task it continues: awaiting or discarding the
+    /// continuation leaves the first task's exception unobserved, and only its author knows how to handle it.
+    /// </remarks>
     private static ExpressionSyntax? DiscardedExpression(EditContext context, Diagnostic diagnostic)
-        => context.FindNode(diagnostic) switch
+        => diagnostic.Properties.ContainsKey(DiagnosticProperties.ContinuationIgnoresAntecedent) ? null : context.FindNode(diagnostic) switch
         {
             ExpressionSyntax { Parent: ExpressionStatementSyntax } statement => statement,
             ExpressionSyntax { Parent: ArrowExpressionClauseSyntax } body => body,

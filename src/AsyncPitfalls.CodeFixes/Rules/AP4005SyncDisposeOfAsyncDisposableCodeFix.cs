@@ -30,6 +30,11 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     protected override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
     {
         var token = context.FindToken(diagnostic);
+        if (diagnostic.Properties.ContainsKey(DiagnosticProperties.CreateAsyncScope))
+        {
+            var scopeEdit = AsyncScope(context, token);
+            return scopeEdit is not null && FunctionSyntax.CanAwaitAt(scopeEdit.Target is BlockSyntax ? token.Parent! : scopeEdit.Target, context.Model, context.CancellationToken) ? scopeEdit : null;
+        }
         var edit = token.Parent switch
         {
             LocalDeclarationStatementSyntax declaration when token.IsKind(SyntaxKind.UsingKeyword)
@@ -78,18 +83,18 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     /// <c>await using var x = e.ConfigureAwait(false);</c>. Otherwise x keeps its type: <c>var x = e;</c> and the
     /// rest of the block in <c>await using (x.ConfigureAwait(false)) { ... }</c>, which disposes at the same point.
     /// </summary>
-    private static CodeEdit? ConfiguredUsingDeclaration(EditContext context, LocalDeclarationStatementSyntax declaration)
+    private static CodeEdit? ConfiguredUsingDeclaration(EditContext context, LocalDeclarationStatementSyntax declaration, AsyncScopeRewrite? scope = null)
     {
-        if (SingleInitializedVariable(declaration.Declaration) is not { Initializer.Value: { } value } variable || !IsNeverNull(value, context))
+        if (SingleInitializedVariable(declaration.Declaration) is not { Initializer.Value: { } value } variable || scope is null && !IsNeverNull(value, context))
             return null;
         var name = variable.Identifier.ValueText;
         if (!IsUsedAfter(name, declaration))
         {
-            if (!ConfiguresAsAsyncDisposable(context.Model.GetTypeInfo(value, context.CancellationToken).Type, declaration.SpanStart, context.Model))
+            if (!ConfiguresAsAsyncDisposable(scope?.Type ?? context.Model.GetTypeInfo(value, context.CancellationToken).Type, declaration.SpanStart, context.Model))
                 return null;
             return CodeEdit.Replace(Title, declaration, current =>
             {
-                var statement = (LocalDeclarationStatementSyntax)current;
+                var statement = AsyncScopeRewrite.Apply(scope, (LocalDeclarationStatementSyntax)current);
                 var configured = statement.Declaration.Variables[0];
                 return statement.WithAwaitKeyword(AwaitKeyword(statement.UsingKeyword)).WithUsingKeyword(statement.UsingKeyword.WithLeadingTrivia())
                     .WithDeclaration(statement.Declaration
@@ -100,15 +105,16 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
         }
 
         if (declaration.Parent is not BlockSyntax block
-            || !ConfiguresAsAsyncDisposable(DeclaredType(variable, context), declaration.SpanStart, context.Model)
+            || !ConfiguresAsAsyncDisposable(scope?.Type ?? DeclaredType(variable, context), declaration.SpanStart, context.Model)
             || !CanEnclose(block, block.Statements.IndexOf(declaration)))
             return null;
         return CodeEdit.Replace(Title, block, current =>
         {
             var currentBlock = (BlockSyntax)current;
-            if (currentBlock.GetCurrentNode(declaration) is not { } currentDeclaration)
+            if (currentBlock.GetCurrentNode(declaration) is not { } trackedDeclaration)
                 return currentBlock;
-            var index = currentBlock.Statements.IndexOf(currentDeclaration);
+            var currentDeclaration = AsyncScopeRewrite.Apply(scope, trackedDeclaration);
+            var index = currentBlock.Statements.IndexOf(trackedDeclaration);
             var plain = currentDeclaration.WithUsingKeyword(default)
                 .WithDeclaration(currentDeclaration.Declaration.WithLeadingTrivia(currentDeclaration.UsingKeyword.LeadingTrivia));
             var rest = SyntaxFactory.Block(currentBlock.Statements.Skip(index + 1));
@@ -122,18 +128,18 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     /// uses x, the declaration moves before the statement (<c>var x = e; await using (x.ConfigureAwait(false)) body</c>),
     /// only when no other x in the block could clash with it or bind to it instead.
     /// </summary>
-    private static CodeEdit? ConfiguredUsingStatement(EditContext context, UsingStatementSyntax statement)
+    private static CodeEdit? ConfiguredUsingStatement(EditContext context, UsingStatementSyntax statement, AsyncScopeRewrite? scope = null)
     {
-        if (SingleInitializedVariable(statement.Declaration) is not { Initializer.Value: { } value } variable || !IsNeverNull(value, context))
+        if (SingleInitializedVariable(statement.Declaration) is not { Initializer.Value: { } value } variable || scope is null && !IsNeverNull(value, context))
             return null;
         var name = variable.Identifier.ValueText;
         if (!statement.Statement.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == name))
         {
-            if (!ConfiguresAsAsyncDisposable(context.Model.GetTypeInfo(value, context.CancellationToken).Type, statement.SpanStart, context.Model))
+            if (!ConfiguresAsAsyncDisposable(scope?.Type ?? context.Model.GetTypeInfo(value, context.CancellationToken).Type, statement.SpanStart, context.Model))
                 return null;
             return CodeEdit.Replace(Title, statement, current =>
             {
-                var @using = AwaitUsingStatement((UsingStatementSyntax)current);
+                var @using = AwaitUsingStatement(AsyncScopeRewrite.Apply(scope, (UsingStatementSyntax)current));
                 var configured = @using.Declaration!.Variables[0];
                 return @using.WithDeclaration(@using.Declaration
                     .WithType(VarKeyword().WithTriviaFrom(@using.Declaration.Type))
@@ -144,14 +150,15 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
 
         if (statement.Parent is not BlockSyntax block
             || block.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name && !statement.Span.Contains(t.Span))
-            || !ConfiguresAsAsyncDisposable(DeclaredType(variable, context), statement.SpanStart, context.Model))
+            || !ConfiguresAsAsyncDisposable(scope?.Type ?? DeclaredType(variable, context), statement.SpanStart, context.Model))
             return null;
         return CodeEdit.Replace(Title, block, current =>
         {
             var currentBlock = (BlockSyntax)current;
-            if (currentBlock.GetCurrentNode(statement) is not UsingStatementSyntax currentStatement)
+            if (currentBlock.GetCurrentNode(statement) is not UsingStatementSyntax trackedStatement)
                 return currentBlock;
-            var index = currentBlock.Statements.IndexOf(currentStatement);
+            var index = currentBlock.Statements.IndexOf(trackedStatement);
+            var currentStatement = AsyncScopeRewrite.Apply(scope, trackedStatement);
             var local = SyntaxFactory.LocalDeclarationStatement(currentStatement.Declaration!.WithoutTrivia())
                 .WithLeadingTrivia(currentStatement.GetLeadingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
@@ -199,8 +206,9 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     {
         while (resource is ParenthesizedExpressionSyntax parenthesized)
             resource = parenthesized.Expression;
-        return resource is BaseObjectCreationExpressionSyntax
-            || context.Model.GetTypeInfo(resource, context.CancellationToken).Nullability.FlowState == NullableFlowState.NotNull;
+        var info = context.Model.GetTypeInfo(resource, context.CancellationToken);
+        return resource is BaseObjectCreationExpressionSyntax || info.Nullability.FlowState == NullableFlowState.NotNull
+            || info.Type is { IsValueType: true } type && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
     }
 
     /// <summary>
@@ -209,9 +217,102 @@ public sealed class SyncDisposeOfAsyncDisposableCodeFix : EditCodeFixProvider
     /// (an IAsyncEnumerable as well). Only reference types: a struct would be boxed, and the copy disposed.
     /// </summary>
     private static bool ConfiguresAsAsyncDisposable(ITypeSymbol? type, int position, SemanticModel model)
-        => type is { IsReferenceType: true }
+        => (type is { IsReferenceType: true } || IsAsyncServiceScope(type))
             && model.LookupSymbols(position, type, "ConfigureAwait", includeReducedExtensionMethods: true) is { Length: 1 } candidates
             && candidates[0] is IMethodSymbol { ReducedFrom: not null, ReturnType.Name: "ConfiguredAsyncDisposable" };
+
+    /// <summary>
+    /// Microsoft.Extensions.DependencyInjection's AsyncServiceScope: a readonly struct around the one scope it disposes, so the
+    /// boxed copy that <c>ConfigureAwait(false)</c> wraps disposes that same scope.
+    /// </summary>
+    private static bool IsAsyncServiceScope(ITypeSymbol? type)
+        => type is INamedTypeSymbol { Name: "AsyncServiceScope", TypeKind: TypeKind.Struct, ContainingNamespace: { Name: "DependencyInjection", ContainingNamespace: { Name: "Extensions", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } } };
+
+    /// <summary>
+    /// <c>using var scope = factory.CreateScope();</c> becomes <c>await using var scope = factory.CreateAsyncScope();</c> (configured
+    /// as the file awaits, as for any resource), and an explicit <c>IServiceScope</c> becomes <c>var</c>: the local is then an
+    /// AsyncServiceScope. Only where <c>CreateAsyncScope()</c> binds on that receiver (the extension imported, one candidate),
+    /// and where every use of the local reads its <c>ServiceProvider</c> or passes it on as an argument: a struct serves both as
+    /// the interface did.
+    /// </summary>
+    private static CodeEdit? AsyncScope(EditContext context, SyntaxToken usingKeyword)
+    {
+        var (declaration, scopeNode) = usingKeyword.Parent switch
+        {
+            LocalDeclarationStatementSyntax localDeclaration when usingKeyword.IsKind(SyntaxKind.UsingKeyword)
+                => (localDeclaration.Declaration, localDeclaration.Parent is GlobalStatementSyntax global ? global.Parent : localDeclaration.Parent),
+            UsingStatementSyntax statement when usingKeyword.IsKind(SyntaxKind.UsingKeyword) && LanguageFeatures.AllowsAwaitUsing(statement) => (statement.Declaration, statement.Statement),
+            _ => (null, null),
+        };
+        if (SingleInitializedVariable(declaration) is not { Initializer.Value: { } value } variable || scopeNode is null
+            || AsyncScopeRewrite.CreateScopeCall(value) is not { } invocation
+            || context.Model.GetSpeculativeSymbolInfo(invocation.SpanStart, AsyncScopeRewrite.Rename(invocation), SpeculativeBindingOption.BindAsExpression).Symbol
+                is not IMethodSymbol { ReturnType: var scopeType } || !IsAsyncServiceScope(scopeType)
+            || context.Model.GetDeclaredSymbol(variable, context.CancellationToken) is not ILocalSymbol local)
+            return null;
+        foreach (var use in scopeNode.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (use.Identifier.ValueText != local.Name || !SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(use, context.CancellationToken).Symbol, local))
+                continue;
+            var served = use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ServiceProvider" } access && access.Expression == use
+                || use.Parent is ArgumentSyntax { RefKindKeyword.RawKind: 0 };
+            if (!served)
+                return null;
+        }
+
+        var scope = new AsyncScopeRewrite(scopeType);
+        return usingKeyword.Parent switch
+        {
+            LocalDeclarationStatementSyntax local2 => context.ConfigureAwaitFalse
+                ? ConfiguredUsingDeclaration(context, local2, scope)
+                : CodeEdit.Replace(Title, local2, current =>
+                {
+                    var statement = AsyncScopeRewrite.Apply(scope, (LocalDeclarationStatementSyntax)current);
+                    return statement.WithAwaitKeyword(AwaitKeyword(statement.UsingKeyword)).WithUsingKeyword(statement.UsingKeyword.WithLeadingTrivia());
+                }),
+            UsingStatementSyntax statement => context.ConfigureAwaitFalse
+                ? ConfiguredUsingStatement(context, statement, scope)
+                : CodeEdit.Replace(Title, statement, current => AwaitUsingStatement(AsyncScopeRewrite.Apply(scope, (UsingStatementSyntax)current))),
+            _ => null,
+        };
+    }
+
+    /// <summary>The rewrite of a <c>CreateScope()</c> declaration into a <c>CreateAsyncScope()</c> one, applied to the current syntax.</summary>
+    private sealed class AsyncScopeRewrite
+    {
+        public AsyncScopeRewrite(ITypeSymbol type) => Type = type;
+
+        /// <summary>AsyncServiceScope.</summary>
+        public ITypeSymbol Type { get; }
+
+        public static InvocationExpressionSyntax? CreateScopeCall(ExpressionSyntax value)
+        {
+            while (value is ParenthesizedExpressionSyntax parenthesized)
+                value = parenthesized.Expression;
+            return value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax { Identifier.ValueText: "CreateScope" } }, ArgumentList.Arguments.Count: 0 } invocation
+                ? invocation : null;
+        }
+
+        public static InvocationExpressionSyntax Rename(InvocationExpressionSyntax invocation)
+        {
+            var access = (MemberAccessExpressionSyntax)invocation.Expression;
+            return invocation.WithExpression(access.WithName(SyntaxFactory.IdentifierName("CreateAsyncScope").WithTriviaFrom(access.Name)));
+        }
+
+        public static LocalDeclarationStatementSyntax Apply(AsyncScopeRewrite? scope, LocalDeclarationStatementSyntax statement)
+            => scope is null ? statement : statement.WithDeclaration(Apply(statement.Declaration));
+
+        public static UsingStatementSyntax Apply(AsyncScopeRewrite? scope, UsingStatementSyntax statement)
+            => scope is null || statement.Declaration is null ? statement : statement.WithDeclaration(Apply(statement.Declaration));
+
+        private static VariableDeclarationSyntax Apply(VariableDeclarationSyntax declaration)
+        {
+            if (declaration.Variables.Count != 1 || declaration.Variables[0].Initializer is not { } initializer || CreateScopeCall(initializer.Value) is not { } invocation)
+                return declaration;
+            var renamed = declaration.ReplaceNode(invocation, Rename(invocation));
+            return renamed.Type.IsVar ? renamed : renamed.WithType(VarKeyword().WithTriviaFrom(renamed.Type));
+        }
+    }
 
     private static VariableDeclaratorSyntax? SingleInitializedVariable(VariableDeclarationSyntax? declaration)
         => declaration is { Variables.Count: 1 } && declaration.Variables[0].Initializer is not null ? declaration.Variables[0] : null;

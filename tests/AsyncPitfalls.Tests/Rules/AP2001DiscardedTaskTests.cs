@@ -876,4 +876,108 @@ public sealed class AP2001DiscardedTaskTests
                 },
             },
         }.RunAsync();
+
+    // ---- ContinueWith whose continuation ignores the task it continues (issue 29) ----
+
+    [Fact]
+    public Task Reports_ContinueWith_IgnoringItsAntecedent_InSyncAndAsyncCode_WithoutAFix()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + Awaitables + """
+                    class Service
+                    {
+                        private readonly List<string> _log = new();
+
+                        public void Save(Store store)
+                        {
+                            {|#0:store.SaveAsync().ContinueWith(_ => _log.Add("saved"))|};
+                            {|#1:store.CountAsync().ContinueWith(t => _log.Add("counted"), TaskContinuationOptions.ExecuteSynchronously)|};
+                            var pending = store.SaveAsync();
+                            {|#2:pending.ContinueWith((_, state) => _log.Add((string)state!), "done")|};
+                        }
+
+                        public async Task RefreshAsync(Store store)
+                        {
+                            await Task.Yield();
+                            {|#3:Task.Run(() => store.SaveAsync()).ContinueWith(async _ => await store.FlushAsync())|};
+                        }
+                    }
+                    """,
+                },
+                ExpectedDiagnostics =
+                {
+                    Verify.Diagnostic(DiscardedTaskAnalyzer.ContinuationRule).WithLocation(0).WithMessage("The continuation of 'Store.SaveAsync' in method 'Save' ignores the task it continues and is itself discarded: nothing observes the exception of 'Store.SaveAsync'; await 'Store.SaveAsync', or read the task's Exception in the continuation"),
+                    Verify.Diagnostic(DiscardedTaskAnalyzer.ContinuationRule).WithLocation(1).WithArguments("'Store.CountAsync'", "method 'Save'"),
+                    Verify.Diagnostic(DiscardedTaskAnalyzer.ContinuationRule).WithLocation(2).WithArguments("'pending'", "method 'Save'"),
+                    Verify.Diagnostic(DiscardedTaskAnalyzer.ContinuationRule).WithLocation(3).WithArguments("'Task.Run'", "async method 'RefreshAsync'"),
+                },
+            },
+        }.RunAsync();
+
+    /// <summary>
+    /// Look-alikes: the continuation reads the task (its Exception, Status, IsFaulted, Result, or hands it on), filters on its
+    /// state (the author handled the fault), is a method group that receives it, or is itself kept; the antecedent is held
+    /// elsewhere (a parameter, a field, a local also returned or awaited), only ends cancelled (Task.Delay), or catches everything.
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_ContinuationsThatObserveOrFilter_AndAntecedentsHeldElsewhere()
+        => Verify.VerifyAnalyzerAsync(Usings + Awaitables + """
+            class Service
+            {
+                private readonly List<string> _log = new();
+                private Task? _running;
+                private Task? _continuation;
+
+                public Task Save(Store store, Task incoming, CancellationToken token)
+                {
+                    store.SaveAsync().ContinueWith(t => _log.Add(t.Exception?.Message ?? "ok"));
+                    store.SaveAsync().ContinueWith(t => { if (t.IsFaulted) _log.Add("failed"); });
+                    store.SaveAsync().ContinueWith(t => _log.Add(t.Status.ToString()));
+                    store.CountAsync().ContinueWith(t => _log.Add(t.Result.ToString()));
+                    store.SaveAsync().ContinueWith(t => Observe(t));
+                    store.SaveAsync().ContinueWith(Observe);
+                    store.SaveAsync().ContinueWith(_ => _log.Add("failed"), TaskContinuationOptions.OnlyOnFaulted);
+                    store.SaveAsync().ContinueWith(_ => _log.Add("saved"), TaskContinuationOptions.NotOnFaulted);
+                    store.SaveAsync().ContinueWith(_ => _log.Add("saved"), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                    _continuation = store.SaveAsync().ContinueWith(_ => _log.Add("saved"));
+                    _ = store.SaveAsync().ContinueWith(_ => _log.Add("saved"));
+                    incoming.ContinueWith(_ => _log.Add("incoming done"));
+                    _running?.ContinueWith(_ => _log.Add("running done"));
+                    _running!.ContinueWith(_ => _log.Add("running done"));
+                    Task.Delay(1000, token).ContinueWith(_ => _log.Add("tick"));
+                    // Pipelines.Sockets.Unofficial's MutexSlim: a timeout's delay in a local, which only ends cancelled.
+                    Task timeout = Task.Delay(1000, token);
+                    timeout.ContinueWith((_, state) => { try { ((List<string>)state!).Add("expired"); } catch { } }, _log);
+                    Task.Run(() => { try { _log.Add("work"); } catch (Exception e) { _log.Add(e.Message); } }).ContinueWith(_ => _log.Add("done"));
+                    var pending = store.SaveAsync();
+                    pending.ContinueWith(_ => _log.Add("saved"));
+                    return pending.ContinueWith(_ => _log.Add("returned"));
+                }
+
+                public async Task AwaitedAsync(Store store)
+                {
+                    var pending = store.SaveAsync();
+                    pending.ContinueWith(_ => _log.Add("saved"));
+                    await pending;
+                    await store.SaveAsync().ContinueWith(_ => _log.Add("awaited"));
+                }
+
+                private void Observe(Task task) => _log.Add(task.Exception?.Message ?? "ok");
+            }
+            """);
+
+    [Theory]
+    [InlineData("void M(Store s) { s.SaveAsync().ContinueWith(; }")]
+    [InlineData("void M(Store s) { s.SaveAsync().ContinueWith(_ => ); }")]
+    [InlineData("void M(Store s) { s.SaveAsync().ContinueWith(_ => { }, TaskContinuationOptions.); }")]
+    [InlineData("void M(Store s) { Missing().ContinueWith(_ => { }); }")]
+    [InlineData("void M(Store s) { s.SaveAsync().ContinueWith(Missing); }")]
+    [InlineData("void M(Store s, TaskContinuationOptions o) { s.SaveAsync().ContinueWith(() => { }, o); }")]
+    public Task NoCrash_OnHalfTypedContinuations(string member)
+        => Verify.VerifyNoCrashAsync(Usings + Awaitables + "class C { " + member + " }");
 }

@@ -674,4 +674,419 @@ public sealed class AP4005SyncDisposeOfAsyncDisposableTests
                 },
             },
         }.RunAsync();
+
+    // ---- A scope from CreateScope() where CreateAsyncScope() exists (issue 29) ----
+
+    /// <summary>Microsoft.Extensions.DependencyInjection.Abstractions 6 and later, as far as the rule and its fix look.</summary>
+    internal const string DependencyInjection = """
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public interface IServiceScope : System.IDisposable { System.IServiceProvider ServiceProvider { get; } }
+            public interface IServiceScopeFactory { IServiceScope CreateScope(); }
+            public readonly struct AsyncServiceScope : IServiceScope, System.IAsyncDisposable
+            {
+                private readonly IServiceScope _scope;
+                public AsyncServiceScope(IServiceScope scope) => _scope = scope;
+                public System.IServiceProvider ServiceProvider => _scope.ServiceProvider;
+                public void Dispose() => _scope.Dispose();
+                public System.Threading.Tasks.ValueTask DisposeAsync() { _scope.Dispose(); return default; }
+            }
+            public static class ServiceProviderServiceExtensions
+            {
+                public static T GetRequiredService<T>(this System.IServiceProvider provider) => (T)provider.GetService(typeof(T))!;
+                public static IServiceScope CreateScope(this System.IServiceProvider provider) => provider.GetRequiredService<IServiceScopeFactory>().CreateScope();
+                public static AsyncServiceScope CreateAsyncScope(this System.IServiceProvider provider) => new(provider.CreateScope());
+                public static AsyncServiceScope CreateAsyncScope(this IServiceScopeFactory factory) => new(factory.CreateScope());
+            }
+        }
+        """;
+
+    private const string Job = """
+        public class Job { public Task RunAsync() => Task.CompletedTask; }
+
+        """;
+
+    [Fact]
+    public Task Reports_UsingOfCreateScope_WhereCreateAsyncScopeExists()
+        => Verify.VerifyAnalyzerAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                private readonly IServiceScopeFactory _scopes;
+                private readonly IServiceProvider _services;
+
+                public Worker(IServiceScopeFactory scopes, IServiceProvider services) => (_scopes, _services) = (scopes, services);
+
+                public async Task RunAsync()
+                {
+                    {|#0:using|} var scope = _scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                    {|#1:using|} (IServiceScope inner = _services.CreateScope())
+                        await inner.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                }
+            }
+            """ + DependencyInjection,
+            Verify.Diagnostic(SyncDisposeOfAsyncDisposableAnalyzer.ScopeRule).WithLocation(0).WithMessage("'scope' from 'IServiceScopeFactory.CreateScope' is disposed synchronously in async method 'RunAsync': a scope's Dispose blocks on the asynchronous clean-up of its services, and throws for a service that is only IAsyncDisposable; use 'await using' with CreateAsyncScope()"),
+            Verify.Diagnostic(SyncDisposeOfAsyncDisposableAnalyzer.ScopeRule).WithLocation(1).WithArguments("inner", "'ServiceProviderServiceExtensions.CreateScope'", "async method 'RunAsync'"));
+
+    /// <summary>
+    /// Not reported: synchronous code (no 'await using' to write), 'await using' of CreateAsyncScope(), a scope kept for later,
+    /// a CreateScope() of something that is neither a scope factory nor a service provider.
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_SyncCode_AsyncScopes_KeptScopes_OtherCreateScopes()
+        => Verify.VerifyAnalyzerAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Container
+            {
+                public IServiceScope CreateScope() => throw new NotSupportedException();
+            }
+            class Worker
+            {
+                private readonly IServiceScopeFactory _scopes;
+                private IServiceScope? _kept;
+
+                public Worker(IServiceScopeFactory scopes) => _scopes = scopes;
+
+                public void Run()
+                {
+                    using var scope = _scopes.CreateScope();
+                    scope.ServiceProvider.GetRequiredService<Job>().RunAsync().Wait();
+                }
+
+                public async Task RunAsync(Container container)
+                {
+                    await using var scope = _scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                    _kept = _scopes.CreateScope();
+                    using var other = container.CreateScope();
+                    await Task.Yield();
+                }
+            }
+            """ + DependencyInjection);
+
+    // Before Microsoft.Extensions.DependencyInjection 6 there is no CreateAsyncScope() to write.
+    [Fact]
+    public Task NoDiagnostic_WithoutCreateAsyncScope()
+        => Verify.VerifyAnalyzerAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes)
+                {
+                    using var scope = scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                }
+            }
+
+            namespace Microsoft.Extensions.DependencyInjection
+            {
+                public interface IServiceScope : System.IDisposable { System.IServiceProvider ServiceProvider { get; } }
+                public interface IServiceScopeFactory { IServiceScope CreateScope(); }
+                public static class ServiceProviderServiceExtensions
+                {
+                    public static T GetRequiredService<T>(this System.IServiceProvider provider) => (T)provider.GetService(typeof(T))!;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_CreateAsyncScope_WithAwaitUsing()
+        => Verify.VerifyCodeFixAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes, IServiceProvider services)
+                {
+                    [|using|] var scope = scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                    [|using|] (IServiceScope inner = services.CreateScope())
+                        await Run(inner);
+                }
+
+                private static Task Run(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+            }
+            """ + DependencyInjection, Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes, IServiceProvider services)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                    await using (var inner = services.CreateAsyncScope())
+                        await Run(inner);
+                }
+
+                private static Task Run(IServiceScope scope) => scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+            }
+            """ + DependencyInjection);
+
+    // In a file that configures its awaits the scope keeps being usable: 'x.ConfigureAwait(false)' wraps a boxed copy of the
+    // AsyncServiceScope, which disposes the same scope.
+    [Fact]
+    public Task Fix_CreateAsyncScope_ConfiguredWhereTheFileConfiguresItsAwaits()
+        => Verify.VerifyCodeFixAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes, IServiceProvider services)
+                {
+                    [|using|] IServiceScope scope = scopes.CreateScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                }
+
+                public async Task RunEachAsync(IServiceProvider services)
+                {
+                    Console.WriteLine("start");
+                    [|using|] (var scope = services.CreateScope())
+                    {
+                        await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            """ + DependencyInjection, Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes, IServiceProvider services)
+                {
+                    var scope = scopes.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                    }
+                }
+
+                public async Task RunEachAsync(IServiceProvider services)
+                {
+                    Console.WriteLine("start");
+                    var scope = services.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            """ + DependencyInjection);
+
+    // A plain 'using' of CreateAsyncScope() (reported as any IAsyncDisposable) is configured the same way: a struct, but one whose
+    // boxed copy disposes the same scope; a value type is never null.
+    [Fact]
+    public Task Fix_UsingOfCreateAsyncScope_ConfiguredWhereTheFileConfiguresItsAwaits()
+        => Verify.VerifyCodeFixAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes)
+                {
+                    [|using|] var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                }
+            }
+            """ + DependencyInjection, Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+            class Worker
+            {
+                public async Task RunAsync(IServiceScopeFactory scopes)
+                {
+                    var scope = scopes.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        await scope.ServiceProvider.GetRequiredService<Job>().RunAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            """ + DependencyInjection);
+
+    /// <summary>
+    /// No fix where the local, once an AsyncServiceScope, might not serve as the IServiceScope did (copied into another
+    /// local, tested with 'is'), where CreateAsyncScope() does not bind (its namespace not imported), or below C# 8.
+    /// </summary>
+    [Fact]
+    public Task NoFix_CreateScope_WhereTheAsyncScopeMightNotServe()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+                    class Worker
+                    {
+                        private IServiceScope? _last;
+
+                        public async Task RunAsync(IServiceScopeFactory scopes)
+                        {
+                            [|using|] var scope = scopes.CreateScope();
+                            _last = scope;
+                            await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                        }
+                    }
+                    """ + DependencyInjection,
+                    Usings + Job.Replace("class Job", "class Job2") + """
+                    class Other
+                    {
+                        public async Task RunAsync(Microsoft.Extensions.DependencyInjection.IServiceScopeFactory scopes)
+                        {
+                            [|using|] var scope = scopes.CreateScope();
+                            await Task.Yield();
+                            Console.WriteLine(scope.ServiceProvider);
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task NoFix_CreateScope_InAUsingStatement_BelowCSharp8()
+        => new Verify.Test
+        {
+            LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3,
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + "using Microsoft.Extensions.DependencyInjection;\n" + Job + """
+                    class Worker
+                    {
+                        public async Task RunAsync(IServiceScopeFactory scopes)
+                        {
+                            [|using|] (var scope = scopes.CreateScope())
+                                await scope.ServiceProvider.GetRequiredService<Job>().RunAsync();
+                        }
+                    }
+                    """ + DependencyInjection.Replace("=> new(", "=> new AsyncServiceScope(").Replace("!;", ";"),
+                },
+            },
+        }.RunAsync();
+
+    [Theory]
+    [InlineData("async Task M(IServiceScopeFactory f) { using var s = f.CreateScope(; await Task.Yield(); }")]
+    [InlineData("async Task M(IServiceScopeFactory f) { using var s = f.; await Task.Yield(); }")]
+    [InlineData("async Task M(Missing f) { using var s = f.CreateScope(); await Task.Yield(); }")]
+    [InlineData("async Task M() { using var s = new Missing(); await Task.Yield(); }")]
+    [InlineData("async Task M() { using var s = new Pattern(; await Task.Yield(); } class Pattern : IDisposable { public void Dispose() { } public ValueTask DisposeAsync( }")]
+    public Task NoCrash_OnHalfTypedScopesAndPatterns(string member)
+        => Verify.VerifyNoCrashAsync(Usings + "using Microsoft.Extensions.DependencyInjection;\nclass C { " + member + " }" + DependencyInjection);
+
+    // ---- A DisposeAsync() by pattern without IAsyncDisposable (issue 29) ----
+
+    private const string PatternTypes = """
+        // A DisposeAsync() by pattern, as libraries wrote it before IAsyncDisposable reached their targets.
+        public sealed class Channel : IDisposable
+        {
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => default;
+            public Task SendAsync(string text) => Task.CompletedTask;
+        }
+        public class Session : IDisposable
+        {
+            public void Dispose() { }
+            public Task DisposeAsync() => Task.CompletedTask;
+        }
+        public sealed class DerivedSession : Session { }
+
+        """;
+
+    [Fact]
+    public Task Reports_UsingOfATypeWithDisposeAsyncByPattern()
+        => Verify.VerifyAnalyzerAsync(Usings + PatternTypes + """
+            class Sender
+            {
+                public async Task SendAsync(string text)
+                {
+                    {|#0:using|} var channel = new Channel();
+                    await channel.SendAsync(text);
+                    {|#1:using|} (var session = new DerivedSession())
+                        await Task.Delay(1);
+                }
+            }
+            """,
+            Verify.Diagnostic(SyncDisposeOfAsyncDisposableAnalyzer.PatternRule).WithLocation(0).WithMessage("'channel' (Channel) has a DisposeAsync method but is disposed synchronously in async method 'SendAsync': its asynchronous clean-up never runs; use 'await using', which calls 'Channel.DisposeAsync'"),
+            Verify.Diagnostic(SyncDisposeOfAsyncDisposableAnalyzer.PatternRule).WithLocation(1).WithArguments("session", "DerivedSession", "async method 'SendAsync'", "Session.DisposeAsync"));
+
+    /// <summary>
+    /// Look-alikes: a DisposeAsync that is not public, takes arguments, returns something else, or implements another interface's
+    /// member (xUnit's IAsyncLifetime: a test fixture's hook); the same types in synchronous code, or with 'await using'.
+    /// </summary>
+    [Fact]
+    public Task NoDiagnostic_DisposeAsyncLookAlikes_SyncCode_AwaitUsing()
+        => Verify.VerifyAnalyzerAsync(Usings + PatternTypes + """
+            public interface IAsyncLifetime { Task InitializeAsync(); Task DisposeAsync(); }
+            public sealed class Fixture : IAsyncLifetime, IDisposable
+            {
+                public Task InitializeAsync() => Task.CompletedTask;
+                public Task DisposeAsync() => Task.CompletedTask;
+                public void Dispose() { }
+            }
+            public sealed class Hidden : IDisposable { public void Dispose() { } internal ValueTask DisposeAsync() => default; }
+            public sealed class WithFlag : IDisposable { public void Dispose() { } public ValueTask DisposeAsync(bool force) => default; }
+            public sealed class Counted : IDisposable { public void Dispose() { } public Task<int> DisposeAsync() => Task.FromResult(0); }
+            public sealed class Static : IDisposable { public void Dispose() { } public static ValueTask DisposeAsync() => default; }
+            class Sender
+            {
+                public void Send()
+                {
+                    using var channel = new Channel();
+                }
+
+                public async Task SendAsync()
+                {
+                    await using var channel = new Channel();
+                    using var fixture = new Fixture();
+                    using var hidden = new Hidden();
+                    using var withFlag = new WithFlag();
+                    using var counted = new Counted();
+                    using var isStatic = new Static();
+                    await Task.Yield();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_AwaitUsing_CallsTheDisposeAsyncByPattern()
+        => Verify.VerifyCodeFixAsync(Usings + PatternTypes + """
+            class Sender
+            {
+                public async Task SendAsync(string text)
+                {
+                    [|using|] var channel = new Channel();
+                    await channel.SendAsync(text);
+                    [|using|] (var session = new Session())
+                        await Task.Delay(1);
+                }
+            }
+            """, Usings + PatternTypes + """
+            class Sender
+            {
+                public async Task SendAsync(string text)
+                {
+                    await using var channel = new Channel();
+                    await channel.SendAsync(text);
+                    await using (var session = new Session())
+                        await Task.Delay(1);
+                }
+            }
+            """);
+
+    // ConfigureAwait(false) configures an IAsyncDisposable only: no configured form exists for a DisposeAsync by pattern, and an
+    // unconfigured 'await using' would break the file's convention.
+    [Fact]
+    public Task NoFix_DisposeAsyncByPattern_WhereTheFileConfiguresItsAwaits()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestState =
+            {
+                Sources =
+                {
+                    Usings + PatternTypes + """
+                    class Sender
+                    {
+                        public async Task SendAsync(string text)
+                        {
+                            [|using|] var channel = new Channel();
+                            await channel.SendAsync(text).ConfigureAwait(false);
+                        }
+                    }
+                    """,
+                },
+            },
+        }.RunAsync();
 }

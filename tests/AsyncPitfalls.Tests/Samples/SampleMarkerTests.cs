@@ -20,7 +20,7 @@ public sealed partial class SampleMarkerTests
 {
     [Fact]
     public Task RuleGallery_DiagnosticsEqualMarkers()
-        => AssertDiagnosticsEqualMarkersAsync("samples/RuleGallery", OutputKind.DynamicallyLinkedLibrary, RuntimeReferences.NetCore);
+        => AssertDiagnosticsEqualMarkersAsync("samples/RuleGallery", OutputKind.DynamicallyLinkedLibrary, RuntimeReferences.AspNetCore);
 
     [Fact]
     public Task RuntimeDemos_DiagnosticsEqualMarkers()
