@@ -42,11 +42,15 @@ internal static class OwnedFields
     /// <summary>A creation of the rule's resource.</summary>
     public readonly struct Creation
     {
-        public Creation(bool holds, string what)
+        public Creation(bool holds, string what, bool releasedByCancel = false)
         {
             Holds = holds;
             What = what;
+            ReleasedByCancel = releasedByCancel;
         }
+
+        /// <summary>Whether <c>Cancel()</c> releases what it holds (a timer, not a link): then a Dispose that cancels it is enough.</summary>
+        public bool ReleasedByCancel { get; }
 
         /// <summary>Whether disposing it releases something (always, for a client; a timer or a link, for a token source).</summary>
         public bool Holds { get; }
@@ -188,6 +192,7 @@ internal static class OwnedFields
         public readonly List<CreationSite> Creations = new();
         public readonly HashSet<ISymbol> DisposedIn = new(SymbolEqualityComparer.Default);
         public readonly HashSet<ISymbol> NullCheckedIn = new(SymbolEqualityComparer.Default);
+        public readonly HashSet<ISymbol> CancelledIn = new(SymbolEqualityComparer.Default);
         /// <summary>Per member, the earliest position where it reads the field (not a null check, not a store).</summary>
         public readonly Dictionary<ISymbol, int> FirstReadIn = new(SymbolEqualityComparer.Default);
         /// <summary>A value the type did not create, or a hand-over: the field is not the type's to dispose.</summary>
@@ -520,10 +525,13 @@ internal static class OwnedFields
             private void Read(ISymbol field, IOperation reference, IOperation? parent)
             {
                 var cancelAfter = parent is IInvocationOperation { TargetMethod.Name: "CancelAfter" };
+                var cancel = parent is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAsync" };
                 lock (_owner._gate)
                 {
                     var facts = _owner.FactsOf(field);
                     facts.Timed |= cancelAfter;
+                    if (cancel)
+                        facts.CancelledIn.Add(_member);
                     var position = reference.Syntax.SpanStart;
                     if (!facts.FirstReadIn.TryGetValue(_member, out var first) || position < first)
                         facts.FirstReadIn[_member] = position;
@@ -710,7 +718,7 @@ internal static class OwnedFields
 
                     if (facts.DisposedIn.Count == 0)
                     {
-                        if (IsProcessLifetime(_type))
+                        if (IsProcessLifetime(_type) || CancelReleasesIt(facts))
                             continue;
                         var isDisposable = Implements(_type, disposable) || Implements(_type, types.IAsyncDisposable);
                         findings.Add(new Finding(_type, pair.Key, first.Operation, what, isDisposable ? FindingKind.NotDisposed : FindingKind.NotDisposable, null));
@@ -753,6 +761,22 @@ internal static class OwnedFields
                     if (SourceWords.MayMention(reference.SyntaxTree, reference.Span, words))
                         return true;
                 }
+            }
+            return false;
+        }
+
+        /// <summary>A timed (not linked) source its Dispose cancels: the cancellation stops the timer, and nothing is left to release.</summary>
+        private static bool CancelReleasesIt(FieldFacts facts)
+        {
+            foreach (var site in facts.Creations)
+            {
+                if (!site.What.ReleasedByCancel)
+                    return false;
+            }
+            foreach (var member in facts.CancelledIn)
+            {
+                if (IsDisposeMethod(member))
+                    return true;
             }
             return false;
         }

@@ -81,7 +81,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.CancellationTokenSource))
             return new OwnedFields.Creation(holds: true, "linked CancellationTokenSource");
         if (operation is IObjectCreationOperation creation && SymbolEqualityComparer.Default.Equals(creation.Type, types.CancellationTokenSource))
-            return new OwnedFields.Creation(holds: creation.Arguments.Length > 0, "CancellationTokenSource");
+            return new OwnedFields.Creation(holds: creation.Arguments.Length > 0, "CancellationTokenSource", releasedByCancel: true);
         return null;
     }
 

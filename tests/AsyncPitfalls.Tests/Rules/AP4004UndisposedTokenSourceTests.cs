@@ -239,12 +239,21 @@ public sealed class AP4004UndisposedTokenSourceTests
                     _round.Dispose();
                 }
             }
+
+            // The real twin of a timed source its Dispose cancels: cancelling a linked one leaves it registered on its outer token.
+            sealed class Listener : IAsyncDisposable
+            {
+                private readonly CancellationTokenSource _linked;
+                public Listener(CancellationToken stopping) => _linked = {|#5:CancellationTokenSource.CreateLinkedTokenSource(stopping)|};
+                public ValueTask DisposeAsync() { _linked.Cancel(); return default; }
+            }
             """,
             Verify.Diagnostic().WithLocation(0).WithMessage("'Poller' creates the linked CancellationTokenSource in field '_cts' and never disposes it: 'Poller' is not IDisposable"),
             Verify.Diagnostic().WithLocation(1).WithMessage("'Session' creates the CancellationTokenSource in field '_idle' and never disposes it, not even in its Dispose"),
             Verify.Diagnostic().WithLocation(2).WithMessage("'Session' creates the CancellationTokenSource in property 'Heartbeat' and never disposes it, not even in its Dispose"),
             Verify.Diagnostic().WithLocation(3).WithMessage("'JobRunner' creates the linked CancellationTokenSource in field '_current' and replaces it in 'RunAllAsync' without disposing the previous one"),
-            Verify.Diagnostic().WithLocation(4).WithMessage("'JobRunner' creates the CancellationTokenSource in field '_round' and replaces it in 'NextRound' without disposing the previous one"));
+            Verify.Diagnostic().WithLocation(4).WithMessage("'JobRunner' creates the CancellationTokenSource in field '_round' and replaces it in 'NextRound' without disposing the previous one"),
+            Verify.Diagnostic().WithLocation(5).WithMessage("'Listener' creates the linked CancellationTokenSource in field '_linked' and never disposes it, not even in its Dispose"));
 
     /// <summary>The look-alikes of the field shape: each is looked after, not the type's to dispose, or holds nothing.</summary>
     [Fact]
@@ -367,6 +376,14 @@ public sealed class AP4004UndisposedTokenSourceTests
                 // Started once: nothing held before it, and Stop ends the run.
                 public void Start(CancellationToken ct) => _run = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 public void Stop() { _run?.Cancel(); _run?.Dispose(); }
+            }
+
+            sealed class Harness : IAsyncDisposable
+            {
+                // Timed, not linked: the Cancel in DisposeAsync stops its timer, and nothing is left to release.
+                private readonly CancellationTokenSource _testTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                public CancellationToken Token => _testTimeout.Token;
+                public ValueTask DisposeAsync() { _testTimeout.Cancel(); return default; }
             }
 
             class Outer
