@@ -125,7 +125,9 @@ internal static class ResourceOwnership
     {
         foreach (var node in OperationTree.Root(creation).Descendants())
         {
-            if (node is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            // Only a function nested in the local's own: the lambda or local function the local is declared in (a
+            // minimal API handler, say) mentions it without capturing it.
+            if (node is IAnonymousFunctionOperation or ILocalFunctionOperation && !DeclaresIn(node, local))
             {
                 foreach (var inner in node.Descendants())
                 {
@@ -134,6 +136,17 @@ internal static class ResourceOwnership
                 }
             }
             if (node is IUsingOperation { Resources: var resources } && ContainsReference(resources, local))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="local"/> is declared inside <paramref name="function"/> (then the function does not capture it).</summary>
+    private static bool DeclaresIn(IOperation function, ILocalSymbol local)
+    {
+        foreach (var declaration in local.DeclaringSyntaxReferences)
+        {
+            if (declaration.SyntaxTree == function.Syntax.SyntaxTree && function.Syntax.Span.Contains(declaration.Span))
                 return true;
         }
         return false;

@@ -26,7 +26,22 @@ public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
             + "disposeHandler: false.",
         helpLinkUri: HelpLinks.For(DiagnosticIds.UndisposedHttpClient));
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+    /// <summary>The field shape (see <see cref="OwnedFields"/>): a client or handler the type creates and keeps, never disposed or replaced without disposing.</summary>
+    internal static readonly DiagnosticDescriptor FieldRule = new(
+        id: DiagnosticIds.UndisposedHttpClient,
+        title: "Dispose the HttpClients and handlers you own",
+        messageFormat: "'{0}' creates the {1} in {2} and {3}",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A type that creates an HttpClient or handler and keeps it in a field owns it: it must dispose it when it is "
+            + "disposed itself (so it must be IDisposable), and dispose the previous one when it replaces it. Or share one static "
+            + "client, or take one from IHttpClientFactory: then the type owns nothing.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.UndisposedHttpClient));
+
+    private static readonly ImmutableArray<string> FieldWords = ImmutableArray.Create("HttpClient", "SocketsHttpHandler");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, FieldRule);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -49,6 +64,10 @@ public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
                         local?.Name ?? $"new {creation.Type!.Name}", AsyncCode.DescribeEnclosingFunction(creation, c.ContainingSymbol));
                 }
             }, OperationKind.ObjectCreation);
+            OwnedFields.Register(start, types, FieldWords,
+                operation => operation is IObjectCreationOperation creation && IsHttpClientOrHandler(creation.Type, types) ? new OwnedFields.Creation(holds: true, creation.Type!.Name) : null,
+                element: null,
+                (c, finding) => OwnedFields.Report(c, FieldRule, finding, finding.Type.Name, finding.What, UndisposedTokenSourceAnalyzer.FieldDescription(finding.Field), finding.Missing));
         });
     }
 

@@ -25,7 +25,22 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             + "they do: in a long-lived service, every undisposed linked source is a leak. Dispose it when the operation ends.",
         helpLinkUri: HelpLinks.For(DiagnosticIds.UndisposedTokenSource));
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+    /// <summary>The field shape (see <see cref="OwnedFields"/>): a source the type creates and keeps, never disposed or replaced without disposing.</summary>
+    internal static readonly DiagnosticDescriptor FieldRule = new(
+        id: DiagnosticIds.UndisposedTokenSource,
+        title: "Dispose CancellationTokenSources",
+        messageFormat: "'{0}' creates the {1} in {2} and {3}",
+        category: RuleCategories.Resources,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A type that creates a linked or timed CancellationTokenSource and keeps it in a field owns it: it must dispose it "
+            + "when it is disposed itself (so it must be IDisposable), and dispose the previous one whenever it stores a fresh one per run "
+            + "or per job. Undisposed, a linked source stays registered on its outer token and a timed one keeps its timer.",
+        helpLinkUri: HelpLinks.For(DiagnosticIds.UndisposedTokenSource));
+
+    private static readonly ImmutableArray<string> FieldWords = ImmutableArray.Create("CancellationTokenSource");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, FieldRule);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -38,6 +53,8 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.TryCreate(start.Compilation, out var types) || types.CancellationTokenSource is null)
                 return;
             start.RegisterOperationAction(c => Analyze(c, types), OperationKind.ObjectCreation, OperationKind.Invocation);
+            OwnedFields.Register(start, types, FieldWords, operation => ClassifyForField(operation, types), types.CancellationTokenSource,
+                (c, finding) => OwnedFields.Report(c, FieldRule, finding, finding.Type.Name, finding.What, FieldDescription(finding.Field), finding.Missing));
         });
     }
 
@@ -56,6 +73,20 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
         UndisposedResources.Report(context, Rule, operation, local,
             Describe(local, linked), AsyncCode.DescribeEnclosingFunction(operation, context.ContainingSymbol), consequence);
     }
+
+    /// <summary>A source a field keeps: only a linked or timed one holds something its disposal releases (a plain one holds nothing).</summary>
+    private static OwnedFields.Creation? ClassifyForField(IOperation operation, KnownTypes types)
+    {
+        if (operation is IInvocationOperation { TargetMethod.Name: "CreateLinkedTokenSource" } invocation
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, types.CancellationTokenSource))
+            return new OwnedFields.Creation(holds: true, "linked CancellationTokenSource");
+        if (operation is IObjectCreationOperation creation && SymbolEqualityComparer.Default.Equals(creation.Type, types.CancellationTokenSource))
+            return new OwnedFields.Creation(holds: creation.Arguments.Length > 0, "CancellationTokenSource", releasedByCancel: true);
+        return null;
+    }
+
+    /// <summary>"field '_cts'", "property 'Source'".</summary>
+    internal static string FieldDescription(ISymbol field) => field is IPropertySymbol ? $"property '{field.Name}'" : $"field '{field.Name}'";
 
     /// <summary>"CancellationTokenSource 'cts'"; a source created inline has no name, so the message says what it is.</summary>
     private static string Describe(ILocalSymbol? local, bool linked)

@@ -26,8 +26,14 @@ public abstract class UsingDeclarationFix : EditCodeFixProvider
     {
     }
 
+    /// <summary>Whether a source replaced in a field gets <c>_field?.Dispose();</c> before the store (not a client: see <see cref="FieldDisposalFix"/>).</summary>
+    protected virtual bool DisposesBeforeReplacing => false;
+
     protected sealed override CodeEdit? GetEdit(EditContext context, Diagnostic diagnostic)
     {
+        // The field shape (issue 29) has its own fixes.
+        if (FieldDisposalFix.IsFieldDiagnostic(diagnostic))
+            return FieldDisposalFix.GetEdit(context, diagnostic, DisposesBeforeReplacing);
         var node = context.FindNode(diagnostic);
         var statement = node.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault();
         switch (statement)

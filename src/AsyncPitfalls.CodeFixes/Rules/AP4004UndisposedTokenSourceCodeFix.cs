@@ -13,4 +13,6 @@ public sealed class UndisposedTokenSourceCodeFix : UsingDeclarationFix
         : base(DiagnosticIds.UndisposedTokenSource, "AP4004.Using")
     {
     }
+
+    protected override bool DisposesBeforeReplacing => true;
 }

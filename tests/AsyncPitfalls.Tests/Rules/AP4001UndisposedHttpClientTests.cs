@@ -96,11 +96,14 @@ public sealed class AP4001UndisposedHttpClientTests
     [Fact]
     public Task NoDiagnostic_Using_TryFinally_Returned_Stored_OwnershipTransferred_DisposedOnBothBranches()
         => Verify.VerifyAnalyzerAsync(Usings + """
-            class Fetcher
+            sealed class Fetcher : IDisposable
             {
                 private static readonly HttpClient Shared = new HttpClient();
                 private HttpClient? _client;
                 private readonly List<HttpClient> _all = new();
+
+                // The field the clients are stored in is the type's to dispose (issue 29's field shape): it does.
+                public void Dispose() => _client?.Dispose();
 
                 public async Task<string> UsingAsync(string url)
                 {
@@ -294,4 +297,155 @@ public sealed class AP4001UndisposedHttpClientTests
                 }
             }
             """);
+
+    // Issue 29, shape 1: a client or handler the type creates and keeps in a field.
+    [Fact]
+    public Task Reports_OwnedFieldClients_NeverDisposedOrReplacedWithoutDisposing()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class WeatherClient
+            {
+                private readonly HttpClient _http = {|#0:new HttpClient()|};
+                public Task<string> GetAsync(string city) => _http.GetStringAsync("https://example.com/" + city);
+            }
+
+            sealed class Crawler : IDisposable
+            {
+                private readonly SocketsHttpHandler _handler;
+                private HttpClient _client;
+
+                public Crawler()
+                {
+                    _handler = {|#1:new SocketsHttpHandler()|};
+                    _client = new HttpClient();
+                }
+
+                public void Reconfigure(TimeSpan timeout)
+                {
+                    _client = {|#3:new HttpClient { Timeout = timeout }|};
+                }
+
+                public Task<string> GetAsync(string url) => _client.GetStringAsync(url);
+
+                public void Dispose() => _client.Dispose();
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("'WeatherClient' creates the HttpClient in field '_http' and never disposes it: 'WeatherClient' is not IDisposable"),
+            Verify.Diagnostic().WithLocation(1).WithMessage("'Crawler' creates the SocketsHttpHandler in field '_handler' and never disposes it, not even in its Dispose"),
+            Verify.Diagnostic().WithLocation(3).WithMessage("'Crawler' creates the HttpClient in field '_client' and replaces it in 'Reconfigure' without disposing the previous one"));
+
+    /// <summary>The look-alikes: injected or from a factory, static, handed over, disposed, or a singleton's.</summary>
+    [Fact]
+    public Task NoDiagnostic_FieldClientsNotOwnedOrDisposed()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            interface IHttpClientFactory { HttpClient CreateClient(string name); }
+
+            class Injected
+            {
+                private readonly HttpClient _http;
+                private readonly HttpClient _named;
+                private readonly HttpClient _either;
+                public Injected(HttpClient http, IHttpClientFactory factory, HttpClient? maybe)
+                {
+                    _http = http;
+                    _named = factory.CreateClient("api");
+                    _either = maybe ?? new HttpClient();
+                }
+            }
+
+            class Shared
+            {
+                // One client for the process: meant to live as long as it.
+                private static readonly HttpClient s_client = new HttpClient();
+                public static Task<string> GetAsync(string url) => s_client.GetStringAsync(url);
+            }
+
+            sealed class Singleton
+            {
+                private static readonly Lazy<Singleton> s_instance = new(() => new Singleton());
+                private readonly HttpClient _http = new HttpClient();
+                private Singleton() { }
+                public static Singleton Instance => s_instance.Value;
+                public Task<string> GetAsync(string url) => _http.GetStringAsync(url);
+            }
+
+            class Wrapped
+            {
+                // The handler goes to the client, which owns it; the client goes to the wrapper.
+                private readonly HttpClientHandler _handler = new HttpClientHandler();
+                private readonly HttpClient _client;
+                public Wrapped() { _client = new HttpClient(_handler); Api = new ApiClient(_client); }
+                public ApiClient Api { get; }
+            }
+
+            sealed class ApiClient : IDisposable
+            {
+                private readonly HttpClient _client;
+                private HttpClient? _lazy;
+                public ApiClient(HttpClient client) => _client = client;
+                public HttpClient Lazy => _lazy ??= new HttpClient();
+                public void Dispose() { _client.Dispose(); _lazy?.Dispose(); }
+            }
+
+            sealed class Rotating : IAsyncDisposable
+            {
+                private HttpClient _client = new HttpClient();
+                public void Rotate()
+                {
+                    var old = Interlocked.Exchange(ref _client, new HttpClient());
+                    old.Dispose();
+                }
+                public async ValueTask DisposeAsync()
+                {
+                    await Task.Yield();
+                    _client.Dispose();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_FieldClientTheDisposeForgets_IsDisposedInDispose()
+        => Verify.VerifyCodeFixAsync(Usings + """
+            sealed class Crawler : IDisposable
+            {
+                private readonly HttpClient _client = [|new HttpClient()|];
+                private readonly Stream _log = Stream.Null;
+
+                public Task<string> GetAsync(string url) => _client.GetStringAsync(url);
+
+                public void Dispose()
+                {
+                    _log.Dispose();
+                }
+            }
+            """, Usings + """
+            sealed class Crawler : IDisposable
+            {
+                private readonly HttpClient _client = new HttpClient();
+                private readonly Stream _log = Stream.Null;
+
+                public Task<string> GetAsync(string url) => _client.GetStringAsync(url);
+
+                public void Dispose()
+                {
+                    _log.Dispose();
+                    _client?.Dispose();
+                }
+            }
+            """);
+
+    // Disposing the previous client would cancel the requests still running on it: no fix for a replaced client.
+    [Fact]
+    public Task NoFix_ReplacedFieldClient()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestCode = Usings + """
+                sealed class Crawler : IDisposable
+                {
+                    private HttpClient _client = new HttpClient();
+                    public void Reconfigure(TimeSpan timeout) { _client = [|new HttpClient { Timeout = timeout }|]; }
+                    public void Dispose() => _client.Dispose();
+                }
+                """,
+        }.RunAsync();
 }
