@@ -32,6 +32,9 @@ public sealed class UnobservedTaskCollectionCodeFix : AwaitInsertingCodeFix
         var whenAll = SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitSyntax.TaskType(), SyntaxFactory.IdentifierName("WhenAll")),
             SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.ParseExpression(collection)))));
+        // Task.WhenAll takes tasks only: a collection of ValueTasks (or other awaitables) has no overload to bind to.
+        if (context.Model.GetSpeculativeSymbolInfo(anchor.GetLastToken().SpanStart, whenAll, SpeculativeBindingOption.BindAsExpression).Symbol is null)
+            return null;
         return InsertAwaitingAfter($"Add 'await Task.WhenAll({collection})'", anchor,
             SyntaxFactory.ExpressionStatement(AwaitSyntax.Await(whenAll, context.ConfigureAwaitFalse)));
     }

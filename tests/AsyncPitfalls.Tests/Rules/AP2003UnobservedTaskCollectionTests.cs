@@ -551,6 +551,28 @@ public sealed class AP2003UnobservedTaskCollectionTests
     // ---- Code fix ----
 
     [Fact]
+    public Task NoFix_ForACollectionOfValueTasks_WhichTaskWhenAllCannotTake()
+        => new Verify.Test
+        {
+            TestCode = Prelude + """
+                class Service
+                {
+                    private ValueTask SendAsync(int item) => default;
+
+                    public async Task SendAllAsync(int[] items)
+                    {
+                        var sends = new List<ValueTask>();
+                        foreach (var item in items)
+                            [|sends.Add(SendAsync(item))|];
+                        Console.WriteLine(sends.Count);
+                        await Task.Yield();
+                    }
+                }
+                """,
+            ExpectNoFix = true,
+        }.RunAsync();
+
+    [Fact]
     public Task Fix_AwaitsWhenAllAfterTheLoop_OrAfterTheDeclaration()
         => Verify.VerifyCodeFixAsync(Prelude + """
             class Service
