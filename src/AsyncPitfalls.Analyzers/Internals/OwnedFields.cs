@@ -143,6 +143,29 @@ internal static class OwnedFields
         context.Report(Diagnostic.Create(rule, finding.Creation.Syntax.GetLocation(), properties, messageArguments));
     }
 
+    /// <summary>The operation that uses <paramref name="operation"/>'s value, past conversions and parentheses; <paramref name="value"/> is the outermost of those.</summary>
+    private static IOperation? UserOf(IOperation operation, out IOperation value)
+    {
+        value = operation;
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            value = parent;
+            parent = parent.Parent;
+        }
+        return parent;
+    }
+
+    /// <summary><c>value.Dispose()</c> or <c>value?.Dispose()</c>, or their <c>DisposeAsync</c> forms.</summary>
+    private static bool DisposesValue(IOperation? user, IOperation value)
+        => user switch
+        {
+            IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" } dispose => dispose.Instance == value,
+            IConditionalAccessOperation access => access.Operation == value
+                && OperationTree.WhenNotNull(access) is IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync", Instance: IConditionalAccessInstanceOperation },
+            _ => false,
+        };
+
     private static bool MayMention(INamedTypeSymbol type, ImmutableArray<string> words)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
@@ -391,18 +414,10 @@ internal static class OwnedFields
                         return true;
                     if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
                         continue;
-                    var value = (IOperation)reference;
-                    var parent = reference.Parent;
-                    while (parent is IConversionOperation or IParenthesizedOperation)
-                    {
-                        value = parent;
-                        parent = parent.Parent;
-                    }
+                    var parent = UserOf(reference, out var value);
                     switch (parent)
                     {
-                        case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" } dispose when dispose.Instance == value:
-                        case IConditionalAccessOperation access when access.Operation == value
-                            && OperationTree.WhenNotNull(access) is IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync", Instance: IConditionalAccessInstanceOperation }:
+                        case var user when DisposesValue(user, value):
                         case IArgumentOperation { Parameter.RefKind: RefKind.None }:
                         case IReturnOperation or IConditionalOperation or ICoalesceOperation or ITupleOperation:
                         case ISimpleAssignmentOperation assignment when assignment.Value == value:
@@ -465,13 +480,7 @@ internal static class OwnedFields
 
             private void Reference(ISymbol field, IOperation reference)
             {
-                var value = reference;
-                var parent = reference.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    value = parent;
-                    parent = parent.Parent;
-                }
+                var parent = UserOf(reference, out var value);
 
                 switch (parent)
                 {
@@ -503,14 +512,11 @@ internal static class OwnedFields
                     case IUsingOperation:
                         Disposed(field);
                         return;
-                    case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" } dispose when dispose.Instance == value:
+                    case var user when DisposesValue(user, value):
                         Disposed(field);
                         return;
                     case IConditionalAccessOperation access when access.Operation == value:
-                        if (OperationTree.WhenNotNull(access) is IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync", Instance: IConditionalAccessInstanceOperation })
-                            Disposed(field);
-                        else
-                            Read(field, reference, access.WhenNotNull);
+                        Read(field, reference, access.WhenNotNull);
                         return;
                     case IBinaryOperation or IIsPatternOperation:
                         lock (_owner._gate)
@@ -572,18 +578,10 @@ internal static class OwnedFields
             /// <summary>What happens to the old value an exchange returns: disposed, kept in a local, or dropped.</summary>
             private void OldValue(ISymbol field, IInvocationOperation exchange)
             {
-                var value = (IOperation)exchange;
-                var parent = exchange.Parent;
-                while (parent is IConversionOperation or IParenthesizedOperation)
-                {
-                    value = parent;
-                    parent = parent.Parent;
-                }
+                var parent = UserOf(exchange, out var value);
                 switch (parent)
                 {
-                    case IConditionalAccessOperation access when access.Operation == value
-                        && OperationTree.WhenNotNull(access) is IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync", Instance: IConditionalAccessInstanceOperation }:
-                    case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" } dispose when dispose.Instance == value:
+                    case var user when DisposesValue(user, value):
                     case IUsingOperation:
                         Disposed(field);
                         return;
@@ -622,18 +620,10 @@ internal static class OwnedFields
                     }
                     if (node is not ILocalReferenceOperation reference || !_aliases.TryGetValue(reference.Local, out var field))
                         continue;
-                    var value = (IOperation)reference;
-                    var parent = reference.Parent;
-                    while (parent is IConversionOperation or IParenthesizedOperation)
-                    {
-                        value = parent;
-                        parent = parent.Parent;
-                    }
+                    var parent = UserOf(reference, out var value);
                     switch (parent)
                     {
-                        case IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync" } dispose when dispose.Instance == value:
-                        case IConditionalAccessOperation access when access.Operation == value
-                            && OperationTree.WhenNotNull(access) is IInvocationOperation { TargetMethod.Name: "Dispose" or "DisposeAsync", Instance: IConditionalAccessInstanceOperation }:
+                        case var user when DisposesValue(user, value):
                         case IArgumentOperation or IReturnOperation:
                         case ISimpleAssignmentOperation { Target: not ILocalReferenceOperation } assignment when assignment.Value == value:
                             Disposed(field);
