@@ -136,6 +136,8 @@ cat > "$team/src/Orders.Core/Orders.Core.csproj" <<'XML'
 <Project Sdk="Microsoft.NET.Sdk">
   <ItemGroup>
     <GlobalAnalyzerConfigFiles Include="AllRulesAsWarnings.globalconfig" />
+    <!-- The corpus's dependency-injection scopes, as samples/FixCorpus references them: the shared framework. -->
+    <FrameworkReference Include="Microsoft.AspNetCore.App" />
   </ItemGroup>
 </Project>
 XML
