@@ -40,14 +40,12 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
     /// </summary>
     internal static readonly DiagnosticDescriptor ContinuationRule = new(
         id: DiagnosticIds.DiscardedTask,
-        title: "Do not discard awaitable results",
+        title: Rule.Title,
         messageFormat: "The continuation of {0} in {1} ignores the task it continues and is itself discarded: nothing observes the exception of {0}; await {0}, or read the task's Exception in the continuation",
         category: RuleCategories.UnawaitedTasks,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
-        description: "A Task, ValueTask or other awaitable used as a statement is started and forgotten: the caller goes on before "
-            + "it finishes, and if it fails the exception is never seen. Await it; if running it in the background is intended, say "
-            + "so with '_ = ' or an observe-and-forget helper such as task.Forget().",
+        description: Rule.Description,
         helpLinkUri: HelpLinks.For(DiagnosticIds.DiscardedTask));
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, ContinuationRule);

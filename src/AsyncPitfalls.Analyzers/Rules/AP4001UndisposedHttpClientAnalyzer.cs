@@ -29,7 +29,7 @@ public sealed class UndisposedHttpClientAnalyzer : DiagnosticAnalyzer
     /// <summary>The field shape (see <see cref="OwnedFields"/>): a client or handler the type creates and keeps, never disposed or replaced without disposing.</summary>
     internal static readonly DiagnosticDescriptor FieldRule = new(
         id: DiagnosticIds.UndisposedHttpClient,
-        title: "Dispose the HttpClients and handlers you own",
+        title: Rule.Title,
         messageFormat: "'{0}' creates the {1} in {2} and {3}",
         category: RuleCategories.Resources,
         defaultSeverity: DiagnosticSeverity.Info,

@@ -28,7 +28,7 @@ public sealed class UndisposedTokenSourceAnalyzer : DiagnosticAnalyzer
     /// <summary>The field shape (see <see cref="OwnedFields"/>): a source the type creates and keeps, never disposed or replaced without disposing.</summary>
     internal static readonly DiagnosticDescriptor FieldRule = new(
         id: DiagnosticIds.UndisposedTokenSource,
-        title: "Dispose CancellationTokenSources",
+        title: Rule.Title,
         messageFormat: "'{0}' creates the {1} in {2} and {3}",
         category: RuleCategories.Resources,
         defaultSeverity: DiagnosticSeverity.Info,

@@ -49,7 +49,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
     /// </summary>
     internal static readonly DiagnosticDescriptor ScopeRule = new(
         id: DiagnosticIds.SyncDisposeOfAsyncDisposable,
-        title: "Use await using for IAsyncDisposable resources in async code",
+        title: Rule.Title,
         messageFormat: "'{0}' from {1} is disposed synchronously in {2}: a scope's Dispose blocks on the asynchronous clean-up of its services, and throws for a service that is only IAsyncDisposable; use 'await using' with CreateAsyncScope()",
         category: RuleCategories.Resources,
         defaultSeverity: DiagnosticSeverity.Warning,
@@ -60,7 +60,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : DiagnosticAnalyzer
     /// <summary>The same rule for a type with a <c>DisposeAsync()</c> method by pattern but no IAsyncDisposable: 'await using' calls it.</summary>
     internal static readonly DiagnosticDescriptor PatternRule = new(
         id: DiagnosticIds.SyncDisposeOfAsyncDisposable,
-        title: "Use await using for IAsyncDisposable resources in async code",
+        title: Rule.Title,
         messageFormat: "'{0}' ({1}) has a DisposeAsync method but is disposed synchronously in {2}: its asynchronous clean-up never runs; use 'await using', which calls '{3}'",
         category: RuleCategories.Resources,
         defaultSeverity: DiagnosticSeverity.Warning,
