@@ -256,7 +256,7 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
                 var name = invocation.TargetMethod.Name;
                 if (name is "Add" or "Insert" or "Push" or "Enqueue" or "TryAdd")
                 {
-                    var addsTask = invocation.Arguments.Length > 0 && options.IsAwaitable(types, OperationTree.Unwrap(invocation.Arguments[invocation.Arguments.Length - 1].Value)?.Type);
+                    var addsTask = invocation.Arguments.Length > 0 && AddsUnheldTask(invocation.Arguments[invocation.Arguments.Length - 1].Value, types, options);
                     site = invocation;
                     return addsTask && InsideLoop(invocation) ? Use.AddsTaskInLoop : Use.Neutral;
                 }
@@ -269,10 +269,10 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
                 && indexer.Parent is ISimpleAssignmentOperation set && set.Target == indexer:
                 // inFlight[id] = HandleAsync(job): a dictionary (or list) of tasks filled by key.
                 site = set;
-                return options.IsAwaitable(types, OperationTree.Unwrap(set.Value)?.Type) && InsideLoop(set) ? Use.AddsTaskInLoop : Use.Neutral;
+                return AddsUnheldTask(set.Value, types, options) && InsideLoop(set) ? Use.AddsTaskInLoop : Use.Neutral;
             case IArrayElementReferenceOperation element when element.Parent is ISimpleAssignmentOperation assignment && assignment.Target == element:
                 site = assignment;
-                return options.IsAwaitable(types, OperationTree.Unwrap(assignment.Value)?.Type) && InsideLoop(assignment) ? Use.AddsTaskInLoop : Use.Neutral;
+                return AddsUnheldTask(assignment.Value, types, options) && InsideLoop(assignment) ? Use.AddsTaskInLoop : Use.Neutral;
             case IAssignmentOperation assignment when assignment.Target == reference:
                 // A field given a collection from elsewhere shares it with whoever made it.
                 return reference is not IFieldReferenceOperation || OperationTree.Unwrap(assignment.Value) is IObjectCreationOperation or IArrayCreationOperation
@@ -284,6 +284,54 @@ public sealed class UnobservedTaskCollectionAnalyzer : DiagnosticAnalyzer
             default:
                 return Use.Observes;
         }
+    }
+
+    /// <summary>
+    /// The added value is a task nothing else observes. A local the code also awaits, passes on or continues with a
+    /// continuation that reads its failure (<c>_ = task.ContinueWith(t =&gt; Log(t.Exception))</c>) is observed there; a
+    /// continuation that only removes it from the collection (<c>t =&gt; _tracked.Remove(t)</c>) is not.
+    /// </summary>
+    private static bool AddsUnheldTask(IOperation value, KnownTypes types, TaskObservationOptions options)
+    {
+        var added = OperationTree.Unwrap(value);
+        if (added is null || !options.IsAwaitable(types, added.Type))
+            return false;
+        if (added is ILocalReferenceOperation local)
+        {
+            foreach (var reference in OperationTree.ReferencesTo(local.Local, local))
+            {
+                if (!ReferenceEquals(reference, local) && !IsContinuedWithoutObserving(reference))
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsContinuedWithoutObserving(IOperation task)
+    {
+        if (task.Parent is not IInvocationOperation { TargetMethod.Name: "ContinueWith" } continueWith || continueWith.Instance != task)
+            return false;
+        foreach (var argument in continueWith.Arguments)
+        {
+            if (OperationTree.Unwrap(argument.Value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: > 0 } continuation })
+                return !ReadsFailure(continuation.Body, continuation.Symbol.Parameters[0]);
+        }
+        return false;
+    }
+
+    /// <summary>The continuation reads the antecedent's failure: its Exception, IsFaulted or Result, waits for it, or awaits it.</summary>
+    private static bool ReadsFailure(IOperation body, IParameterSymbol antecedent)
+    {
+        foreach (var node in body.Descendants())
+        {
+            if (node is not IParameterReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Parameter, antecedent))
+                continue;
+            if (reference.Parent is IPropertyReferenceOperation { Property.Name: "Exception" or "IsFaulted" or "Result" }
+                or IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" }
+                or IAwaitOperation)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

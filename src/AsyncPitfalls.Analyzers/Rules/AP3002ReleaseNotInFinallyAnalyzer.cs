@@ -116,7 +116,8 @@ public sealed class ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
     {
         var @try = (ITryOperation)statements[index];
         var lockExpression = acquisition.LockExpression;
-        if (@try.Finally is { } @finally && primitives.ReleasesAnywhere(@finally, lockExpression) || ReleasedAroundIt(primitives, @try, lockExpression))
+        if (@try.Finally is { } @finally && primitives.ReleasesAnywhere(@finally, lockExpression) || ReleasedAroundIt(primitives, @try, lockExpression)
+            || ReleasedByACallback(primitives, OperationTree.Root(@try), lockExpression))
             return;
         var body = @try.Body.Operations;
         var bodyRelease = IndexOfRelease(primitives, body, 0, lockExpression);
@@ -140,6 +141,21 @@ public sealed class ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             properties = properties.Add(MoveToFinallyProperty, "true");
         context.Report(Diagnostic.Create(SkippedReleaseRule, acquisition.Operation.Syntax.GetLocation(), new[] { releasedAt.Syntax.GetLocation() }, properties,
             acquisition.Describe(context.ContainingSymbol.ContainingType), SymbolNames.Quoted(context.ContainingSymbol), reason));
+    }
+
+    /// <summary>
+    /// A lambda or local function of the method releases the lock (<c>task.ContinueWith(_ =&gt; _gate.Release())</c>): a path may
+    /// hand the release on, and which one only the author knows.
+    /// </summary>
+    private static bool ReleasedByACallback(LockPrimitives primitives, IOperation root, IOperation lockExpression)
+    {
+        foreach (var node in root.Descendants())
+        {
+            if (node is IAnonymousFunctionOperation { Body: var body } && primitives.ReleasesAnywhere(body, lockExpression)
+                || node is ILocalFunctionOperation { Body: { } localBody } && primitives.ReleasesAnywhere(localBody, lockExpression))
+                return true;
+        }
+        return false;
     }
 
     private static string? SkippingPath(KnownTypes types, ITryOperation @try, int bodyRelease, int[] catchReleases, ImmutableArray<IOperation> statements, int index, int afterRelease)
@@ -252,6 +268,12 @@ public sealed class ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         for (var k = bodyRelease + 1; k < body.Length; k++)
         {
             if (!(body[k] is IReturnOperation { Kind: OperationKind.Return } ret && (ret.ReturnedValue is null || FaultFreeWork.IsPlainValue(ret.ReturnedValue))))
+                return false;
+        }
+        // A release that reads a local of the try (_gate.Release(count)) would not compile in the finally.
+        foreach (var node in body[bodyRelease].Descendants())
+        {
+            if (node is ILocalReferenceOperation { Local: var local } && !local.IsConst && @try.Body.Locals.Contains(local, SymbolEqualityComparer.Default))
                 return false;
         }
         return true;

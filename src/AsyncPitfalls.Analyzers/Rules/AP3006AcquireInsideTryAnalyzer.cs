@@ -205,7 +205,22 @@ public sealed class AcquireInsideTryAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static bool IsTimedSemaphoreWait(LockAcquisition acquisition) => acquisition is { Kind: LockKind.Semaphore, IsConditional: true };
+    private static bool IsTimedSemaphoreWait(LockAcquisition acquisition)
+        => acquisition is { Kind: LockKind.Semaphore, IsConditional: true, Operation: IInvocationOperation wait } && !WaitsForever(wait);
+
+    /// <summary><c>WaitAsync(Timeout.Infinite, ct)</c>, <c>Wait(Timeout.InfiniteTimeSpan)</c>: a bool overload that never returns false.</summary>
+    private static bool WaitsForever(IInvocationOperation wait)
+    {
+        foreach (var argument in wait.Arguments)
+        {
+            if (argument.Parameter?.Name is not ("millisecondsTimeout" or "timeout"))
+                continue;
+            var timeout = OperationTree.Unwrap(argument.Value);
+            return timeout is { ConstantValue: { HasValue: true, Value: -1 } }
+                || timeout is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
+        }
+        return false;
+    }
 
     /// <summary><c>await s.WaitAsync(t);</c>, <c>s.Wait(t);</c>: the statement is the wait, its result dropped.</summary>
     private static bool IsWhole(IOperation statement, LockAcquisition acquisition)

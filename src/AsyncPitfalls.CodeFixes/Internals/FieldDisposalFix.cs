@@ -112,6 +112,9 @@ internal static class FieldDisposalFix
         if (value.Parent is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment || assignment.Right != value
             || assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax or SwitchSectionSyntax } statement)
             return null;
+        // The new value reads the old one (CreateLinkedTokenSource(_cts.Token, ct)): disposing it first would throw there.
+        if (assignment.Right.DescendantNodesAndSelf().Any(n => n is IdentifierNameSyntax name && name.Identifier.ValueText == field))
+            return null;
         var left = assignment.Left.WithoutTrivia().ToString();
         var dispose = WithLineOf(SyntaxFactory.ParseStatement($"{left}?.Dispose();"), statement).WithAdditionalAnnotations(Formatter.Annotation);
         return CodeEdit.InsertBefore($"Dispose the previous '{field}' before replacing it", statement, new[] { dispose });

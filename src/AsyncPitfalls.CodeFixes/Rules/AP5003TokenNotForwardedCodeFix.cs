@@ -1,4 +1,5 @@
 using System.Composition;
+using System.Linq;
 using AsyncPitfalls.Internals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -56,6 +57,10 @@ public sealed class TokenNotForwardedCodeFix : EditCodeFixProvider
         // WithCancellation is an extension method of System.Threading.Tasks: import it where the file does not.
         var probe = Append(sequence, token);
         var imported = context.Model.GetSpeculativeSymbolInfo(collection.SpanStart, probe, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol;
+        // Without the import it binds only on an IAsyncEnumerable<T>: a type with GetAsyncEnumerator(token) by pattern has no WithCancellation.
+        if (!imported && !(IsAsyncEnumerable(context.Model.GetTypeInfo(sequence).Type)
+                && context.Model.Compilation.GetBestType("System.Threading.Tasks.TaskAsyncEnumerableExtensions") is not null))
+            return null;
         var edit = CodeEdit.Replace($"Pass '{token}' with WithCancellation", sequence, current => Append((ExpressionSyntax)current, token));
         if (!imported && context.Root is CompilationUnitSyntax unit)
         {
@@ -72,6 +77,13 @@ public sealed class TokenNotForwardedCodeFix : EditCodeFixProvider
                 SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("System.Threading.Tasks")).NormalizeWhitespace().WithTrailingTrivia(endOfLine)));
         }
         return edit;
+    }
+
+    private static bool IsAsyncEnumerable(ITypeSymbol? type)
+    {
+        static bool Is(ITypeSymbol candidate)
+            => candidate is INamedTypeSymbol { Name: "IAsyncEnumerable", Arity: 1, ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+        return type is not null && (Is(type) || type.AllInterfaces.Any(Is));
     }
 
     private static InvocationExpressionSyntax Append(ExpressionSyntax sequence, string token)

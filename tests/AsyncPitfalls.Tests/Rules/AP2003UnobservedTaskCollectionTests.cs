@@ -255,7 +255,7 @@ public sealed class AP2003UnobservedTaskCollectionTests
     /// <summary>
     /// The dispatch loops that observe their tasks: awaited after the loop, pruned with WhenAny, a field that
     /// StopAsync awaits, a field shared with whoever passed it in, a collection returned, a pruning predicate that
-    /// reads the failure, a field that is not private.
+    /// reads the failure, a field that is not private, tasks whose own continuation reads their failure.
     /// </summary>
     [Fact]
     public Task NoDiagnostic_DispatchLoopsWhoseTasksAreObserved()
@@ -297,6 +297,26 @@ public sealed class AP2003UnobservedTaskCollectionTests
                 }
 
                 public Task StopAsync() => Task.WhenAll(_inFlight);
+
+                // Each task's own continuation reads its failure (unlike '_tracked' above, whose continuation only removes it).
+                private readonly HashSet<Task> _watched = new HashSet<Task>();
+
+                public async Task WatchAsync(CancellationToken ct)
+                {
+                    await foreach (var job in _channel.Reader.ReadAllAsync(ct))
+                    {
+                        var task = HandleAsync(job);
+                        lock (_watched)
+                            _watched.Add(task);
+                        _ = task.ContinueWith(done =>
+                        {
+                            lock (_watched)
+                                _watched.Remove(done);
+                            if (done.IsFaulted)
+                                Console.WriteLine(done.Exception);
+                        }, TaskScheduler.Default);
+                    }
+                }
 
                 public async Task SharedAsync(CancellationToken ct)
                 {

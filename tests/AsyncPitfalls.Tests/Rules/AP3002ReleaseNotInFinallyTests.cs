@@ -560,7 +560,8 @@ public sealed class AP3002ReleaseNotInFinallyTests
 
     // Every path releases (a catch-all that releases first, then the release right after the try; a release first in the
     // try; a catch-all that releases in the catch too), or the release stands where the rule does not judge it (a finally,
-    // a try around, nested in an if), or the semaphore is a signal (released here, waited for elsewhere), or a wrapper.
+    // a try around, nested in an if), or the semaphore is a signal (released here, waited for elsewhere), or a wrapper, or
+    // a callback of the method releases it (a path hands the release on).
     [Fact]
     public Task NoDiagnostic_EveryPathReleases_SignalsAndWrappers()
         => Verify.VerifyAnalyzerAsync(Usings + """
@@ -699,6 +700,27 @@ public sealed class AP3002ReleaseNotInFinallyTests
                     return new Releaser(_gate);
                 }
 
+                // The early return hands the release to the continuation: moving it into a finally would release twice.
+                public async Task HandOnAsync(Task? pending, Action work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(ct);
+                    try
+                    {
+                        if (pending is not null)
+                        {
+                            _ = pending.ContinueWith(_ => _gate.Release(), TaskScheduler.Default);
+                            return;
+                        }
+                        work();
+                        _gate.Release();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e);
+                        throw;
+                    }
+                }
+
                 private sealed class Releaser : IDisposable
                 {
                     private readonly SemaphoreSlim _semaphore;
@@ -827,8 +849,9 @@ public sealed class AP3002ReleaseNotInFinallyTests
             }
             """);
 
-    // The release has work after it in the try (moving it would hold the lock longer), a catch releases (moving would
-    // release twice), or the releases are in a catch and after the try: no fix.
+    // The release has work after it in the try (moving it would hold the lock longer), reads a local of the try (it would
+    // not compile in the finally), a catch releases (moving would release twice), or the releases are in a catch and
+    // after the try: no fix.
     [Fact]
     public Task NoFix_WhenTheReleaseCannotMoveUnchanged()
         => new Verify.Test
@@ -853,6 +876,20 @@ public sealed class AP3002ReleaseNotInFinallyTests
                                 await notify();
                             }
                             catch (Exception e)
+                            {
+                                Console.WriteLine(e);
+                            }
+                        }
+
+                        public async Task ReturnSlotsAsync(Func<Task<int>> take, CancellationToken ct)
+                        {
+                            await [|_gate.WaitAsync(ct)|];
+                            try
+                            {
+                                var taken = await take();
+                                _gate.Release(taken);
+                            }
+                            catch (TimeoutException e)
                             {
                                 Console.WriteLine(e);
                             }

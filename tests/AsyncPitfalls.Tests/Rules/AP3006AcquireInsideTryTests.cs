@@ -293,7 +293,7 @@ public sealed class AP3006AcquireInsideTryTests
             Verify.Diagnostic().WithLocation(4).WithMessageFormat(TimedWaitMessage).WithArguments("'_gate'", "'KeptInsideAsync'", "WaitAsync"));
 
     // The result decides whether the try runs (returned or thrown on before it, or the try in its if), the release is
-    // guarded by it, a retry loop waits until it holds the slot, the wait has no timeout, or the semaphore is a signal.
+    // guarded by it, a retry loop waits until it holds the slot, the wait has no timeout or an infinite one, or the semaphore is a signal.
     [Fact]
     public Task NoDiagnostic_TimedWaitsWhoseResultIsChecked()
         => Verify.VerifyAnalyzerAsync(Usings + """
@@ -353,6 +353,28 @@ public sealed class AP3006AcquireInsideTryTests
                 {
                     await _gate.WaitAsync(ct);
                     try { await work(); }
+                    finally { _gate.Release(); }
+                }
+
+                // A bool overload given an infinite timeout never returns false.
+                public async Task InfiniteTimeoutAsync(Func<Task> work, CancellationToken ct)
+                {
+                    await _gate.WaitAsync(Timeout.Infinite, ct);
+                    try { await work(); }
+                    finally { _gate.Release(); }
+                }
+
+                public void InfiniteTimeSpan(Action work)
+                {
+                    _gate.Wait(Timeout.InfiniteTimeSpan);
+                    try { work(); }
+                    finally { _gate.Release(); }
+                }
+
+                public void MinusOne(Action work)
+                {
+                    _gate.Wait(-1);
+                    try { work(); }
                     finally { _gate.Release(); }
                 }
 

@@ -408,6 +408,36 @@ public sealed class AP5003MemberTokensTests
             }
             """);
 
+    // A sequence enumerable by pattern (GetAsyncEnumerator(token), no IAsyncEnumerable<T>) has no WithCancellation to call:
+    // the token is worth passing, but only by hand (sequence.GetAsyncEnumerator(ct) in a while loop).
+    [Fact]
+    public Task NoFix_AwaitForeach_OverASequenceEnumerableOnlyByPattern()
+        => new Verify.Test
+        {
+            ExpectNoFix = true,
+            TestCode = Usings + """
+                sealed class Pages
+                {
+                    public Enumerator GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator();
+
+                    public sealed class Enumerator
+                    {
+                        public int Current => 0;
+                        public ValueTask<bool> MoveNextAsync() => new(false);
+                    }
+                }
+
+                class Reader
+                {
+                    public async Task DrainAsync(Pages pages, CancellationToken ct)
+                    {
+                        await foreach (var page in [|pages|])
+                            Console.WriteLine(page);
+                    }
+                }
+                """,
+        }.RunAsync();
+
     [Fact]
     public Task Fix_AwaitForeach_ImportsSystemThreadingTasks()
         => Verify.VerifyCodeFixAsync("""
