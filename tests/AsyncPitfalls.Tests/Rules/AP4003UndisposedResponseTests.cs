@@ -38,6 +38,28 @@ public sealed class AP4003UndisposedResponseTests
             Verify.Diagnostic().WithLocation(2).WithArguments("The HttpResponseMessage", "HttpClient.PostAsync"),
             Verify.Diagnostic().WithLocation(3).WithArguments("HttpResponseMessage 'response'", "HttpClient.Send"));
 
+    // A local of a lambda (a request handler) is its own, not captured by it; a lambda nested in it that reads the
+    // response still takes it over.
+    [Fact]
+    public Task ResponsesInLambdas_ReportedInTheirOwnLambda_NotWhereANestedOneTakesThemOver()
+        => Verify.VerifyAnalyzerAsync(Usings + """
+            class Api
+            {
+                public Func<HttpClient, Task<bool>> Ping = async http =>
+                {
+                    var response = {|#0:await http.GetAsync("https://example.com/health")|};
+                    return response.IsSuccessStatusCode;
+                };
+
+                public Func<HttpClient, Task> Watch = async http =>
+                {
+                    var response = await http.GetAsync("https://example.com/health");
+                    await Task.Run(() => response.Dispose());
+                };
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithArguments("HttpResponseMessage 'response'", "HttpClient.GetAsync"));
+
     [Fact]
     public Task NoDiagnostic_Using_Returned_PassedOn_EnsureSuccessKept()
         => Verify.VerifyAnalyzerAsync(Usings + """
